@@ -1,0 +1,48 @@
+"""Amplify: carry the movement's own message further, with consent for every item."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from amplify import config as configuration
+
+ROOT = configuration.ROOT
+
+
+def create_app(config=None):
+    """Build the application. ``config`` overrides environment and defaults."""
+    settings = configuration.build(config)
+    Path(settings["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "assets"),
+        static_url_path="/assets",
+    )
+    app.config.from_mapping(settings)
+
+    from amplify import db, i18n, security, web
+
+    db.database.initialize(
+        db.make_database(app.config["DATABASE_URL"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    )
+    app.session_interface = security.SessionInterface()
+    security.csrf.init_app(app)
+    i18n.init_app(app)
+    web.init_app(app)
+
+    from amplify.audit.views import bp as audit_bp
+    from amplify.auth.views import bp as auth_bp
+    from amplify.campaigns.views import bp as campaigns_bp
+    from amplify.home.views import bp as home_bp
+    from amplify.people.views import bp as people_bp
+    from amplify.users.views import bp as users_bp
+
+    for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+    from amplify.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""Staff accounts: sign in, sign out, own settings (``/auth``)."""

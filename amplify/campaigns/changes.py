@@ -1,0 +1,115 @@
+"""Workflows that change campaigns and messages: each one transaction, each audited."""
+
+from flask_babel import lazy_gettext as _l
+
+from amplify import audit
+from amplify.campaigns.models import (
+    APPROVAL_METHODS, TRANSITIONS, WORDING, Campaign, Message, MessageVariant,
+)
+from amplify.db import database, utcnow
+from amplify.people.models import Activist, audit_diff
+from amplify.slugs import unique_slug
+
+
+class NotAllowed(ValueError):
+    """A change the rules do not allow; ``field`` names the form field to blame."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def save_campaign(campaign, **fields):
+    creating = campaign.id is None
+    before = None if creating else campaign.audit_view()
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.updated_at = utcnow()
+    with database.atomic():
+        if creating:
+            campaign.slug = unique_slug(Campaign, Campaign.slug, campaign.name)
+        campaign.save()
+        audit.record("campaign.create" if creating else "campaign.update", campaign,
+                     audit_diff(before, campaign.audit_view()))
+    return campaign
+
+
+def add_message(campaign, title, variant_fields=None):
+    """A new message, optionally with its first (proposed) variant."""
+    with database.atomic():
+        position = (Message.select().where(Message.campaign == campaign).count()) + 1
+        message = Message.create(
+            campaign=campaign, title=title.strip(), position=position,
+            key=unique_slug(Message, Message.key, title, scope=(Message.campaign == campaign)),
+        )
+        audit.record("message.create", message, {"after": {"campaign": campaign.slug,
+                                                           "key": message.key, "title": message.title}})
+        if variant_fields:
+            save_variant(message, MessageVariant(message=message), **variant_fields)
+    return message
+
+
+def save_variant(message, variant, **fields):
+    """Create or edit a language variant. New wording is a new version that needs
+    approval again (principle 1): the variant goes back to ``proposed``."""
+    creating = variant.id is None
+    if not creating and variant.state == "retired":
+        raise NotAllowed(_l("A retired variant cannot be edited. Add a new message instead."))
+    before = None if creating else variant.audit_view()
+    old_wording = None if creating else variant.wording()
+    for name, value in fields.items():
+        setattr(variant, name, value.strip() if isinstance(value, str) else value)
+    if creating:
+        variant.message, variant.state, variant.version = message, "proposed", 1
+    elif variant.wording() != old_wording:
+        variant.version += 1
+        variant.state = "proposed"
+        variant.approved_by = variant.approval_method = variant.approved_at = None
+        variant.state_note = ""
+    variant.updated_at = utcnow()
+    with database.atomic():
+        clash = MessageVariant.select().where(
+            (MessageVariant.message == message) & (MessageVariant.language == variant.language)
+        )
+        if variant.id is not None:
+            clash = clash.where(MessageVariant.id != variant.id)
+        if clash.exists():
+            raise NotAllowed(_l("This message already has a variant in that language."), "language")
+        variant.save()
+        audit.record("variant.create" if creating else "variant.update", variant,
+                     audit_diff(before, variant.audit_view()))
+    return variant
+
+
+def change_variant_state(variant, new_state, *, approved_by=None, approval_method=None, note=""):
+    """Move a variant along its allowed transitions. Approval names the spokesperson who
+    approved and how; asking for changes or rejecting keeps the reason."""
+    if new_state not in TRANSITIONS.get(variant.state, ()):
+        raise NotAllowed(_l("This change of state is not allowed."), "state")
+    if new_state == "approved":
+        if approved_by is None:
+            raise NotAllowed(_l("Name the spokesperson who approved it."), "approved_by")
+        if not Activist.spokespeople().where(Activist.id == approved_by).exists():
+            raise NotAllowed(_l("Only a spokesperson of the movement can approve."), "approved_by")
+        if approval_method not in APPROVAL_METHODS:
+            raise NotAllowed(_l("Say how they approved it."), "approval_method")
+    if new_state in ("changes_requested", "rejected") and not note.strip():
+        raise NotAllowed(_l("Write what the movement asked for or why it was rejected."), "note")
+    before = variant.audit_view()
+    variant.state = new_state
+    variant.state_note = note.strip()
+    if new_state == "approved":
+        variant.approved_by, variant.approval_method = approved_by, approval_method
+        variant.approved_at = utcnow()
+    elif new_state != "retired":
+        variant.approved_by = variant.approval_method = variant.approved_at = None
+    variant.updated_at = utcnow()
+    with database.atomic():
+        variant.save()
+        audit.record(f"variant.{new_state}", variant, audit_diff(before, variant.audit_view()))
+    return variant
+
+
+__all__ = ["NotAllowed", "save_campaign", "add_message", "save_variant",
+           "change_variant_state", "WORDING"]

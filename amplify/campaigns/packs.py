@@ -1,0 +1,452 @@
+"""Campaign packs: a campaign as plain files that people can read and edit by hand.
+
+    <folder>/campaign.toml        the campaign (slug, name, goal, lists, colours, key dates)
+    <folder>/people.toml          optional: organizations and spokespeople the pack refers to
+    <folder>/messages/NN-key.toml one file per message, one [variants.<lang>] table each
+    <folder>/logo.png             optional
+
+Import validates the whole pack before it writes anything, then writes it in one
+transaction; importing the same pack again changes nothing. Export writes what import
+reads, so the two round-trip. People travel with their public profile only: contact
+details and notes never leave the database through a pack.
+"""
+
+import re
+import shutil
+import tomllib
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import tomli_w
+
+from amplify import audit
+from amplify.campaigns.forms import HASHTAG, HEX, clean_logo, contrast_ratio, is_web_url
+from amplify.campaigns.models import (
+    APPROVAL_METHODS, AUDIENCES, CONTENT_LANGUAGES, FRAMEWORKS, STATES, WORDING, Campaign,
+    Message, MessageVariant,
+)
+from amplify.db import database, utcnow
+from amplify.slugs import RESERVED
+from amplify.people.models import (
+    ATTRIBUTIONS, OUR_ROLES, RISK_LEVELS, Activist, Organization, Spokesperson, add_months,
+    audit_diff,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class PackError(ValueError):
+    """A malformed pack: names the file and the field at fault."""
+
+    def __init__(self, file, field, problem):
+        super().__init__(f"{file}: {field}: {problem}")
+        self.file, self.field, self.problem = str(file), field, problem
+
+
+class _Reader:
+    """Typed access to one TOML table, raising PackError that names file and field."""
+
+    def __init__(self, file, data, prefix=""):
+        self.file, self.data, self.prefix = file, data, prefix
+
+    def fail(self, field, problem):
+        raise PackError(self.file, f"{self.prefix}{field}", problem)
+
+    def get(self, field, kind, required=False, default=None):
+        if field not in self.data:
+            if required:
+                self.fail(field, "is required")
+            return default
+        value = self.data[field]
+        if kind is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                self.fail(field, "must be a list of strings")
+        elif kind is str and isinstance(value, str) and required and not value.strip():
+            self.fail(field, "must not be empty")
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.fail(field, f"must be {_KIND_NAMES.get(kind, kind.__name__)}")
+        return value
+
+    def choice(self, field, allowed, required=False, default=None):
+        value = self.get(field, str, required, default)
+        if value is not None and value not in allowed:
+            self.fail(field, f"must be one of: {', '.join(allowed)}")
+        return value
+
+    def choices(self, field, allowed):
+        values = self.get(field, list, default=[])
+        for value in values:
+            if value not in allowed:
+                self.fail(field, f"{value!r} is not one of: {', '.join(allowed)}")
+        return values
+
+    def table(self, field, required=False):
+        value = self.data.get(field)
+        if value is None:
+            if required:
+                self.fail(field, "is required")
+            return {}
+        if not isinstance(value, dict):
+            self.fail(field, "must be a table")
+        return value
+
+
+_KIND_NAMES = {str: "text", bool: "true or false", int: "a whole number", date: "a date",
+               datetime: "a date and time", dict: "a table"}
+
+
+def _load_toml(path):
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise PackError(path.name, "(syntax)", str(error)) from None
+    except OSError as error:
+        raise PackError(path.name, "(file)", error.strerror or str(error)) from None
+
+
+def read_pack(folder):
+    """Parse and validate a pack folder into plain data. Raises PackError."""
+    folder = Path(folder)
+    if not (folder / "campaign.toml").is_file():
+        raise PackError(folder / "campaign.toml", "(file)", "not found")
+    reader = _Reader("campaign.toml", _load_toml(folder / "campaign.toml"))
+    slug = reader.get("slug", str, required=True)
+    if not SLUG.match(slug) or slug in RESERVED:
+        reader.fail("slug", "must be lower-case letters, digits and hyphens (not 'new' or 'edit')")
+    colours = _Reader("campaign.toml", reader.table("colours"), "colours.")
+    campaign = {
+        "slug": slug,
+        "name": reader.get("name", str, required=True).strip(),
+        "goal": reader.get("goal", str, default="").strip(),
+        "audiences": reader.choices("audiences", list(AUDIENCES)),
+        "hashtags": reader.get("hashtags", list, default=[]),
+        "links": reader.get("links", list, default=[]),
+        "languages": reader.choices("languages", list(CONTENT_LANGUAGES)),
+        "frameworks": reader.choices("frameworks", list(FRAMEWORKS)),
+        "colour_background": colours.get("background", str, default="#5b2a86").lower(),
+        "colour_text": colours.get("text", str, default="#ffffff").lower(),
+        "colour_accent": colours.get("accent", str, default="#f2c14e").lower(),
+        "key_dates": [],
+    }
+    for tag in campaign["hashtags"]:
+        if not HASHTAG.match(tag):
+            reader.fail("hashtags", f"{tag!r} is not a hashtag")
+    for link in campaign["links"]:
+        if not is_web_url(link):
+            reader.fail("links", f"{link!r} is not an http(s) address")
+    for name in ("background", "text", "accent"):
+        if not HEX.match(campaign[f"colour_{name}"]):
+            colours.fail(name, "must be a colour like #5b2a86")
+    if contrast_ratio(campaign["colour_text"], campaign["colour_background"]) < 4.5:
+        colours.fail("text", "contrast with the background is below 4.5:1")
+    if not campaign["languages"]:
+        reader.fail("languages", "must name at least one language")
+    key_dates = reader.data.get("key_dates", [])
+    if not isinstance(key_dates, list):
+        reader.fail("key_dates", "must be a list of tables")
+    for index, entry in enumerate(key_dates):
+        item = _Reader("campaign.toml", entry if isinstance(entry, dict) else {}, f"key_dates[{index}].")
+        day = item.get("date", date, required=True)
+        campaign["key_dates"].append({"date": day.isoformat(),
+                                      "label": item.get("label", str, required=True).strip()})
+    campaign["key_dates"].sort(key=lambda d: d["date"])
+    logo_path = folder / "logo.png"
+    if logo_path.is_file():
+        try:
+            campaign["logo"] = clean_logo(logo_path.read_bytes())
+        except ValueError as bad:
+            raise PackError("logo.png", "(file)", str(bad.args[0])) from None
+
+    people = _read_people(folder / "people.toml") if (folder / "people.toml").is_file() else \
+        {"organizations": [], "activists": []}
+    known_refs = {a["ref"] for a in people["activists"]}
+
+    messages, keys = [], set()
+    message_dir = folder / "messages"
+    for path in sorted(message_dir.glob("*.toml")) if message_dir.is_dir() else []:
+        message = _read_message(path, known_refs)
+        if message["key"] in keys:
+            raise PackError(f"messages/{path.name}", "key", f"{message['key']!r} is used twice")
+        keys.add(message["key"])
+        messages.append(message)
+    return {"campaign": campaign, "people": people, "messages": messages}
+
+
+def _read_people(path):
+    data = _load_toml(path)
+    organizations, activists, slugs = [], [], set()
+    for index, entry in enumerate(data.get("organizations", [])):
+        item = _Reader("people.toml", entry, f"organizations[{index}].")
+        org_slug = item.get("slug", str, required=True)
+        if not SLUG.match(org_slug):
+            item.fail("slug", "must be lower-case letters, digits and hyphens")
+        country = item.get("country", str, required=True)
+        if not COUNTRY.match(country):
+            item.fail("country", "must be a two-letter country code such as BR")
+        organizations.append({
+            "slug": org_slug, "name": item.get("name", str, required=True).strip(),
+            "formal": item.get("formal", bool, default=True), "country": country,
+            "our_role": item.choice("our_role", list(OUR_ROLES), required=True),
+            "last_review_on": item.get("last_review_on", date),
+            "next_review_on": item.get("next_review_on", date),
+            "notes": item.get("notes", str, default="").strip(),
+        })
+        slugs.add(org_slug)
+    for index, entry in enumerate(data.get("activists", [])):
+        item = _Reader("people.toml", entry, f"activists[{index}].")
+        ref = item.get("ref", str, required=True)
+        if not SLUG.match(ref):
+            item.fail("ref", "must be lower-case letters, digits and hyphens")
+        organization = item.get("organization", str)
+        if organization is not None and organization not in slugs:
+            item.fail("organization", f"{organization!r} is not an organization of this file")
+        speaks_for = item.get("spokesperson_for", list, default=[])
+        for org_slug in speaks_for:
+            if org_slug not in slugs:
+                item.fail("spokesperson_for", f"{org_slug!r} is not an organization of this file")
+        country = item.get("country", str, required=True)
+        if not COUNTRY.match(country):
+            item.fail("country", "must be a two-letter country code such as BR")
+        activists.append({
+            "ref": ref, "display_name": item.get("display_name", str, required=True).strip(),
+            "pseudonym": item.get("pseudonym", str, default="").strip(),
+            "organization": organization, "country": country,
+            "languages": item.get("languages", list, default=[]),
+            "risk_level": item.choice("risk_level", list(RISK_LEVELS), required=True),
+            "default_attribution": item.choice("default_attribution", list(ATTRIBUTIONS), required=True),
+            "face_may_be_shown": item.get("face_may_be_shown", bool, default=False),
+            "spokesperson_for": speaks_for,
+        })
+    return {"organizations": organizations, "activists": activists}
+
+
+def _read_message(path, known_refs):
+    name = f"messages/{path.name}"
+    reader = _Reader(name, _load_toml(path))
+    key = reader.get("key", str, required=True)
+    if not SLUG.match(key) or key in RESERVED:
+        reader.fail("key", "must be lower-case letters, digits and hyphens (not 'new' or 'edit')")
+    message = {
+        "key": key, "title": reader.get("title", str, required=True).strip(),
+        "position": reader.get("position", int, default=0), "variants": [],
+    }
+    variants = reader.table("variants", required=True)
+    if not variants:
+        reader.fail("variants", "must have at least one language")
+    for language, data in variants.items():
+        prefix = f"variants.{language}."
+        if language not in CONTENT_LANGUAGES:
+            reader.fail(f"variants.{language}", f"language must be one of: {', '.join(CONTENT_LANGUAGES)}")
+        item = _Reader(name, data if isinstance(data, dict) else {}, prefix)
+        variant = {"language": language}
+        for field in WORDING:
+            variant[field] = item.get(field, str, required=field in ("short_form", "long_form"),
+                                      default="").strip()
+        if variant["evidence_source"] and not is_web_url(variant["evidence_source"]):
+            item.fail("evidence_source", "must be an http(s) address")
+        if variant["evidence_figure"] and not variant["evidence_source"]:
+            item.fail("evidence_source", "is required when there is an evidence_figure")
+        variant["state"] = item.choice("state", list(STATES), default="proposed")
+        variant["version"] = item.get("version", int, default=1)
+        variant["state_note"] = item.get("state_note", str, default="").strip()
+        variant["approved_by"] = item.get("approved_by", str)
+        variant["approval_method"] = item.choice("approval_method", list(APPROVAL_METHODS))
+        approved_at = item.get("approved_at", datetime)
+        if approved_at is not None and approved_at.tzinfo is None:
+            item.fail("approved_at", "must carry a UTC offset, e.g. 2025-03-08T10:00:00Z")
+        variant["approved_at"] = approved_at
+        if variant["state"] == "approved" and variant["approved_by"] is None:
+            item.fail("approved_by", "is required for an approved variant")
+        if variant["approved_by"] is not None:
+            if variant["approved_by"] not in known_refs and not Activist.select().where(
+                    Activist.ref == variant["approved_by"]).exists():
+                item.fail("approved_by", f"{variant['approved_by']!r} is not a known activist")
+            if variant["approval_method"] is None:
+                item.fail("approval_method", "is required with approved_by")
+            if approved_at is None:
+                item.fail("approved_at", "is required with approved_by")
+        message["variants"].append(variant)
+    return message
+
+
+def import_pack(folder, review_months=6):
+    """Validate and import a pack in one transaction. Returns the campaign.
+    Importing the same pack twice adds nothing and records nothing new."""
+    pack = read_pack(folder)
+    with database.atomic():
+        org_ids = {o["slug"]: _upsert_organization(o, review_months) for o in pack["people"]["organizations"]}
+        for person in pack["people"]["activists"]:
+            _upsert_activist(person, org_ids)
+        campaign = _upsert_campaign(pack["campaign"])
+        for message in pack["messages"]:
+            _upsert_message(campaign, message)
+    return campaign
+
+
+def _changed(instance, fields):
+    changed = False
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _upsert_organization(data, review_months):
+    """Organizations already in the database are kept as they are: the database, not a
+    pack, is where people's records are kept up to date."""
+    org = Organization.get_or_none(Organization.slug == data["slug"])
+    if org is None:
+        fields = dict(data)
+        fields["next_review_on"] = fields["next_review_on"] or add_months(
+            fields["last_review_on"] or date.today(), review_months)
+        org = Organization.create(**fields)
+        audit.record("organization.import", org, audit_diff(None, org.audit_view()))
+    return org.id
+
+
+def _upsert_activist(data, org_ids):
+    person = Activist.get_or_none(Activist.ref == data["ref"])
+    if person is not None:
+        return person
+    fields = {k: v for k, v in data.items() if k != "spokesperson_for"}
+    fields["organization"] = org_ids.get(data["organization"]) if data["organization"] else None
+    person = Activist.create(**fields)
+    for org_slug in data["spokesperson_for"]:
+        Spokesperson.create(activist=person, organization=org_ids[org_slug])
+    audit.record("activist.import", person, audit_diff(None, person.audit_view()))
+    return person
+
+
+def _upsert_campaign(data):
+    campaign = Campaign.get_or_none(Campaign.slug == data["slug"])
+    fields = {k: v for k, v in data.items() if k != "slug"}
+    if campaign is None:
+        campaign = Campaign.create(slug=data["slug"], **fields)
+        audit.record("campaign.import", campaign, audit_diff(None, campaign.audit_view()))
+        return campaign
+    before = campaign.audit_view()
+    if campaign.logo is not None and fields.get("logo") == bytes(campaign.logo):
+        del fields["logo"]  # the database may hand back a memoryview of the same bytes
+    if _changed(campaign, fields):
+        campaign.updated_at = utcnow()
+        campaign.save()
+        audit.record("campaign.import", campaign, audit_diff(before, campaign.audit_view()))
+    return campaign
+
+
+def _upsert_message(campaign, data):
+    message = Message.get_or_none((Message.campaign == campaign) & (Message.key == data["key"]))
+    if message is None:
+        message = Message.create(campaign=campaign, key=data["key"], title=data["title"],
+                                 position=data["position"])
+        audit.record("message.import", message, {"after": {"campaign": campaign.slug,
+                                                           "key": message.key, "title": message.title}})
+    elif _changed(message, {"title": data["title"], "position": data["position"]}):
+        message.save()
+        audit.record("message.import", message, {"after": {"title": message.title,
+                                                           "position": message.position}})
+    for variant_data in data["variants"]:
+        fields = dict(variant_data)
+        ref = fields.pop("approved_by")
+        fields["approved_by"] = Activist.get(Activist.ref == ref).id if ref else None
+        variant = MessageVariant.get_or_none(
+            (MessageVariant.message == message) & (MessageVariant.language == fields["language"]))
+        if variant is None:
+            variant = MessageVariant.create(message=message, **fields)
+            audit.record("variant.import", variant, audit_diff(None, variant.audit_view()))
+            continue
+        before = variant.audit_view()
+        current = {k: getattr(variant, k) for k in fields}
+        current["approved_by"] = variant.approved_by_id
+        if current != fields:
+            _changed(variant, fields)
+            variant.updated_at = utcnow()
+            variant.save()
+            audit.record("variant.import", variant, audit_diff(before, variant.audit_view()))
+
+
+def export_pack(slug, dest):
+    """Write campaign ``slug`` as a pack into folder ``dest`` (its messages/ is replaced)."""
+    campaign = Campaign.get(Campaign.slug == slug)
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    document = {
+        "slug": campaign.slug, "name": campaign.name, "goal": campaign.goal,
+        "audiences": campaign.audiences, "hashtags": campaign.hashtags, "links": campaign.links,
+        "languages": campaign.languages, "frameworks": campaign.frameworks,
+        "colours": {"background": campaign.colour_background, "text": campaign.colour_text,
+                    "accent": campaign.colour_accent},
+        "key_dates": [{"date": date.fromisoformat(d["date"]), "label": d["label"]}
+                      for d in campaign.key_dates],
+    }
+    _write_toml(dest / "campaign.toml", document)
+    if campaign.logo:
+        (dest / "logo.png").write_bytes(bytes(campaign.logo))
+    elif (dest / "logo.png").exists():
+        (dest / "logo.png").unlink()
+
+    messages = list(Message.select().where(Message.campaign == campaign).order_by(Message.position, Message.id))
+    approvers = set()
+    message_dir = dest / "messages"
+    if message_dir.exists():
+        shutil.rmtree(message_dir)
+    message_dir.mkdir()
+    for number, message in enumerate(messages, start=1):
+        variants = {}
+        for variant in message.variants():
+            entry = {name: getattr(variant, name) for name in WORDING}
+            entry.update({"state": variant.state, "version": variant.version})
+            if variant.state_note:
+                entry["state_note"] = variant.state_note
+            if variant.approved_by_id:
+                approvers.add(variant.approved_by_id)
+                entry["approved_by"] = variant.approved_by.ref
+                entry["approval_method"] = variant.approval_method
+                entry["approved_at"] = variant.approved_at.astimezone(timezone.utc)
+            variants[variant.language] = entry
+        _write_toml(message_dir / f"{number:02d}-{message.key}.toml", {
+            "key": message.key, "title": message.title, "position": message.position,
+            "variants": variants,
+        })
+    _export_people(dest / "people.toml", approvers)
+    return dest
+
+
+def _export_people(path, activist_ids):
+    if not activist_ids:
+        if path.exists():
+            path.unlink()
+        return
+    people = list(Activist.select().where(Activist.id.in_(list(activist_ids))).order_by(Activist.ref))
+    org_ids = {p.organization_id for p in people if p.organization_id}
+    speaks = {}
+    for link in Spokesperson.select().where(Spokesperson.activist.in_([p.id for p in people])):
+        speaks.setdefault(link.activist_id, []).append(link.organization_id)
+        org_ids.add(link.organization_id)
+    orgs = {o.id: o for o in Organization.select().where(Organization.id.in_(list(org_ids)))}
+    document = {"organizations": [], "activists": []}
+    for org in sorted(orgs.values(), key=lambda o: o.slug):
+        entry = {"slug": org.slug, "name": org.name, "formal": org.formal, "country": org.country,
+                 "our_role": org.our_role, "next_review_on": org.next_review_on}
+        if org.last_review_on:
+            entry["last_review_on"] = org.last_review_on
+        document["organizations"].append(entry)
+    for person in people:
+        entry = {"ref": person.ref, "display_name": person.display_name,
+                 "pseudonym": person.pseudonym, "country": person.country,
+                 "languages": person.languages, "risk_level": person.risk_level,
+                 "default_attribution": person.default_attribution,
+                 "face_may_be_shown": person.face_may_be_shown,
+                 "spokesperson_for": sorted(orgs[i].slug for i in speaks.get(person.id, []))}
+        if person.organization_id:
+            entry["organization"] = orgs[person.organization_id].slug
+        document["activists"].append(entry)
+    _write_toml(path, document)
+
+
+def _write_toml(path, document):
+    with open(path, "wb") as handle:
+        tomli_w.dump(document, handle, multiline_strings=True)

@@ -1,0 +1,200 @@
+"""The ``amplify`` command: a Flask CLI group bound to ``create_app``."""
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app, g
+from flask.cli import FlaskGroup, with_appcontext
+
+from amplify import audit, migrations
+from amplify.db import connection, database
+
+
+def _create_app():
+    from amplify import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main():
+    """Amplify: carry the movement's message further, with consent for every item."""
+
+
+def register_commands(app):
+    """Commands are attached to the app too, so ``flask --app amplify`` works the same."""
+    for command in (init, run, db_group, user_group, campaign_group, audit_group):
+        app.cli.add_command(command)
+
+
+def _as_cli():
+    g.actor_label = "cli"
+
+
+def _upgrade():
+    applied = migrations.upgrade(database.obj)
+    for name in applied:
+        click.echo(f"applied migration {name}")
+    click.echo(f"database at version {migrations.current_version(database.obj)}")
+
+
+@click.command()
+@with_appcontext
+def init():
+    """Create or upgrade the database, load the demo packs into an empty database, and
+    make sure an admin account exists."""
+    from amplify.auth.models import User
+    from amplify.campaigns.models import Campaign
+    from amplify.campaigns.packs import PackError, import_pack
+    from amplify.people.models import Organization
+
+    _as_cli()
+    with connection():
+        _upgrade()
+        if not Campaign.select().exists() and not Organization.select().exists():
+            packs = Path(current_app.config["DEMO_PACKS"])
+            for folder in sorted(p for p in packs.iterdir() if (p / "campaign.toml").is_file()) \
+                    if packs.is_dir() else []:
+                try:
+                    campaign = import_pack(folder, current_app.config["REVIEW_MONTHS"])
+                except PackError as error:
+                    raise click.ClickException(f"demo pack {folder.name}: {error}") from None
+                click.echo(f"loaded demo campaign {campaign.slug}")
+        if not User.select().where(User.role == "admin").exists():
+            import os
+
+            email = User.normalise_email(os.environ.get("AMPLIFY_ADMIN_EMAIL") or "admin@amplify.local")
+            password = os.environ.get("AMPLIFY_ADMIN_PASSWORD") or ""
+            generated = not password
+            if generated:
+                password = secrets.token_urlsafe(12)
+            _create_user(email, "admin", password, name="Admin")
+            click.echo(f"created admin account {email}")
+            if generated:
+                click.echo(f"its password (shown once): {password}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="PORT", default=5000, show_default=True, type=int)
+@with_appcontext
+def run(host, port):
+    """Serve Amplify for one machine (use gunicorn for many users; see README)."""
+    from werkzeug.serving import run_simple
+
+    click.echo(f"Amplify on http://{host}:{port}/")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+@click.group("db")
+def db_group():
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply pending numbered migrations."""
+    with connection():
+        _upgrade()
+
+
+@click.group("user")
+def user_group():
+    """Staff accounts."""
+
+
+def _create_user(email, role, password, name=None):
+    from amplify.auth.models import User
+
+    with database.atomic():
+        user = User(email=email, name=name or email.split("@")[0], role=role)
+        user.set_password(password)
+        user.save()
+        audit.record("user.create", user, {"after": user.audit_view()})
+    return user
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "comms", "events", "viewer"]), required=True)
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+@with_appcontext
+def user_add(email, role, name):
+    """Add a staff account. The password is asked for, or read from standard input."""
+    from amplify.auth.forms import MIN_PASSWORD
+    from amplify.auth.models import User
+
+    _as_cli()
+    email = User.normalise_email(email)
+    if "@" not in email:
+        raise click.BadParameter("not an email address", param_hint="EMAIL")
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    with connection():
+        if User.by_email(email) is not None:
+            raise click.ClickException(f"an account for {email} already exists")
+        _create_user(email, role, password, name)
+    click.echo(f"created {role} account {email}")
+
+
+@click.group("campaign")
+def campaign_group():
+    """Campaign packs (plain files)."""
+
+
+@campaign_group.command("import")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def campaign_import(path):
+    """Import (or update) a campaign from a pack folder."""
+    from amplify.campaigns.packs import PackError, import_pack
+
+    _as_cli()
+    with connection():
+        try:
+            campaign = import_pack(path, current_app.config["REVIEW_MONTHS"])
+        except PackError as error:
+            raise click.ClickException(f"{error.file}: {error.field}: {error.problem}") from None
+    click.echo(f"imported campaign {campaign.slug}")
+
+
+@campaign_group.command("export")
+@click.argument("slug")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def campaign_export(slug, dest):
+    """Write campaign SLUG as a pack into folder DEST."""
+    from amplify.campaigns.models import Campaign
+    from amplify.campaigns.packs import export_pack
+
+    with connection():
+        if not Campaign.select().where(Campaign.slug == slug).exists():
+            raise click.ClickException(f"no campaign {slug!r}")
+        export_pack(slug, dest)
+    click.echo(f"exported {slug} to {dest}")
+
+
+@click.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Recompute the hash chain; exit 1 naming the first bad entry."""
+    with connection():
+        try:
+            count, head = audit.verify()
+        except audit.ChainBroken as error:
+            click.echo(f"audit chain BROKEN at entry {error.seq}: {error.reason}", err=True)
+            sys.exit(1)
+    click.echo(f"audit chain intact: {count} entries, head {head}")

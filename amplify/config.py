@@ -1,0 +1,97 @@
+"""Configuration: defaults, overridden by environment variables, overridden by the
+mapping given to ``create_app``. Secrets that are not given are generated once and kept
+in the instance folder, never written in code."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Environment variable -> config key, with the type to read it as.
+ENVIRONMENT = {
+    "DATABASE_URL": ("DATABASE_URL", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "AMPLIFY_INSTANCE_PATH": ("INSTANCE_PATH", str),
+    "AMPLIFY_AUDIT_KEY": ("AUDIT_KEY", str),
+    "AMPLIFY_DEFAULT_LANGUAGE": ("BABEL_DEFAULT_LOCALE", str),
+    "AMPLIFY_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
+    "AMPLIFY_PROXIES": ("PROXIES", int),
+    "AMPLIFY_DEMO_PACKS": ("DEMO_PACKS", str),
+    "AMPLIFY_PASSWORD_HASH_METHOD": ("PASSWORD_HASH_METHOD", str),
+    "AMPLIFY_LOGIN_WINDOW_MINUTES": ("LOGIN_WINDOW_MINUTES", int),
+    "AMPLIFY_LOGIN_MAX_FAILURES_PER_ACCOUNT": ("LOGIN_MAX_FAILURES_PER_ACCOUNT", int),
+    "AMPLIFY_LOGIN_MAX_FAILURES_PER_ADDRESS": ("LOGIN_MAX_FAILURES_PER_ADDRESS", int),
+    "AMPLIFY_REVIEW_MONTHS": ("REVIEW_MONTHS", int),
+    "AMPLIFY_DATABASE_BUSY_TIMEOUT_MS": ("DATABASE_BUSY_TIMEOUT_MS", int),
+}
+
+DEFAULTS = {
+    "INSTANCE_PATH": str(ROOT / "instance"),
+    "DEMO_PACKS": str(ROOT / "campaigns"),
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "amplify" / "translations"),
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "amplify_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "WTF_I18N_ENABLED": True,
+    "PROXIES": 0,
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "LOGIN_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "REVIEW_MONTHS": 6,
+    "DATABASE_BUSY_TIMEOUT_MS": 5000,
+    "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def from_environment(environ=None):
+    environ = os.environ if environ is None else environ
+    found = {}
+    for variable, (key, kind) in ENVIRONMENT.items():
+        raw = environ.get(variable)
+        if raw is None or raw == "":
+            continue
+        if kind is bool:
+            found[key] = raw.strip().lower() in _TRUE
+        else:
+            found[key] = kind(raw)
+    return found
+
+
+def instance_secret(instance_path, name):
+    """Read the secret kept in ``instance_path/name``, creating it on first use."""
+    path = Path(instance_path) / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    # O_EXCL: when two workers start at once, one writes and the other reads.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def build(overrides=None):
+    """The full configuration mapping for one app."""
+    config = dict(DEFAULTS)
+    config.update(from_environment())
+    config.update(overrides or {})
+    instance = config["INSTANCE_PATH"]
+    config.setdefault("DATABASE_URL", f"sqlite:///{Path(instance) / 'amplify.db'}")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = instance_secret(instance, "secret_key")
+    if not config.get("AUDIT_KEY"):
+        config["AUDIT_KEY"] = instance_secret(instance, "audit_key")
+    return config

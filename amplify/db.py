@@ -1,0 +1,113 @@
+"""The database: one peewee proxy, initialised late from ``DATABASE_URL``.
+
+SQLite is the default (a file in the instance folder, WAL, foreign keys, a busy
+timeout, IMMEDIATE transactions so that concurrent writers queue instead of failing
+half-way); PostgreSQL is used when the URL says ``postgresql://``. The same models and
+the same migrations run on both.
+"""
+
+import json
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import peewee
+from playhouse.db_url import parse as parse_url
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("synchronous", "normal"),
+)
+
+
+class UnsupportedDatabase(ValueError):
+    """The DATABASE_URL names a backend Amplify does not run on."""
+
+
+def make_database(url, busy_timeout_ms=5000):
+    """Build (but do not connect) the peewee database that ``url`` names. A writer that
+    finds the database busy waits up to ``busy_timeout_ms`` before giving up."""
+    scheme = url.split(":", 1)[0].lower()
+    params = parse_url(url)
+    if scheme == "sqlite":
+        pragmas = SQLITE_PRAGMAS + (("busy_timeout", busy_timeout_ms),)
+        return peewee.SqliteDatabase(
+            params.pop("database"), pragmas=pragmas, lock_type="IMMEDIATE",
+            timeout=busy_timeout_ms / 1000, **params
+        )
+    if scheme in ("postgres", "postgresql"):
+        params.setdefault("connect_timeout", max(1, busy_timeout_ms // 1000))
+        return peewee.PostgresqlDatabase(params.pop("database"), **params)
+    raise UnsupportedDatabase(f"unsupported database URL scheme: {scheme!r}")
+
+
+def is_postgres():
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+@contextmanager
+def connection():
+    """Open a connection for the duration of the block unless one is already open."""
+    opened = database.connect(reuse_if_open=True)
+    try:
+        yield database
+    finally:
+        if opened and not database.in_transaction():
+            database.close()
+
+
+def utcnow():
+    """Aware UTC now, truncated to microseconds like both databases store it."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTimeField(peewee.DateTimeField):
+    """A timestamp stored as naive UTC and read back as an aware UTC datetime."""
+
+    def db_value(self, value):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class ListField(peewee.TextField):
+    """A list of strings kept as JSON text (portable across SQLite and PostgreSQL)."""
+
+    def db_value(self, value):
+        return json.dumps(list(value or []), ensure_ascii=False)
+
+    def python_value(self, value):
+        return json.loads(value) if value else []
+
+
+class JSONField(peewee.TextField):
+    """Any JSON value kept as text."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+    @classmethod
+    def get_or_404(cls, *query):
+        from flask import abort
+
+        try:
+            return cls.get(*query)
+        except cls.DoesNotExist:
+            abort(404)

@@ -1,0 +1,28 @@
+"""The start page: campaigns, messages waiting for the movement, reviews due."""
+
+from flask import Blueprint
+
+from amplify import security
+from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.people.models import Organization
+from amplify.web import render
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@security.requires("view")
+def index():
+    waiting = (
+        MessageVariant.select(MessageVariant, Message, Campaign)
+        .join(Message).join(Campaign)
+        .where(MessageVariant.state.in_(["proposed", "changes_requested"]))
+        .order_by(MessageVariant.updated_at.desc())
+        .limit(20)
+    )
+    return render(
+        "home/index.html",
+        campaigns=Campaign.with_counts(),
+        waiting=waiting,
+        reviews_due=Organization.due_for_review(),
+    )

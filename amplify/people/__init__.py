@@ -1,0 +1,1 @@
+"""Movement organizations and activists (``/people``)."""

@@ -1,0 +1,219 @@
+"""Organizations and activists. Activists' data is sensitive: contact details and notes
+are only for roles that need them, and every look at contact details is audited."""
+
+import calendar
+from datetime import date
+
+import peewee
+from flask_babel import lazy_gettext as _l
+
+from amplify.db import BaseModel, JSONField, ListField, UTCDateTimeField, utcnow
+
+OUR_ROLES = {
+    "facilitator": _l("Facilitator"),
+    "ally": _l("Ally"),
+    "resource_partner": _l("Resource partner"),
+    "amplifier": _l("Amplifier"),
+}
+RISK_LEVELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
+ATTRIBUTIONS = {
+    "full_name": _l("Full name"),
+    "first_name": _l("First name only"),
+    "pseudonym": _l("Pseudonym"),
+    "anonymous": _l("Anonymous"),
+}
+# Fields whose values never go into the audit log: only the fact that they changed.
+SENSITIVE = ("contact_channels", "notes")
+
+
+def add_months(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def audit_diff(before, after):
+    """Before/after of the fields that changed, with sensitive values masked."""
+    changed = {k for k in after if (before or {}).get(k) != after.get(k)}
+    mask = lambda data: {  # noqa: E731
+        k: ("…" if k in SENSITIVE else v) for k, v in data.items() if k in changed
+    }
+    return {"before": mask(before) if before else None, "after": mask(after)}
+
+
+class Organization(BaseModel):
+    slug = peewee.CharField(unique=True)
+    name = peewee.CharField()
+    formal = peewee.BooleanField(default=True)
+    country = peewee.CharField(max_length=2)
+    our_role = peewee.CharField()
+    last_review_on = peewee.DateField(null=True)
+    next_review_on = peewee.DateField(index=True)
+    notes = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def role_label(self):
+        return OUR_ROLES.get(self.our_role, self.our_role)
+
+    def review_due(self, today=None):
+        return self.next_review_on <= (today or date.today())
+
+    def audit_view(self):
+        return {
+            "name": self.name, "slug": self.slug, "formal": self.formal, "country": self.country,
+            "our_role": self.our_role, "last_review_on": self.last_review_on,
+            "next_review_on": self.next_review_on, "notes": self.notes,
+        }
+
+    @classmethod
+    def due_for_review(cls, today=None):
+        return cls.select().where(cls.next_review_on <= (today or date.today())).order_by(
+            cls.next_review_on
+        )
+
+    @classmethod
+    def search(cls, q="", country="", our_role="", due=False):
+        query = cls.select().order_by(cls.name)
+        if q:
+            query = query.where(cls.name.contains(q))
+        if country:
+            query = query.where(cls.country == country)
+        if our_role:
+            query = query.where(cls.our_role == our_role)
+        if due:
+            query = query.where(cls.next_review_on <= date.today())
+        return query
+
+
+class Activist(BaseModel):
+    ref = peewee.CharField(unique=True)
+    display_name = peewee.CharField()
+    pseudonym = peewee.CharField(default="")
+    organization = peewee.ForeignKeyField(
+        Organization, null=True, backref="members", on_delete="SET NULL"
+    )
+    country = peewee.CharField(max_length=2)
+    languages = ListField(default=list)
+    contact_channels = JSONField(default=list)
+    risk_level = peewee.CharField()
+    default_attribution = peewee.CharField()
+    face_may_be_shown = peewee.BooleanField(default=False)
+    notes = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def risk_label(self):
+        return RISK_LEVELS.get(self.risk_level, self.risk_level)
+
+    @property
+    def attribution_label(self):
+        return ATTRIBUTIONS.get(self.default_attribution, self.default_attribution)
+
+    def spokesperson_for(self):
+        return (
+            Organization.select()
+            .join(Spokesperson, on=(Spokesperson.organization == Organization.id))
+            .where(Spokesperson.activist == self)
+            .order_by(Organization.name)
+        )
+
+    def audit_view(self):
+        return {
+            "display_name": self.display_name, "ref": self.ref, "pseudonym": self.pseudonym,
+            "organization": self.organization_id, "country": self.country,
+            "languages": self.languages, "contact_channels": self.contact_channels,
+            "risk_level": self.risk_level, "default_attribution": self.default_attribution,
+            "face_may_be_shown": self.face_may_be_shown, "notes": self.notes,
+            "spokesperson_for": sorted(o.id for o in self.spokesperson_for()) if self.id else [],
+        }
+
+    @classmethod
+    def search(cls, q="", organization=None, country="", risk_level="", spokespeople=False):
+        query = cls.select(cls, Organization).join(
+            Organization, peewee.JOIN.LEFT_OUTER, on=(cls.organization == Organization.id)
+        ).order_by(cls.display_name)
+        if q:
+            query = query.where(cls.display_name.contains(q) | cls.pseudonym.contains(q))
+        if organization:
+            query = query.where(cls.organization == organization)
+        if country:
+            query = query.where(cls.country == country)
+        if risk_level:
+            query = query.where(cls.risk_level == risk_level)
+        if spokespeople:
+            query = query.where(cls.id.in_(Spokesperson.select(Spokesperson.activist)))
+        return query
+
+    @classmethod
+    def spokespeople(cls):
+        return cls.search(spokespeople=True)
+
+
+class Spokesperson(BaseModel):
+    """An activist speaks for an organization (and may approve its messages)."""
+
+    activist = peewee.ForeignKeyField(Activist, on_delete="CASCADE")
+    organization = peewee.ForeignKeyField(Organization, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("activist", "organization"), True),)
+
+
+def save_organization(org, *, name, formal, country, our_role, last_review_on, next_review_on,
+                      notes, review_months):
+    """Create or update an organization in one audited transaction."""
+    from amplify import audit
+    from amplify.db import database
+    from amplify.slugs import unique_slug
+
+    creating = org.id is None
+    before = None if creating else org.audit_view()
+    org.name, org.formal, org.country, org.our_role = name.strip(), formal, country, our_role
+    org.last_review_on, org.notes = last_review_on, notes.strip()
+    if next_review_on is None:
+        next_review_on = add_months(last_review_on or date.today(), review_months)
+    org.next_review_on = next_review_on
+    org.updated_at = utcnow()
+    with database.atomic():
+        if creating:
+            org.slug = unique_slug(Organization, Organization.slug, name)
+        org.save()
+        audit.record("organization.create" if creating else "organization.update", org,
+                     audit_diff(before, org.audit_view()))
+    return org
+
+
+def save_activist(activist, spokesperson_for=(), **fields):
+    """Create or update an activist and the organizations they speak for, audited."""
+    from amplify import audit
+    from amplify.db import database
+    from amplify.slugs import unique_slug
+
+    creating = activist.id is None
+    before = None if creating else activist.audit_view()
+    for name, value in fields.items():
+        setattr(activist, name, value.strip() if isinstance(value, str) else value)
+    activist.updated_at = utcnow()
+    with database.atomic():
+        if creating:
+            activist.ref = unique_slug(Activist, Activist.ref, activist.display_name)
+        activist.save()
+        wanted = {int(i) for i in spokesperson_for}
+        Spokesperson.delete().where(
+            (Spokesperson.activist == activist) & Spokesperson.organization.not_in(wanted or {0})
+        ).execute()
+        existing = {s.organization_id for s in Spokesperson.select().where(Spokesperson.activist == activist)}
+        for org_id in sorted(wanted - existing):
+            Spokesperson.create(activist=activist, organization=org_id)
+        audit.record("activist.create" if creating else "activist.update", activist,
+                     audit_diff(before, activist.audit_view()))
+    return activist

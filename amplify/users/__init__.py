@@ -1,0 +1,1 @@
+"""Staff account administration (``/users``), for admins."""

@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from amplify.forms import options
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from amplify.auth.forms import MIN_PASSWORD
+from amplify.i18n import LANGUAGES
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "comms": _l("Communications"),
+    "events": _l("Events"),
+    "viewer": _l("Viewer"),
+}
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=options(list(ROLE_LABELS.items())))
+    language = SelectField(_l("Language"), choices=options([("", _l("As the browser asks"))] + list(LANGUAGES.items())))
+    active = BooleanField(_l("Active (may sign in)"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=MIN_PASSWORD, max=1024)],
+        description=_l("At least %(n)d characters. Leave empty to keep the current one.", n=MIN_PASSWORD),
+    )

@@ -1,0 +1,73 @@
+"""Staff accounts, managed by admins (``/users``)."""
+
+import peewee
+from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
+
+from amplify import audit, security
+from amplify.auth.models import User
+from amplify.db import database
+from amplify.users.forms import ROLE_LABELS, UserForm
+from amplify.web import render
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.get("/")
+@security.requires("manage_users")
+def index():
+    users = User.select().order_by(User.active.desc(), User.email)
+    return render("users/index.html", users=users, role_labels=ROLE_LABELS)
+
+
+def save_user(form, user):
+    """Apply the form to ``user`` in one transaction, audited. False when the email is taken."""
+    creating = user.id is None
+    before = None if creating else user.audit_view()
+    user.email = User.normalise_email(form.email.data)
+    user.name = form.name.data.strip()
+    user.role = form.role.data
+    user.language = form.language.data or None
+    user.active = form.active.data
+    password_changed = bool(form.password.data)
+    if password_changed:
+        user.set_password(form.password.data)
+        user.session_version = (user.session_version or 0) + 1
+    try:
+        with database.atomic():
+            user.save()
+            summary = {"before": before, "after": user.audit_view()}
+            if password_changed:
+                summary["changed"] = ["password"]
+            audit.record("user.create" if creating else "user.update", user, summary)
+    except peewee.IntegrityError:
+        form.email.errors.append(_("An account with this email already exists."))
+        return False
+    return True
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@security.requires("manage_users")
+def new():
+    form = UserForm(role="comms")
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("A new account needs a password."))
+        elif save_user(form, User()):
+            flash(_("Account created."), "success")
+            return redirect(url_for("users.index"))
+    return render("users/form.html", form=form, user=None, status=400 if form.errors else 200)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@security.requires("manage_users")
+def edit(user_id):
+    user = User.get_or_404(User.id == user_id)
+    form = UserForm(obj=user, language=user.language or "")
+    if form.validate_on_submit():
+        if user.id == g.user.id and (form.role.data != "admin" or not form.active.data):
+            form.role.errors.append(_("You cannot remove your own administrator access."))
+        elif save_user(form, user):
+            flash(_("Account saved."), "success")
+            return redirect(url_for("users.index"))
+    return render("users/form.html", form=form, user=user, status=400 if form.errors else 200)

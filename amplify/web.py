@@ -1,0 +1,127 @@
+"""What every request shares: database connection, page-or-fragment rendering, error
+pages, the locally served htmx, and the health check."""
+
+from importlib.resources import files
+
+import peewee
+from flask import g, make_response, render_template, request, send_from_directory
+from flask_babel import get_locale, gettext as _
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from amplify import security
+from amplify.db import database
+from amplify.i18n import LANGUAGES
+
+HTMX_DIR = files("js_lib_htmx") / "static" / "htmx"
+
+
+def wants_fragment():
+    """A normal htmx swap (not a history restore, not a boosted full navigation)."""
+    return bool(
+        request.headers.get("HX-Request")
+        and not request.headers.get("HX-History-Restore-Request")
+        and not request.headers.get("HX-Boosted")
+    )
+
+
+def render(page_template, fragment_template=None, status=200, **context):
+    """Render the full page, or only the fragment for an htmx swap. The page includes
+    the fragment, so its markup lives once."""
+    template = fragment_template if (fragment_template and wants_fragment()) else page_template
+    return make_response(render_template(template, **context), status)
+
+
+def open_database():
+    database.connect(reuse_if_open=True)
+
+
+def close_database(exc):
+    if not database.is_closed():
+        database.close()
+
+
+def add_vary(response):
+    response.vary.add("HX-Request")
+    return response
+
+
+ERROR_TEXT = {
+    400: (lambda: _("Bad request"), lambda: _("The form could not be accepted. Reload the page and try again.")),
+    401: (lambda: _("Sign-in needed"), lambda: _("Please sign in to continue.")),
+    403: (lambda: _("Not allowed"), lambda: _("Your role does not give access to this page.")),
+    404: (lambda: _("Not found"), lambda: _("There is nothing at this address.")),
+    405: (lambda: _("Not allowed"), lambda: _("This address does not accept that kind of request.")),
+    413: (lambda: _("Too large"), lambda: _("The upload is larger than this server accepts.")),
+    429: (lambda: _("Too many attempts"), lambda: _("Please wait a few minutes and try again.")),
+    500: (lambda: _("Something went wrong"), lambda: _("Nothing was saved. The error was logged; please try again.")),
+    503: (lambda: _("Temporarily unavailable"), lambda: _("The database cannot be reached right now. Nothing was saved; please try again in a moment.")),
+}
+
+
+def error_page(status, detail=None):
+    title, text = ERROR_TEXT.get(status, ERROR_TEXT[500])
+    response = render(
+        "errors/error.html",
+        "errors/_error.html",
+        status=status,
+        code=status,
+        title=title(),
+        text=detail or text(),
+    )
+    if status == 401 and wants_fragment():
+        response.headers["HX-Refresh"] = "true"
+    return response
+
+
+def handle_http_error(error):
+    if error.code is None or error.code < 400:
+        return error
+    from flask_wtf.csrf import CSRFError
+
+    detail = None
+    if isinstance(error, CSRFError):
+        detail = _("This form has expired or did not come from Amplify. Reload the page and try again.")
+    return error_page(error.code, detail)
+
+
+def handle_database_error(error):
+    if not database.is_closed():
+        try:
+            database.rollback()
+        except peewee.PeeweeException:
+            pass
+    return error_page(503)
+
+
+def init_app(app):
+    if app.config["PROXIES"]:
+        count = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    app.before_request(open_database)
+    app.before_request(security.enforce_access)
+    app.teardown_request(close_database)
+    app.after_request(add_vary)
+    app.after_request(security.security_headers)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(peewee.OperationalError, handle_database_error)
+    app.register_error_handler(peewee.InterfaceError, handle_database_error)
+
+    @app.context_processor
+    def globals_for_templates():
+        return {"can": security.can, "LANGUAGES": LANGUAGES, "current_user": g.get("user"),
+                "current_locale": str(get_locale() or "en")}
+
+    @app.get("/vendor/htmx.min.js")
+    @security.public
+    def htmx_js():
+        return send_from_directory(str(HTMX_DIR), "htmx.min.js", max_age=86400)
+
+    @app.get("/healthz")
+    @security.public
+    def healthz():
+        try:
+            database.execute_sql("SELECT 1")
+        except peewee.PeeweeException:
+            return {"status": "unavailable"}, 503
+        return {"status": "ok"}

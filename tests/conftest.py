@@ -1,0 +1,201 @@
+"""Fixtures: a fresh real database per test (SQLite file, or a PostgreSQL schema of its
+own when DATABASE_URL names PostgreSQL), the real app, and factories."""
+
+import os
+import re
+import uuid
+from datetime import date
+from urllib.parse import quote
+
+import pytest
+
+from amplify import create_app, migrations
+from amplify.db import database
+
+PG_URL = os.environ.get("DATABASE_URL", "")
+USE_PG = PG_URL.startswith(("postgres://", "postgresql://"))
+PASSWORD = "a-long-test-password"
+
+
+def _pg_admin():
+    import psycopg2
+    from playhouse.db_url import parse
+
+    params = parse(PG_URL)
+    params["dbname"] = params.pop("database")
+    connection = psycopg2.connect(**params)
+    connection.autocommit = True
+    return connection
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    if not USE_PG:
+        yield f"sqlite:///{tmp_path / 'amplify.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = _pg_admin()
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    if not database.is_closed():
+        database.close()
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.close()
+
+
+@pytest.fixture
+def make_app(tmp_path, database_url):
+    """Build an app on this test's database; ``migrate=False`` leaves it empty."""
+
+    def build(migrate=True, **overrides):
+        config = {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": database_url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+            "SECRET_KEY": "test-secret",
+            "AUDIT_KEY": "test-audit-key",
+            "DEMO_PACKS": str(tmp_path / "no-packs"),
+        }
+        config.update(overrides)
+        app = create_app(config)
+        if migrate:
+            migrations.upgrade(database.obj)
+        return app
+
+    yield build
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+TOKEN = re.compile(r'name="(?:[\w-]*)csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, path=None):
+    """A CSRF token for this client's session, read from a real form."""
+    response = client.get(path or "/auth/login")
+    match = TOKEN.search(response.get_data(as_text=True))
+    if not match and path is None:
+        response = client.get("/auth/account")
+        match = TOKEN.search(response.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class Session:
+    """A test client signed in through the real login form."""
+
+    def __init__(self, client, user):
+        self.client, self.user = client, user
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path, data=None, token=True, **kwargs):
+        data = dict(data or {})
+        if token:
+            data.setdefault("csrf_token", csrf_token(self.client, "/auth/account"))
+        return self.client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def make_user(app):
+    from amplify.auth.models import User
+
+    def create(role="comms", email=None, password=PASSWORD, **fields):
+        user = User(email=email or f"{role}-{uuid.uuid4().hex[:6]}@example.org",
+                    name=fields.pop("name", role.title()), role=role, **fields)
+        user.set_password(password)
+        user.save()
+        return user
+
+    return create
+
+
+@pytest.fixture
+def login(app, make_user):
+    def sign_in(role="comms", user=None):
+        user = user or make_user(role)
+        client = app.test_client()
+        token = csrf_token(client)
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD,
+                                                    "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return Session(client, user)
+
+    return sign_in
+
+
+# Factories --------------------------------------------------------------------------------
+
+@pytest.fixture
+def factories(app):
+    from amplify.campaigns.changes import add_message, change_variant_state, save_campaign
+    from amplify.campaigns.models import Campaign, MessageVariant
+    from amplify.people.models import Activist, Organization, save_activist, save_organization
+
+    class Factories:
+        @staticmethod
+        def organization(name="Sindicato de Prueba", **fields):
+            values = dict(name=name, formal=True, country="PE", our_role="amplifier",
+                          last_review_on=date(2026, 1, 10), next_review_on=None, notes="",
+                          review_months=6)
+            values.update(fields)
+            return save_organization(Organization(), **values)
+
+        @staticmethod
+        def activist(display_name="Lucía Prueba", spokesperson_for=(), **fields):
+            values = dict(display_name=display_name, pseudonym="", organization=None,
+                          country="PE", languages=["es"], contact_channels=[],
+                          risk_level="medium", default_attribution="first_name",
+                          face_may_be_shown=False, notes="")
+            values.update(fields)
+            return save_activist(Activist(), spokesperson_for=[str(o.id) for o in spokesperson_for],
+                                 **values)
+
+        @staticmethod
+        def campaign(name="Campaña de prueba", **fields):
+            values = dict(name=name, goal="", audiences=["public"], hashtags=["#C189"], links=[],
+                          key_dates=[], languages=["es", "pt", "en"], frameworks=["C189"])
+            values.update(fields)
+            return save_campaign(Campaign(), **values)
+
+        @staticmethod
+        def message(campaign, title="Mensaje de prueba", language="es", **fields):
+            variant = dict(language=language, short_form="El trabajo del hogar es trabajo.",
+                           long_form="El trabajo del hogar es trabajo, con todos los derechos.",
+                           call_to_action="", evidence_figure="", evidence_source="")
+            variant.update(fields)
+            return add_message(campaign, title, variant)
+
+        @staticmethod
+        def approve(variant, spokesperson):
+            return change_variant_state(variant, "approved", approved_by=spokesperson.id,
+                                        approval_method="in_person")
+
+        @staticmethod
+        def variant(message, language="es"):
+            return MessageVariant.get((MessageVariant.message == message)
+                                      & (MessageVariant.language == language))
+
+    return Factories
