@@ -73,9 +73,9 @@ def make_app(tmp_path, database_url):
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    with app.app_context():
-        yield app
+    """The app, with no context pushed: each test-client request gets its own app
+    context (and ``g``), as in production. Code run directly uses ``app.app_context()``."""
+    return make_app()
 
 
 @pytest.fixture
@@ -114,7 +114,10 @@ class Session:
     def post(self, path, data=None, token=True, **kwargs):
         data = dict(data or {})
         if token:
-            data.setdefault("csrf_token", csrf_token(self.client, "/auth/account"))
+            value = csrf_token(self.client, "/auth/account")
+            data.setdefault("csrf_token", value)
+            for prefix in {k.split("-", 1)[0] for k in list(data) if "-" in k}:
+                data.setdefault(f"{prefix}-csrf_token", value)  # forms with a prefix
         return self.client.post(path, data=data, **kwargs)
 
 
@@ -125,7 +128,8 @@ def make_user(app):
     def create(role="comms", email=None, password=PASSWORD, **fields):
         user = User(email=email or f"{role}-{uuid.uuid4().hex[:6]}@example.org",
                     name=fields.pop("name", role.title()), role=role, **fields)
-        user.set_password(password)
+        with app.app_context():
+            user.set_password(password)
         user.save()
         return user
 
@@ -198,4 +202,20 @@ def factories(app):
             return MessageVariant.get((MessageVariant.message == message)
                                       & (MessageVariant.language == language))
 
+    for name, member in list(vars(Factories).items()):
+        if isinstance(member, staticmethod):
+            setattr(Factories, name, staticmethod(_in_context(app, member.__func__)))
     return Factories
+
+
+def _in_context(app, function):
+    def run(*args, **kwargs):
+        with app.app_context():
+            return function(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def runner_for():
+    return lambda app: app.test_cli_runner()

@@ -233,8 +233,9 @@ class MessageForm(VariantForm):
 
 class VariantStateForm(FlaskForm):
     state = SelectField(_l("New state"))
-    approved_by = SelectField(_l("Approved by (spokesperson)"), coerce=str)
-    approval_method = SelectField(_l("How they approved"),
+    # Both are checked by change_variant_state, which knows the state they matter for.
+    approved_by = SelectField(_l("Approved by (spokesperson)"), coerce=str, validate_choice=False)
+    approval_method = SelectField(_l("How they approved"), validate_choice=False,
                                   choices=options([("", "—")] + list(APPROVAL_METHODS.items())))
     note = TextAreaField(_l("Note (what was asked for, or why)"), validators=[Length(max=2000)])
 

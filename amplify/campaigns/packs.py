@@ -96,14 +96,16 @@ _KIND_NAMES = {str: "text", bool: "true or false", int: "a whole number", date: 
                datetime: "a date and time", dict: "a table"}
 
 
-def _load_toml(path):
+def _load_toml(path, name):
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise PackError(path.name, "(syntax)", str(error)) from None
+        raise PackError(name, "(syntax)", str(error)) from None
+    except UnicodeDecodeError:
+        raise PackError(name, "(file)", "is not UTF-8 text") from None
     except OSError as error:
-        raise PackError(path.name, "(file)", error.strerror or str(error)) from None
+        raise PackError(name, "(file)", error.strerror or str(error)) from None
 
 
 def read_pack(folder):
@@ -111,7 +113,7 @@ def read_pack(folder):
     folder = Path(folder)
     if not (folder / "campaign.toml").is_file():
         raise PackError(folder / "campaign.toml", "(file)", "not found")
-    reader = _Reader("campaign.toml", _load_toml(folder / "campaign.toml"))
+    reader = _Reader("campaign.toml", _load_toml(folder / "campaign.toml", "campaign.toml"))
     slug = reader.get("slug", str, required=True)
     if not SLUG.match(slug) or slug in RESERVED:
         reader.fail("slug", "must be lower-case letters, digits and hyphens (not 'new' or 'edit')")
@@ -175,7 +177,7 @@ def read_pack(folder):
 
 
 def _read_people(path):
-    data = _load_toml(path)
+    data = _load_toml(path, "people.toml")
     organizations, activists, slugs = [], [], set()
     for index, entry in enumerate(data.get("organizations", [])):
         item = _Reader("people.toml", entry, f"organizations[{index}].")
@@ -224,7 +226,7 @@ def _read_people(path):
 
 def _read_message(path, known_refs):
     name = f"messages/{path.name}"
-    reader = _Reader(name, _load_toml(path))
+    reader = _Reader(name, _load_toml(path, name))
     key = reader.get("key", str, required=True)
     if not SLUG.match(key) or key in RESERVED:
         reader.fail("key", "must be lower-case letters, digits and hyphens (not 'new' or 'edit')")

@@ -1,0 +1,123 @@
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from amplify.audit.models import AuditEvent
+from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.campaigns.packs import PackError, export_pack, import_pack
+from amplify.people.models import Activist, Organization, Spokesperson
+
+DEMO = Path(__file__).resolve().parent.parent / "campaigns" / "domestic-work-is-work"
+
+
+def counts():
+    return tuple(m.select().count() for m in (Campaign, Message, MessageVariant, Activist,
+                                               Organization, AuditEvent))
+
+
+def same_tree(a, b):
+    comparison = filecmp.dircmp(a, b)
+    assert not comparison.left_only and not comparison.right_only, (comparison.left_only, comparison.right_only)
+    _, mismatch, errors = filecmp.cmpfiles(a, b, comparison.common_files, shallow=False)
+    assert not mismatch and not errors, mismatch
+    for sub in comparison.common_dirs:
+        same_tree(Path(a) / sub, Path(b) / sub)
+
+
+def test_demo_pack_imports_with_real_sources_and_fictional_people(app):
+    with app.app_context():
+        campaign = import_pack(DEMO)
+    assert campaign.slug == "domestic-work-is-work"
+    assert {v.language for v in MessageVariant.select()} == {"es", "pt", "en"}
+    for variant in MessageVariant.select():
+        if variant.evidence_figure:
+            assert variant.evidence_source.startswith("https://www.ilo.org/")
+    for person in Activist.select():
+        assert "fictícia" in person.display_name or "ficticia" in person.display_name
+    for org in Organization.select():
+        assert "(ficticia)" in org.name or "(ficticio)" in org.name or "(fictícia)" in org.name
+    approved = MessageVariant.select().where(MessageVariant.state == "approved")
+    assert approved.count() == 3 and all(v.approved_by_id for v in approved)
+
+
+def test_importing_twice_changes_nothing(app):
+    with app.app_context():
+        import_pack(DEMO)
+        first = counts()
+        import_pack(DEMO)
+    assert counts() == first
+
+
+def test_export_then_import_round_trips_without_loss(app, tmp_path):
+    with app.app_context():
+        import_pack(DEMO)
+        export_pack("domestic-work-is-work", tmp_path / "first")
+    # Empty the database, import the exported pack, export again: the same files.
+    for model in (MessageVariant, Message, Campaign, Spokesperson, Activist, Organization):
+        model.delete().execute()
+    with app.app_context():
+        import_pack(tmp_path / "first")
+        export_pack("domestic-work-is-work", tmp_path / "second")
+    same_tree(tmp_path / "first", tmp_path / "second")
+    variant = MessageVariant.get(MessageVariant.language == "pt", MessageVariant.state == "changes_requested")
+    assert "Recomendação 206" in variant.state_note
+
+
+def test_export_keeps_contact_details_and_notes_out(app, tmp_path, factories):
+    with app.app_context():
+        import_pack(DEMO)
+    Activist.update(contact_channels=[{"kind": "Phone", "value": "+51 999"}],
+                    notes="secret note").execute()
+    with app.app_context():
+        export_pack("domestic-work-is-work", tmp_path / "out")
+    text = "".join(p.read_text() for p in (tmp_path / "out").rglob("*.toml"))
+    assert "+51 999" not in text and "secret note" not in text
+
+
+def broken_copy(tmp_path, relative, old, new):
+    target = tmp_path / "pack"
+    shutil.copytree(DEMO, target)
+    path = target / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return target
+
+
+@pytest.mark.parametrize("relative, old, new, file, field", [
+    ("campaign.toml", 'name = "Domestic', 'nombre = "Domestic', "campaign.toml", "name"),
+    ("campaign.toml", '"#C189"', '"C 189"', "campaign.toml", "hashtags"),
+    ("campaign.toml", 'text = "#ffffff"', 'text = "#6a3a96"', "campaign.toml", "colours.text"),
+    ("messages/01-domestic-work-is-work.toml", 'state = "proposed"', 'state = "maybe"',
+     "messages/01-domestic-work-is-work.toml", "variants.en.state"),
+    ("messages/02-free-from-violence.toml", 'approved_by = "maria-quispe-ficticia"',
+     'approved_by = "nobody"', "messages/02-free-from-violence.toml", "variants.es.approved_by"),
+    ("messages/03-out-of-informality.toml", 'key = "out-of-informality"', 'key = [1',
+     "messages/03-out-of-informality.toml", "(syntax)"),
+    ("people.toml", 'risk_level = "high"', 'risk_level = "extreme"', "people.toml",
+     "activists[2].risk_level"),
+])
+def test_malformed_pack_names_file_and_field_and_changes_nothing(app, tmp_path, relative, old,
+                                                                 new, file, field):
+    pack = broken_copy(tmp_path, relative, old, new)
+    before = counts()
+    with app.app_context(), pytest.raises(PackError) as error:
+        import_pack(pack)
+    assert error.value.file == file
+    assert error.value.field == field
+    assert counts() == before
+
+
+def test_cli_import_and_export(app, runner_for, tmp_path):
+    runner = runner_for(app)
+    result = runner.invoke(args=["campaign", "import", str(DEMO)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["campaign", "export", "domestic-work-is-work", str(tmp_path / "x")])
+    assert result.exit_code == 0 and (tmp_path / "x" / "campaign.toml").is_file()
+    bad = broken_copy(tmp_path, "campaign.toml", 'slug = "domestic-work-is-work"', 'slug = "Bad Slug"')
+    result = runner.invoke(args=["campaign", "import", str(bad)])
+    assert result.exit_code != 0
+    assert "campaign.toml: slug:" in result.output
+    assert runner.invoke(args=["campaign", "export", "nope", str(tmp_path / "y")]).exit_code != 0
