@@ -1,0 +1,98 @@
+import sqlite3
+from datetime import date
+
+import pytest
+
+from amplify import migrations
+from amplify.auth.models import User
+from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.db import BaseModel, database
+from amplify.people.models import Activist, Organization, Spokesperson
+from tests.conftest import PASSWORD, USE_PG, csrf_token
+
+
+def all_models():
+    seen, queue = [], list(BaseModel.__subclasses__())
+    while queue:
+        model = queue.pop()
+        seen.append(model)
+        queue.extend(model.__subclasses__())
+    return seen
+
+
+def test_migrated_schema_matches_the_models(app):
+    for model in all_models():
+        table = model._meta.table_name
+        columns = {c.name for c in database.get_columns(table)}
+        assert columns == set(model._meta.columns), table
+
+
+def test_upgrade_from_the_first_migration_keeps_every_row(make_app):
+    app = make_app(migrate=False)
+    assert migrations.upgrade(database.obj, target=1) == ["0001_accounts_people"]
+    assert migrations.current_version(database.obj) == 1
+    assert not Campaign.table_exists()
+    with app.app_context():
+        user = User(email="old@example.org", name="Old", role="comms")
+        user.set_password(PASSWORD)
+        user.save()
+    org = Organization.create(slug="viejo", name="Sindicato Viejo", country="BO", our_role="ally",
+                              next_review_on=date(2027, 1, 1), notes="de antes")
+    person = Activist.create(ref="persona", display_name="Persona", country="BO",
+                             organization=org, risk_level="high", default_attribution="anonymous",
+                             languages=["es", "ay"], contact_channels=[{"kind": "Tel", "value": "1"}])
+    Spokesperson.create(activist=person, organization=org)
+
+    applied = migrations.upgrade(database.obj)
+    assert applied == [f"{n:04d}_{name}" for n, name, _ in migrations.available()[1:]]
+    assert migrations.current_version(database.obj) == migrations.latest_version()
+    org = Organization.get(Organization.slug == "viejo")
+    assert (org.name, org.notes, org.next_review_on) == ("Sindicato Viejo", "de antes", date(2027, 1, 1))
+    person = Activist.get(Activist.ref == "persona")
+    assert person.languages == ["es", "ay"] and person.contact_channels == [{"kind": "Tel", "value": "1"}]
+    assert [o.slug for o in person.spokesperson_for()] == ["viejo"]
+    # The upgraded database serves the app: the old account signs in and sees the old data.
+    client = app.test_client()
+    signed_in = client.post("/auth/login", data={"email": "old@example.org", "password": PASSWORD,
+                                                 "csrf_token": csrf_token(client)})
+    assert signed_in.status_code == 302
+    assert "Sindicato Viejo" in client.get("/people/organizations/").get_data(as_text=True)
+    campaign = Campaign.create(slug="nueva", name="Nueva")
+    message = Message.create(campaign=campaign, key="m", title="M")
+    MessageVariant.create(message=message, language="es", short_form="a", long_form="b")
+
+
+def test_unreachable_database_answers_503_with_a_clear_page(make_app):
+    app = make_app(migrate=False, DATABASE_URL="postgresql://postgres@127.0.0.1:1/test",
+                   DATABASE_BUSY_TIMEOUT_MS=1000)
+    client = app.test_client()
+    page = client.get("/auth/login")
+    assert page.status_code == 503
+    assert "The database cannot be reached right now" in page.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 503
+
+
+def test_healthz_answers_when_the_database_does(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+@pytest.mark.skipif(USE_PG, reason="SQLite's write lock; PostgreSQL queues writers instead")
+def test_locked_database_answers_503_and_writes_nothing(make_app, login, database_url):
+    app = make_app(DATABASE_BUSY_TIMEOUT_MS=100)
+    session = login("comms")
+    token = csrf_token(session.client, "/auth/account")
+    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        response = session.post("/people/organizations/new", {
+            "csrf_token": token, "name": "Bloqueada", "formal": "1", "country": "PE",
+            "our_role": "ally", "last_review_on": "", "next_review_on": "", "notes": ""})
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert response.status_code == 503
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    assert Organization.select().count() == 0
+    from amplify.audit.models import AuditEvent
+
+    assert AuditEvent.select().where(AuditEvent.subject_type == "organization").count() == 0
