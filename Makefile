@@ -34,7 +34,7 @@ install: $(VENV)/.installed $(MO)
 install-test: $(VENV)/.installed-test $(MO)
 
 %.mo: %.po | $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+	$(BIN)/pybabel compile --quiet -i $< -o $@
 
 translations: $(MO)
 

@@ -9,7 +9,7 @@ from amplify import audit, security
 from amplify.auth.forms import LanguageForm, LoginForm, PasswordForm
 from amplify.auth.models import LoginAttempt, User
 from amplify.db import database, utcnow
-from amplify.i18n import LANGUAGES
+from amplify.users.forms import ROLE_LABELS
 from amplify.web import render
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -88,7 +88,7 @@ def account():
         flash(_("Your language was saved."), "success")
         return redirect(url_for("auth.account"))
     return render("auth/account.html", language_form=language_form,
-                  password_form=password_form, languages=LANGUAGES)
+                  password_form=password_form, role_labels=ROLE_LABELS)
 
 
 @bp.post("/password")
@@ -110,4 +110,4 @@ def change_password():
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
     return render("auth/account.html", language_form=language_form, password_form=form,
-                  languages=LANGUAGES, status=400 if form.errors else 200)
+                  role_labels=ROLE_LABELS, status=400 if form.errors else 200)
