@@ -34,7 +34,7 @@ install: $(VENV)/.installed $(MO)
 install-test: $(VENV)/.installed-test $(MO)
 
 %.mo: %.po | $(VENV)/.installed
-	$(BIN)/pybabel compile --quiet -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 translations: $(MO)
 
