@@ -6,8 +6,9 @@ from importlib.resources import files
 import peewee
 from flask import g, make_response, render_template, request, send_from_directory
 from flask_babel import get_locale, gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from amplify import security
 from amplify.db import database
@@ -30,6 +31,34 @@ def render(page_template, fragment_template=None, status=200, **context):
     the fragment, so its markup lives once."""
     template = fragment_template if (fragment_template and wants_fragment()) else page_template
     return make_response(render_template(template, **context), status)
+
+
+# Ids are 32-bit on both databases: a larger number in a URL is simply not found.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a positive database id."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def int_arg(name, default=None, maximum=MAX_ID):
+    """A whole-number query argument within range, else ``default``."""
+    value = request.args.get(name, type=int)
+    if value is None or not 1 <= value <= maximum:
+        return default
+    return value
+
+
+def refuse_nul_bytes():
+    """No text field has a use for NUL, and PostgreSQL cannot store it: refuse it early."""
+    values = list(request.args.values()) + list(request.form.values()) + [
+        v for v in (request.view_args or {}).values() if isinstance(v, str)
+    ]
+    if any("\x00" in value for value in values):
+        raise BadRequest()
 
 
 def open_database():
@@ -98,6 +127,8 @@ def init_app(app):
     if app.config["PROXIES"]:
         count = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    app.url_map.converters["id"] = IdConverter
+    app.before_request(refuse_nul_bytes)
     app.before_request(open_database)
     app.before_request(security.enforce_access)
     app.teardown_request(close_database)

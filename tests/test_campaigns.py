@@ -198,3 +198,14 @@ def test_forbidden_htmx_request_gets_a_fragment(app, login, factories):
     assert response.status_code == 403
     assert "<html" not in response.get_data(as_text=True)
     assert "Not allowed" in response.get_data(as_text=True)
+
+
+def test_renaming_a_message_keeps_its_key(app, login, factories):
+    campaign = factories.campaign()
+    message = factories.message(campaign, title="Viejo título")
+    session = login("comms")
+    response = session.post(f"/campaigns/{campaign.slug}/messages/{message.key}/edit", {"title": "Nuevo título"})
+    assert response.status_code == 302
+    renamed = Message.get_by_id(message.id)
+    assert (renamed.title, renamed.key) == ("Nuevo título", message.key)
+    assert session.post(f"/campaigns/{campaign.slug}/messages/{message.key}/edit", {"title": ""}).status_code == 400

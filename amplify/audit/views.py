@@ -4,7 +4,7 @@ from flask import Blueprint, request
 
 from amplify import security
 from amplify.audit.models import AuditEvent, ChainBroken, verify
-from amplify.web import render
+from amplify.web import int_arg, render
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE = 50
@@ -13,7 +13,7 @@ PAGE = 50
 @bp.get("/")
 @security.requires("see_audit")
 def index():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = int_arg("page", default=1, maximum=100_000)
     query = AuditEvent.select().order_by(AuditEvent.seq.desc())
     subject = request.args.get("subject_type", "")
     if subject:

@@ -50,6 +50,16 @@ def add_message(campaign, title, variant_fields=None):
     return message
 
 
+def rename_message(message, title):
+    """A new title for staff; the key (and so every link and pack file name) stays."""
+    before = {"title": message.title}
+    message.title = title.strip()
+    with database.atomic():
+        message.save()
+        audit.record("message.update", message, {"before": before, "after": {"title": message.title}})
+    return message
+
+
 def save_variant(message, variant, **fields):
     """Create or edit a language variant. New wording is a new version that needs
     approval again (principle 1): the variant goes back to ``proposed``."""
@@ -111,5 +121,5 @@ def change_variant_state(variant, new_state, *, approved_by=None, approval_metho
     return variant
 
 
-__all__ = ["NotAllowed", "save_campaign", "add_message", "save_variant",
+__all__ = ["NotAllowed", "save_campaign", "add_message", "rename_message", "save_variant",
            "change_variant_state", "WORDING"]

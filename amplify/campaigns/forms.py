@@ -226,9 +226,16 @@ class VariantForm(FlaskForm):
                  "evidence_figure", "evidence_source")}
 
 
+TITLE = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+                    description=_l("A short name for staff, e.g. “Ratify C190”."))
+
+
 class MessageForm(VariantForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("A short name for staff, e.g. “Ratify C190”."))
+    title = TITLE
+
+
+class MessageTitleForm(FlaskForm):
+    title = TITLE
 
 
 class VariantStateForm(FlaskForm):

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 
 from amplify import security
 from amplify.campaigns.changes import (
-    NotAllowed, add_message, change_variant_state, save_campaign, save_variant,
+    NotAllowed, add_message, change_variant_state, rename_message, save_campaign, save_variant,
 )
 from amplify.campaigns.forms import (
-    CampaignForm, MessageForm, VariantForm, VariantStateForm, format_key_dates, parse_hashtags,
+    CampaignForm, MessageForm, MessageTitleForm, VariantForm, VariantStateForm, format_key_dates, parse_hashtags,
     parse_key_dates, parse_links,
 )
 from amplify.campaigns.models import (
@@ -118,6 +118,19 @@ def new_message(slug):
         return redirect(url_for("campaigns.message", slug=slug, key=message.key))
     return render("campaigns/message_form.html", form=form, campaign=campaign,
                   status=status_for(form))
+
+
+@bp.route("/<slug>/messages/<key>/edit", methods=["GET", "POST"])
+@security.requires("edit_campaigns")
+def edit_message(slug, key):
+    campaign, msg = load_message(slug, key)
+    form = MessageTitleForm(obj=msg)
+    if form.validate_on_submit():
+        rename_message(msg, form.title.data)
+        flash(_("Message saved."), "success")
+        return redirect(url_for("campaigns.message", slug=slug, key=key))
+    return render("campaigns/message_title_form.html", form=form, campaign=campaign,
+                  message=msg, status=status_for(form))
 
 
 def state_form(variant, formdata=None):

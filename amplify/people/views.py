@@ -10,7 +10,7 @@ from amplify.people.models import (
     ATTRIBUTIONS, OUR_ROLES, RISK_LEVELS, Activist, Organization, save_activist, save_organization,
 )
 from amplify.people.forms import country_choices
-from amplify.web import render
+from amplify.web import int_arg, render
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -65,7 +65,7 @@ def new_organization():
                   status=bad_request_status(form))
 
 
-@bp.get("/organizations/<int:org_id>")
+@bp.get("/organizations/<id:org_id>")
 @security.requires("view")
 def organization(org_id):
     org = Organization.get_or_404(Organization.id == org_id)
@@ -74,7 +74,7 @@ def organization(org_id):
                   notes=org.notes if security.can("see_contacts") else None)
 
 
-@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@bp.route("/organizations/<id:org_id>/edit", methods=["GET", "POST"])
 @security.requires("edit_people")
 def edit_organization(org_id):
     org = Organization.get_or_404(Organization.id == org_id)
@@ -94,7 +94,7 @@ def edit_organization(org_id):
 def activists():
     filters = {
         "q": request.args.get("q", "").strip(),
-        "organization": request.args.get("organization", type=int),
+        "organization": int_arg("organization"),
         "country": request.args.get("country", ""),
         "risk_level": request.args.get("risk_level", ""),
     }
@@ -144,7 +144,7 @@ def new_activist():
                   status=bad_request_status(form))
 
 
-@bp.get("/activists/<int:activist_id>")
+@bp.get("/activists/<id:activist_id>")
 @security.requires("view")
 def activist(activist_id):
     person = Activist.get_or_404(Activist.id == activist_id)
@@ -153,7 +153,7 @@ def activist(activist_id):
                   attributions=ATTRIBUTIONS)
 
 
-@bp.get("/activists/<int:activist_id>/contact")
+@bp.get("/activists/<id:activist_id>/contact")
 @security.requires("see_contacts")
 def activist_contact(activist_id):
     """Contact details are shown on request only, and every showing is audited."""
@@ -164,11 +164,14 @@ def activist_contact(activist_id):
                   notes=person.notes, attributions=ATTRIBUTIONS, show_contact=True)
 
 
-@bp.route("/activists/<int:activist_id>/edit", methods=["GET", "POST"])
+@bp.route("/activists/<id:activist_id>/edit", methods=["GET", "POST"])
 @security.requires("edit_people")
 def edit_activist(activist_id):
     person = Activist.get_or_404(Activist.id == activist_id)
     form = activist_form(person)
+    if request.method == "GET":  # the form shows contact details and notes
+        with database.atomic():
+            audit.record("activist.contact_viewed", person, {"via": "edit form"})
     if form.validate_on_submit():
         activist_from_form(form, person)
         flash(_("Activist saved."), "success")

@@ -59,7 +59,7 @@ def new():
     return render("users/form.html", form=form, user=None, status=400 if form.errors else 200)
 
 
-@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:user_id>/edit", methods=["GET", "POST"])
 @security.requires("manage_users")
 def edit(user_id):
     user = User.get_or_404(User.id == user_id)
