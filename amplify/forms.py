@@ -1,8 +1,27 @@
 """Small helpers shared by every domain's forms."""
 
+from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 
 
 def options(pairs):
     """``(value, label)`` pairs as the choices WTForms wants."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def parsed_by(parser, message):
+    """A validator: the field's text must parse with ``parser``, whose ValueError carries
+    the culprit (a line number or a word), put into ``message`` as ``%(bad)s``."""
+
+    def validate(form, field):
+        try:
+            parser(field.data)
+        except ValueError as bad:
+            raise ValidationError(message % {"bad": bad.args[0]}) from None
+
+    return validate
+
+
+def form_status(form):
+    """400 when a submitted form is sent back with errors, else 200."""
+    return 400 if form.errors else 200

@@ -10,6 +10,7 @@ from amplify.auth.forms import LanguageForm, LoginForm, PasswordForm
 from amplify.auth.models import LoginAttempt, User
 from amplify.db import database, utcnow
 from amplify.users.forms import ROLE_LABELS
+from amplify.forms import form_status
 from amplify.web import render
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -110,4 +111,4 @@ def change_password():
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
     return render("auth/account.html", language_form=language_form, password_form=form,
-                  role_labels=ROLE_LABELS, status=400 if form.errors else 200)
+                  role_labels=ROLE_LABELS, status=form_status(form))

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from amplify.forms import options
+from amplify.forms import options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image, UnidentifiedImageError
 from wtforms import (
@@ -125,13 +125,21 @@ class CampaignForm(FlaskForm):
     goal = TextAreaField(_l("Goal"), validators=[Length(max=5000)])
     audiences = CheckboxesField(_l("Audiences"), choices=options(list(AUDIENCES.items())))
     hashtags = StringField(
-        _l("Hashtags"), validators=[Length(max=1000)],
+        _l("Hashtags"),
+        validators=[Length(max=1000),
+                    parsed_by(parse_hashtags, _l("“%(bad)s” is not a hashtag."))],
         description=_l("Separated by spaces, e.g. #C189 #TrabajoDigno"),
     )
-    links = TextAreaField(_l("Links"), validators=[Length(max=5000)],
-                          description=_l("One web address per line."))
+    links = TextAreaField(
+        _l("Links"),
+        validators=[Length(max=5000), parsed_by(
+            parse_links, _l("“%(bad)s” is not a web address (http:// or https://)."))],
+        description=_l("One web address per line."),
+    )
     key_dates = TextAreaField(
-        _l("Key dates"), validators=[Length(max=5000)],
+        _l("Key dates"),
+        validators=[Length(max=5000), parsed_by(
+            parse_key_dates, _l("Line %(bad)s is not “YYYY-MM-DD what happens”."))],
         description=_l("One per line: date (YYYY-MM-DD), a space, then what happens."),
     )
     languages = CheckboxesField(_l("Languages"))
@@ -146,27 +154,8 @@ class CampaignForm(FlaskForm):
         self.languages.choices = options(content_language_choices())
         self.cleaned_logo = None
 
-    def validate_hashtags(self, field):
-        try:
-            parse_hashtags(field.data)
-        except ValueError as bad:
-            raise ValidationError(_l("“%(tag)s” is not a hashtag.", tag=bad.args[0])) from None
 
-    def validate_links(self, field):
-        try:
-            parse_links(field.data)
-        except ValueError as bad:
-            raise ValidationError(
-                _l("“%(link)s” is not a web address (http:// or https://).", link=bad.args[0])
-            ) from None
 
-    def validate_key_dates(self, field):
-        try:
-            parse_key_dates(field.data)
-        except ValueError as bad:
-            raise ValidationError(
-                _l("Line %(n)s is not “YYYY-MM-DD what happens”.", n=bad.args[0])
-            ) from None
 
     def validate_languages(self, field):
         if not field.data:

@@ -15,13 +15,10 @@ from amplify.campaigns.models import (
     APPROVAL_METHODS, AUDIENCES, FRAMEWORKS, STATES, Campaign, Message, MessageVariant,
 )
 from amplify.people.models import Activist
+from amplify.forms import form_status
 from amplify.web import render
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-
-
-def status_for(form):
-    return 400 if form.errors else 200
 
 
 def load_campaign(slug):
@@ -62,7 +59,7 @@ def new():
         campaign = save_campaign(Campaign(), **campaign_fields(form))
         flash(_("Campaign saved."), "success")
         return redirect(url_for("campaigns.show", slug=campaign.slug))
-    return render("campaigns/form.html", form=form, campaign=None, status=status_for(form))
+    return render("campaigns/form.html", form=form, campaign=None, status=form_status(form))
 
 
 @bp.get("/<slug>")
@@ -104,7 +101,7 @@ def edit(slug):
         save_campaign(campaign, **campaign_fields(form))
         flash(_("Campaign saved."), "success")
         return redirect(url_for("campaigns.show", slug=campaign.slug))
-    return render("campaigns/form.html", form=form, campaign=campaign, status=status_for(form))
+    return render("campaigns/form.html", form=form, campaign=campaign, status=form_status(form))
 
 
 @bp.route("/<slug>/messages/new", methods=["GET", "POST"])
@@ -117,7 +114,7 @@ def new_message(slug):
         flash(_("Message saved. It is proposed until a spokesperson approves it."), "success")
         return redirect(url_for("campaigns.message", slug=slug, key=message.key))
     return render("campaigns/message_form.html", form=form, campaign=campaign,
-                  status=status_for(form))
+                  status=form_status(form))
 
 
 @bp.route("/<slug>/messages/<key>/edit", methods=["GET", "POST"])
@@ -130,7 +127,7 @@ def edit_message(slug, key):
         flash(_("Message saved."), "success")
         return redirect(url_for("campaigns.message", slug=slug, key=key))
     return render("campaigns/message_title_form.html", form=form, campaign=campaign,
-                  message=msg, status=status_for(form))
+                  message=msg, status=form_status(form))
 
 
 def state_form(variant, formdata=None):
@@ -154,21 +151,27 @@ def message(slug, key, failed=None):
                   status=400 if failed else 200)
 
 
+def variant_page(campaign, msg, variant, form, saved_text):
+    """Save the variant form when it is valid; else show it again with its errors."""
+    if form.validate_on_submit():
+        try:
+            save_variant(msg, variant or MessageVariant(), **form.variant_fields())
+        except NotAllowed as refused:
+            getattr(form, refused.field or "short_form").errors.append(refused.message)
+        else:
+            flash(saved_text, "success")
+            return redirect(url_for("campaigns.message", slug=campaign.slug, key=msg.key))
+    return render("campaigns/variant_form.html", form=form, campaign=campaign, message=msg,
+                  variant=variant, status=form_status(form))
+
+
 @bp.route("/<slug>/messages/<key>/variants/new", methods=["GET", "POST"])
 @security.requires("edit_campaigns")
 def new_variant(slug, key):
     campaign, msg = load_message(slug, key)
     form = VariantForm(language=request.args.get("language", ""))
-    if form.validate_on_submit():
-        try:
-            save_variant(msg, MessageVariant(), **form.variant_fields())
-        except NotAllowed as refused:
-            getattr(form, refused.field or "language").errors.append(refused.message)
-        else:
-            flash(_("Variant saved. It is proposed until a spokesperson approves it."), "success")
-            return redirect(url_for("campaigns.message", slug=slug, key=key))
-    return render("campaigns/variant_form.html", form=form, campaign=campaign, message=msg,
-                  variant=None, status=status_for(form))
+    return variant_page(campaign, msg, None, form,
+                        _("Variant saved. It is proposed until a spokesperson approves it."))
 
 
 @bp.route("/<slug>/messages/<key>/variants/<language>/edit", methods=["GET", "POST"])
@@ -177,17 +180,7 @@ def edit_variant(slug, key, language):
     campaign, msg = load_message(slug, key)
     variant = MessageVariant.get_or_404(
         (MessageVariant.message == msg) & (MessageVariant.language == language))
-    form = VariantForm(obj=variant)
-    if form.validate_on_submit():
-        try:
-            save_variant(msg, variant, **form.variant_fields())
-        except NotAllowed as refused:
-            getattr(form, refused.field or "short_form").errors.append(refused.message)
-        else:
-            flash(_("Variant saved."), "success")
-            return redirect(url_for("campaigns.message", slug=slug, key=key))
-    return render("campaigns/variant_form.html", form=form, campaign=campaign, message=msg,
-                  variant=variant, status=status_for(form))
+    return variant_page(campaign, msg, variant, VariantForm(obj=variant), _("Variant saved."))
 
 
 @bp.post("/<slug>/messages/<key>/variants/<language>/state")

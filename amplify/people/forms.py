@@ -3,7 +3,7 @@ import re
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from amplify.forms import options
+from amplify.forms import options, parsed_by
 from wtforms import (
     BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
     ValidationError, widgets,
@@ -88,7 +88,8 @@ class ActivistForm(FlaskForm):
     languages = CheckboxesField(_l("Languages"))
     contact_channels = TextAreaField(
         _l("Contact channels"),
-        validators=[Length(max=2000)],
+        validators=[Length(max=2000), parsed_by(
+            parse_contacts, _l("Line %(bad)s is not “channel: address”."))],
         description=_l("One per line, as “channel: address”, e.g. “WhatsApp: +55 11 5555 0100”."),
     )
     risk_level = SelectField(_l("Risk level"), choices=options(list(RISK_LEVELS.items())))
@@ -105,13 +106,6 @@ class ActivistForm(FlaskForm):
         self.organization.choices = options([("", _l("None"))] + org_choices)
         self.spokesperson_for.choices = options(org_choices)
 
-    def validate_contact_channels(self, field):
-        try:
-            parse_contacts(field.data)
-        except ValueError as bad:
-            raise ValidationError(
-                _l("Line %(n)s is not “channel: address”.", n=bad.args[0])
-            ) from None
 
     def validate_pseudonym(self, field):
         if self.default_attribution.data == "pseudonym" and not field.data.strip():

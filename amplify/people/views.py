@@ -10,13 +10,10 @@ from amplify.people.models import (
     ATTRIBUTIONS, OUR_ROLES, RISK_LEVELS, Activist, Organization, save_activist, save_organization,
 )
 from amplify.people.forms import country_choices
+from amplify.forms import form_status
 from amplify.web import int_arg, render
 
 bp = Blueprint("people", __name__, url_prefix="/people")
-
-
-def bad_request_status(form):
-    return 400 if form.errors else 200
 
 
 @bp.get("/")
@@ -62,7 +59,7 @@ def new_organization():
         flash(_("Organization saved."), "success")
         return redirect(url_for("people.organization", org_id=org.id))
     return render("people/organization_form.html", form=form, org=None,
-                  status=bad_request_status(form))
+                  status=form_status(form))
 
 
 @bp.get("/organizations/<id:org_id>")
@@ -84,7 +81,7 @@ def edit_organization(org_id):
         flash(_("Organization saved."), "success")
         return redirect(url_for("people.organization", org_id=org.id))
     return render("people/organization_form.html", form=form, org=org,
-                  status=bad_request_status(form))
+                  status=form_status(form))
 
 
 # Activists -------------------------------------------------------------------------------
@@ -141,7 +138,7 @@ def new_activist():
         flash(_("Activist saved."), "success")
         return redirect(url_for("people.activist", activist_id=activist.id))
     return render("people/activist_form.html", form=form, activist=None,
-                  status=bad_request_status(form))
+                  status=form_status(form))
 
 
 @bp.get("/activists/<id:activist_id>")
@@ -177,4 +174,4 @@ def edit_activist(activist_id):
         flash(_("Activist saved."), "success")
         return redirect(url_for("people.activist", activist_id=person.id))
     return render("people/activist_form.html", form=form, activist=person,
-                  status=bad_request_status(form))
+                  status=form_status(form))

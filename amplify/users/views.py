@@ -8,6 +8,7 @@ from amplify import audit, security
 from amplify.auth.models import User
 from amplify.db import database
 from amplify.users.forms import ROLE_LABELS, UserForm
+from amplify.forms import form_status
 from amplify.web import render
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -56,7 +57,7 @@ def new():
         elif save_user(form, User()):
             flash(_("Account created."), "success")
             return redirect(url_for("users.index"))
-    return render("users/form.html", form=form, user=None, status=400 if form.errors else 200)
+    return render("users/form.html", form=form, user=None, status=form_status(form))
 
 
 @bp.route("/<id:user_id>/edit", methods=["GET", "POST"])
@@ -70,4 +71,4 @@ def edit(user_id):
         elif save_user(form, user):
             flash(_("Account saved."), "success")
             return redirect(url_for("users.index"))
-    return render("users/form.html", form=form, user=user, status=400 if form.errors else 200)
+    return render("users/form.html", form=form, user=user, status=form_status(form))
