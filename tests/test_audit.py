@@ -85,3 +85,31 @@ def test_failed_change_leaves_no_audit_entry(app, factories):
             audit.record("organization.update", org, {})
             1 / 0
     assert AuditEvent.select().count() == before
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(app, factories):
+    """Several threads changing things at once: every change is recorded, in one chain."""
+    import threading
+
+    org = factories.organization()
+    errors = []
+
+    def edit(n):
+        try:
+            with app.app_context():
+                for i in range(5):
+                    with database.atomic():
+                        audit.record("organization.update", org, {"n": n, "i": i})
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    count, _ = verify(app)
+    assert count == 1 + 4 * 5

@@ -1,0 +1,47 @@
+"""Every page an admin can open, on a phone: no serious accessibility violation, no
+sideways scrolling. Built from the URL map, so new pages are checked too."""
+
+from pathlib import Path
+
+from tests.browser.conftest import serious_violations
+from tests.conftest import PASSWORD
+from tests.test_security import build, routes
+
+DEMO = Path(__file__).resolve().parents[2] / "campaigns" / "domestic-work-is-work"
+
+
+def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
+    from amplify.campaigns.models import Message
+    from amplify.campaigns.packs import import_pack
+    from amplify.people.models import Activist, Organization
+
+    with app.app_context():
+        campaign = import_pack(DEMO)
+    admin = make_user("admin", email="admin@example.org")
+    message = Message.select().where(Message.campaign == campaign).first()
+    world = {"slug": campaign.slug, "key": message.key, "language": "es",
+             "activist_id": Activist.select().first().id, "org_id": Organization.select().first().id}
+    with app.test_request_context():
+        urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
+                       if method == "GET" and rule.endpoint not in
+                       ("static", "htmx_js", "healthz", "campaigns.logo", "auth.logout")})
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server}/auth/login")
+    page.get_by_label("Email").fill("admin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+    problems = {}
+    for url in urls:
+        response = page.goto(f"{live_server}{url}")
+        assert response.status < 400, (url, response.status)
+        found = serious_violations(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            found.append(f"scrolls sideways by {overflow}px")
+        if found:
+            problems[url] = found
+    context.close()
+    assert not problems, problems
+    assert len(urls) >= 20
