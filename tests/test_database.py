@@ -15,7 +15,8 @@ def all_models():
     seen, queue = [], list(BaseModel.__subclasses__())
     while queue:
         model = queue.pop()
-        seen.append(model)
+        if not vars(model).get("abstract"):
+            seen.append(model)
         queue.extend(model.__subclasses__())
     return seen
 

@@ -1,5 +1,6 @@
 """Audit log: who changed what and when, in a keyed hash chain (``/audit``)."""
 
-from amplify.audit.models import AuditEvent, ChainBroken, record, verify
+from amplify.audit.models import AuditEvent, record, verify
+from amplify.chain import ChainBroken
 
 __all__ = ["AuditEvent", "ChainBroken", "record", "verify"]

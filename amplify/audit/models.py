@@ -1,27 +1,15 @@
-"""The audit log: append-only, hash-chained and keyed.
+"""The audit log: who changed what and when, append-only in a keyed hash chain."""
 
-Every entry carries the HMAC of its own content and of the previous entry's hash, keyed
-with a secret the instance holds (an unkeyed hash could be recomputed by anyone who can
-write to the database). ``verify`` walks the chain and names the first entry that was
-altered, removed or inserted.
-"""
-
-import hashlib
-import hmac
 import json
 
 import peewee
-from flask import current_app, g, has_app_context, has_request_context
+from flask import g, has_app_context, has_request_context
 
-from amplify.db import BaseModel, UTCDateTimeField, database, is_postgres, utcnow
-
-GENESIS = "0" * 64
-# Arbitrary constant naming the advisory lock that serialises appends on PostgreSQL.
-_PG_LOCK_ID = 7_410_189
+from amplify.chain import ChainBroken, ChainedModel
+from amplify.db import UTCDateTimeField, utcnow
 
 
-class AuditEvent(BaseModel):
-    seq = peewee.IntegerField(unique=True)
+class AuditEvent(ChainedModel):
     at = UTCDateTimeField()
     actor_id = peewee.IntegerField(null=True)
     actor_label = peewee.CharField()
@@ -29,29 +17,12 @@ class AuditEvent(BaseModel):
     subject_type = peewee.CharField()
     subject_id = peewee.CharField()
     summary = peewee.TextField()
-    prev_hash = peewee.CharField(max_length=64)
-    hash = peewee.CharField(max_length=64, unique=True)
+
+    CHAINED_FIELDS = ("at", "actor_id", "actor_label", "action", "subject_type", "subject_id",
+                      "summary")
 
     def summary_data(self):
         return json.loads(self.summary)
-
-    def expected_hash(self, key):
-        payload = json.dumps(
-            [
-                self.seq,
-                self.at.isoformat(timespec="microseconds"),
-                self.actor_id,
-                self.actor_label,
-                self.action,
-                self.subject_type,
-                self.subject_id,
-                self.summary,
-                self.prev_hash,
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
     @classmethod
     def for_subject(cls, subject_type, subject_id):
@@ -62,11 +33,8 @@ class AuditEvent(BaseModel):
         )
 
 
-def _key():
-    return current_app.config["AUDIT_KEY"].encode()
-
-
-def _actor():
+def current_actor():
+    """``(user id, label)`` of whoever acts now: the signed-in user, the CLI, or the system."""
     user = g.get("user") if has_request_context() else None
     if user is not None:
         return user.id, user.email
@@ -81,48 +49,20 @@ def record(action, subject, summary=None, *, subject_type=None, subject_id=None)
     ``subject`` is a model instance (or None with explicit type and id); ``summary`` a
     JSON-able mapping such as ``{"before": {...}, "after": {...}}``.
     """
-    if not database.in_transaction():
-        raise RuntimeError("audit.record must be called inside a transaction")
     if subject is not None:
         subject_type = subject_type or type(subject).__name__.lower()
         subject_id = subject.get_id() if subject_id is None else subject_id
-    if is_postgres():
-        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_ID,))
-    last = AuditEvent.select().order_by(AuditEvent.seq.desc()).first()
-    actor_id, actor_label = _actor()
-    event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
-        at=utcnow(),
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
+    actor_id, actor_label = current_actor()
+    return AuditEvent.append(
+        at=utcnow(), actor_id=actor_id, actor_label=actor_label, action=action,
+        subject_type=subject_type, subject_id=str(subject_id),
         summary=json.dumps(summary or {}, ensure_ascii=False, sort_keys=True, default=str),
-        prev_hash=last.hash if last else GENESIS,
     )
-    event.hash = event.expected_hash(_key())
-    event.save(force_insert=True)
-    return event
-
-
-class ChainBroken(Exception):
-    def __init__(self, seq, reason):
-        super().__init__(f"audit entry {seq}: {reason}")
-        self.seq = seq
-        self.reason = reason
 
 
 def verify():
-    """Recompute the whole chain. Returns ``(count, head_hash)`` or raises ChainBroken."""
-    key = _key()
-    prev_hash, expected_seq, count = GENESIS, 1, 0
-    for event in AuditEvent.select().order_by(AuditEvent.seq).iterator():
-        if event.seq != expected_seq:
-            raise ChainBroken(expected_seq, "missing (removed)")
-        if event.prev_hash != prev_hash:
-            raise ChainBroken(event.seq, "does not follow the previous entry")
-        if not hmac.compare_digest(event.hash, event.expected_hash(key)):
-            raise ChainBroken(event.seq, "content was altered")
-        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
-    return count, prev_hash
+    """Recompute the audit chain. Returns ``(count, head_hash)`` or raises ChainBroken."""
+    return AuditEvent.verify()
+
+
+__all__ = ["AuditEvent", "ChainBroken", "record", "verify", "current_actor"]

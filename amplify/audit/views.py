@@ -3,7 +3,8 @@
 from flask import Blueprint, request
 
 from amplify import security
-from amplify.audit.models import AuditEvent, ChainBroken, verify
+from amplify.audit.models import AuditEvent, verify
+from amplify.chain import ChainBroken
 from amplify.web import int_arg, render
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
