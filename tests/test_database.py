@@ -37,12 +37,23 @@ def test_upgrade_from_the_first_migration_keeps_every_row(make_app):
         user = User(email="old@example.org", name="Old", role="comms")
         user.set_password(PASSWORD)
         user.save()
-    org = Organization.create(slug="viejo", name="Sindicato Viejo", country="BO", our_role="ally",
-                              next_review_on=date(2027, 1, 1), notes="de antes")
-    person = Activist.create(ref="persona", display_name="Persona", country="BO",
-                             organization=org, risk_level="high", default_attribution="anonymous",
-                             languages=["es", "ay"], contact_channels=[{"kind": "Tel", "value": "1"}])
-    Spokesperson.create(activist=person, organization=org)
+    # Rows written as the first schema knew them (raw SQL: today's models have more columns).
+    now = "2026-01-01 10:00:00"
+    database.execute_sql(
+        "INSERT INTO organization (slug, name, formal, country, our_role, next_review_on, notes,"
+        " created_at, updated_at) VALUES ('viejo', 'Sindicato Viejo', %s, 'BO', 'ally',"
+        " '2027-01-01', 'de antes', %s, %s)".replace("%s", "?" if not USE_PG else "%s"),
+        (True, now, now))
+    org_id = Organization.get(Organization.slug == "viejo").id
+    database.execute_sql(
+        "INSERT INTO activist (ref, display_name, pseudonym, organization_id, country, languages,"
+        " contact_channels, risk_level, default_attribution, face_may_be_shown, notes, created_at,"
+        " updated_at) VALUES ('persona', 'Persona', '', %s, 'BO', '[\"es\", \"ay\"]',"
+        " '[{\"kind\": \"Tel\", \"value\": \"1\"}]', 'high', 'anonymous', %s, '', %s, %s)"
+        .replace("%s", "?" if not USE_PG else "%s"), (org_id, False, now, now))
+    person_id = database.execute_sql("SELECT id FROM activist WHERE ref = 'persona'").fetchone()[0]
+    database.execute_sql("INSERT INTO spokesperson (activist_id, organization_id) VALUES (%d, %d)"
+                         % (person_id, org_id))
 
     applied = migrations.upgrade(database.obj)
     assert applied == [f"{n:04d}_{name}" for n, name, _ in migrations.available()[1:]]

@@ -100,25 +100,50 @@ def change_variant_state(variant, new_state, *, approved_by=None, approval_metho
     if new_state == "approved":
         if approved_by is None:
             raise NotAllowed(_l("Name the spokesperson who approved it."), "approved_by")
-        if not Activist.spokespeople().where(Activist.id == approved_by).exists():
+        if not variant.message.campaign.spokespeople().where(Activist.id == approved_by).exists():
             raise NotAllowed(_l("Only a spokesperson of the movement can approve."), "approved_by")
         if approval_method not in APPROVAL_METHODS:
             raise NotAllowed(_l("Say how they approved it."), "approval_method")
     if new_state in ("changes_requested", "rejected") and not note.strip():
         raise NotAllowed(_l("Write what the movement asked for or why it was rejected."), "note")
+    with database.atomic():
+        _set_state(variant, new_state, approved_by=approved_by, approval_method=approval_method,
+                   note=note)
+        if new_state == "approved":
+            # The approval is the spokesperson's decision on these exact words: it goes into
+            # the consent ledger like any other decision, recorded by the staff member.
+            from amplify.audit.models import current_actor
+            from amplify.consent.models import Decision
+
+            Decision.append(at=utcnow(), activist=approved_by, subject_type="variant",
+                            subject_id=variant.id, content_hash=variant.content_hash,
+                            outcome="given", scope="{}", method=approval_method,
+                            recorded_by=current_actor()[0], comment=note.strip())
+    return variant
+
+
+def _set_state(variant, new_state, *, approved_by=None, approval_method=None, note=""):
     before = variant.audit_view()
     variant.state = new_state
-    variant.state_note = note.strip()
+    variant.state_note = (note or "").strip()
     if new_state == "approved":
         variant.approved_by, variant.approval_method = approved_by, approval_method
         variant.approved_at = utcnow()
     elif new_state != "retired":
         variant.approved_by = variant.approval_method = variant.approved_at = None
     variant.updated_at = utcnow()
-    with database.atomic():
-        variant.save()
-        audit.record(f"variant.{new_state}", variant, audit_diff(before, variant.audit_view()))
-    return variant
+    variant.save()
+    audit.record(f"variant.{new_state}", variant, audit_diff(before, variant.audit_view()))
+
+
+def apply_spokesperson_decision(variant, decision):
+    """A spokesperson decided on their own review page: the variant follows."""
+    new_state = {"given": "approved", "refused": "rejected",
+                 "changes_requested": "changes_requested"}[decision.outcome]
+    if new_state not in TRANSITIONS.get(variant.state, ()):
+        raise NotAllowed(_l("This change of state is not allowed."), "state")
+    _set_state(variant, new_state, approved_by=decision.activist_id,
+               approval_method=decision.method, note=decision.comment)
 
 
 __all__ = ["NotAllowed", "save_campaign", "add_message", "rename_message", "save_variant",

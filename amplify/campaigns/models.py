@@ -6,11 +6,14 @@ how they approved, and any later change of wording makes a new version that has 
 approved again.
 """
 
+import hashlib
+import json
+
 import peewee
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import BaseModel, JSONField, ListField, UTCDateTimeField, utcnow
-from amplify.people.models import Activist
+from amplify.people.models import Activist, Organization, Spokesperson
 
 AUDIENCES = {
     "public": _l("General public"),
@@ -53,6 +56,8 @@ APPROVAL_METHODS = {
     "email": _l("Email"),
     "paper": _l("Signed paper form"),
 }
+# How a spokesperson's own decision on their review page shows (never chosen by staff).
+APPROVAL_METHOD_LABELS = {**APPROVAL_METHODS, "review_page": _l("Own review page")}
 # The wording fields: changing any of them makes a new version.
 WORDING = ("short_form", "long_form", "call_to_action", "evidence_figure", "evidence_source")
 
@@ -71,11 +76,28 @@ class Campaign(BaseModel):
     colour_text = peewee.CharField(max_length=7, default="#ffffff")
     colour_accent = peewee.CharField(max_length=7, default="#f2c14e")
     logo = peewee.BlobField(null=True)
+    consent_months = peewee.IntegerField(default=12)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
     def __str__(self):
         return self.name
+
+    def organizations(self):
+        """The movement organizations whose campaign this is."""
+        return (Organization.select()
+                .join(CampaignOrganization, on=(CampaignOrganization.organization == Organization.id))
+                .where(CampaignOrganization.campaign == self).order_by(Organization.name))
+
+    def spokespeople(self):
+        """Who may approve this campaign's messages: spokespeople of its organizations
+        (of any organization while the campaign names none)."""
+        query = Activist.spokespeople()
+        org_ids = [o.id for o in self.organizations()]
+        if org_ids:
+            query = query.where(Activist.id.in_(
+                Spokesperson.select(Spokesperson.activist).where(Spokesperson.organization.in_(org_ids))))
+        return query
 
     def audit_view(self):
         return {
@@ -84,7 +106,7 @@ class Campaign(BaseModel):
             "key_dates": self.key_dates, "languages": self.languages,
             "frameworks": self.frameworks, "colour_background": self.colour_background,
             "colour_text": self.colour_text, "colour_accent": self.colour_accent,
-            "logo": bool(self.logo),
+            "logo": bool(self.logo), "consent_months": self.consent_months,
         }
 
     def messages_matching(self, q="", language="", state=""):
@@ -124,6 +146,14 @@ class Campaign(BaseModel):
         return cls.select(
             cls, messages.alias("message_count"), approved.alias("approved_count")
         ).order_by(cls.name)
+
+
+class CampaignOrganization(BaseModel):
+    campaign = peewee.ForeignKeyField(Campaign, on_delete="CASCADE")
+    organization = peewee.ForeignKeyField(Organization, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("campaign", "organization"), True),)
 
 
 class Message(BaseModel):
@@ -171,13 +201,20 @@ class MessageVariant(BaseModel):
 
     @property
     def approval_method_label(self):
-        return APPROVAL_METHODS.get(self.approval_method, self.approval_method)
+        return APPROVAL_METHOD_LABELS.get(self.approval_method, self.approval_method)
 
     def next_states(self):
         return TRANSITIONS.get(self.state, ())
 
     def wording(self):
         return {name: getattr(self, name) for name in WORDING}
+
+    @property
+    def content_hash(self):
+        """SHA-256 of the exact wording in its language: what a spokesperson approves."""
+        canonical = json.dumps({"language": self.language, **self.wording()}, sort_keys=True,
+                               ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     def audit_view(self):
         return {

@@ -53,14 +53,25 @@ def latest_version():
 def upgrade(db, target=None):
     """Apply every pending migration up to ``target`` (default: all). Returns those applied."""
     applied = []
+    sqlite = isinstance(db, peewee.SqliteDatabase)
     with SchemaVersion.bind_ctx(db):
         db.create_tables([SchemaVersion], safe=True)
         done = current_version(db)
         for number, name, module in available():
             if number <= done or (target is not None and number > target):
                 continue
-            with db.atomic():
-                module.upgrade(db)
-                SchemaVersion.create(version=number, name=name, applied_at=utcnow())
+            if sqlite:
+                # SQLite rebuilds a table to change a column; with foreign keys on, dropping
+                # the old table would cascade into the rows that point at it.
+                db.execute_sql("PRAGMA foreign_keys = OFF")
+            try:
+                with db.atomic():
+                    module.upgrade(db)
+                    if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchall():
+                        raise RuntimeError(f"migration {number:04d} broke a foreign key")
+                    SchemaVersion.create(version=number, name=name, applied_at=utcnow())
+            finally:
+                if sqlite:
+                    db.execute_sql("PRAGMA foreign_keys = ON")
             applied.append(f"{number:04d}_{name}")
     return applied

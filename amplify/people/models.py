@@ -103,12 +103,23 @@ class Activist(BaseModel):
     risk_level = peewee.CharField()
     default_attribution = peewee.CharField()
     face_may_be_shown = peewee.BooleanField(default=False)
+    minor = peewee.BooleanField(default=False)
     notes = peewee.TextField(default="")
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
     def __str__(self):
         return self.display_name
+
+    def name_for(self, attribution, anonymous_label):
+        """How this person is named under ``attribution``."""
+        if attribution == "full_name":
+            return self.display_name
+        if attribution == "first_name":
+            return self.display_name.split()[0] if self.display_name.split() else self.display_name
+        if attribution == "pseudonym" and self.pseudonym:
+            return self.pseudonym
+        return anonymous_label
 
     @property
     def risk_label(self):
@@ -132,7 +143,7 @@ class Activist(BaseModel):
             "organization": self.organization_id, "country": self.country,
             "languages": self.languages, "contact_channels": self.contact_channels,
             "risk_level": self.risk_level, "default_attribution": self.default_attribution,
-            "face_may_be_shown": self.face_may_be_shown, "notes": self.notes,
+            "face_may_be_shown": self.face_may_be_shown, "minor": self.minor, "notes": self.notes,
             "spokesperson_for": sorted(o.id for o in self.spokesperson_for()) if self.id else [],
         }
 

@@ -1,0 +1,1 @@
+"""The consent ledger (``/consent`` for staff) and personal review pages (``/r/<token>``)."""

@@ -1,0 +1,264 @@
+"""Workflows that write to the consent ledger. Each runs in one transaction."""
+
+import json
+import secrets
+from datetime import date, timedelta
+
+import peewee
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from amplify.consent.models import FINAL, STAFF_METHODS, Decision, ReviewLink
+from amplify.db import database, utcnow
+from amplify.people.models import ATTRIBUTIONS, Activist
+
+
+class DecisionRefused(ValueError):
+    """The decision cannot be recorded; ``field`` names the form field at fault."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
+
+class StaleVersion(DecisionRefused):
+    """The person decided on a version that has since been replaced."""
+
+
+def subject_of(subject_type, subject_id):
+    from amplify.campaigns.models import MessageVariant
+    from amplify.items.models import Item
+
+    model = {"item": Item, "variant": MessageVariant}[subject_type]
+    return model.get_or_none(model.id == subject_id)
+
+
+def default_valid_until(campaign, today=None):
+    from amplify.people.models import add_months
+
+    return add_months(today or date.today(), campaign.consent_months or 12)
+
+
+def check_scope(scope, subject_type, today=None):
+    """Validate a scope the person chose (for a *given* decision on an item)."""
+    if subject_type != "item":
+        return {}
+    from amplify.items.models import CHANNELS
+
+    channels = [c for c in scope.get("channels", []) if c in CHANNELS]
+    if not channels:
+        raise DecisionRefused(_l("Choose at least one place where it may appear."), "channels")
+    if scope.get("attribution") not in ATTRIBUTIONS:
+        raise DecisionRefused(_l("Choose how you want to be named."), "attribution")
+    until = scope.get("valid_until")
+    if until is not None:
+        if isinstance(until, str):
+            try:
+                until = date.fromisoformat(until)
+            except ValueError:
+                raise DecisionRefused(_l("A date like 2027-06-30."), "valid_until") from None
+        if until < (today or date.today()):
+            raise DecisionRefused(_l("This date has already passed."), "valid_until")
+    return {"channels": sorted(channels), "attribution": scope["attribution"],
+            "face": bool(scope.get("face")), "valid_until": until.isoformat() if until else None}
+
+
+def record_decision(activist, subject_type, subject, content_hash, outcome, *, method,
+                    scope=None, recorded_by=None, witness="", notice=None, comment="",
+                    guardian_name="", guardian_relationship="", minor_agrees=None,
+                    review_link=None, request_key=None):
+    """Append one decision after checking every rule; then bring the subject up to date.
+
+    A repeated ``request_key`` (a double-submitted form) returns the decision already
+    recorded. A decision about a version that was replaced raises StaleVersion.
+    """
+    if request_key:
+        existing = Decision.get_or_none(Decision.request_key == request_key)
+        if existing is not None:
+            return existing
+    if method in STAFF_METHODS and recorded_by is None:
+        raise DecisionRefused(_l("A decision taken by phone, in person, on paper or by message "
+                                 "must name the staff member who records it."), "method")
+    # A withdrawal is about the version the person agreed to; anything else about the
+    # version in force now.
+    if outcome != "withdrawn" and content_hash != subject.content_hash:
+        raise StaleVersion(_l("This version was replaced by a newer one while you were "
+                              "reading. Please look at the new version."))
+    if outcome == "changes_requested" and not (comment or "").strip():
+        raise DecisionRefused(_l("Say what should change."), "comment")
+    clean_scope = {}
+    if outcome == "given":
+        clean_scope = check_scope(scope or {}, subject_type)
+        if activist.minor and not ((guardian_name or "").strip()
+                                   and (guardian_relationship or "").strip() and minor_agrees):
+            raise DecisionRefused(_l("For a minor, a guardian gives their name and relationship, "
+                                     "and the minor agrees too."), "guardian_name")
+    try:
+        with database.atomic():
+            decision = Decision.append(
+                at=utcnow(), activist=activist, subject_type=subject_type, subject_id=subject.id,
+                content_hash=content_hash, outcome=outcome,
+                scope=json.dumps(clean_scope, sort_keys=True), method=method,
+                recorded_by=recorded_by.id if recorded_by else None, witness=(witness or "").strip(),
+                notice_version=notice.version if notice else "",
+                notice_language=notice.language if notice else "",
+                notice_hash=notice.hash if notice else "", comment=(comment or "").strip(),
+                guardian_name=(guardian_name or "").strip(),
+                guardian_relationship=(guardian_relationship or "").strip(),
+                minor_agrees=minor_agrees if activist.minor else None,
+                review_link=review_link.id if review_link else None, request_key=request_key or None,
+            )
+            _after_decision(subject_type, subject, decision)
+    except peewee.IntegrityError:
+        if request_key:  # the same form, submitted twice at the same moment
+            existing = Decision.get_or_none(Decision.request_key == request_key)
+            if existing is not None:
+                return existing
+        raise
+    return decision
+
+
+def _after_decision(subject_type, subject, decision):
+    if subject_type == "item":
+        from amplify.items.changes import refresh_state, require_takedown
+
+        if decision.outcome == "withdrawn":
+            require_takedown(subject)
+        refresh_state(subject)
+    elif decision.outcome in ("given", "refused", "changes_requested"):
+        from amplify.campaigns.changes import apply_spokesperson_decision
+
+        apply_spokesperson_decision(subject, decision)
+
+
+def request_decisions(item):
+    """Ask everyone the item names, quotes or shows who has no decision on this version."""
+    latest = Decision.latest_by_person("item", item.id)
+    for person in item.people():
+        current = latest.get(person.activist_id)
+        if current is None or current.content_hash != item.content_hash:
+            Decision.append(at=utcnow(), activist=person.activist_id, subject_type="item",
+                            subject_id=item.id, content_hash=item.content_hash,
+                            outcome="requested", scope="{}", method="system")
+
+
+def invalidate(item, old_hash):
+    """A newer version replaced ``old_hash``: decisions on it no longer count."""
+    for activist_id, decision in Decision.latest_by_person("item", item.id).items():
+        if decision.content_hash == old_hash and decision.outcome in ("requested", "given"):
+            Decision.append(at=utcnow(), activist=activist_id, subject_type="item",
+                            subject_id=item.id, content_hash=old_hash, outcome="invalidated",
+                            scope="{}", method="system")
+
+
+def withdraw(activist, item, *, method, recorded_by=None, comment="", review_link=None,
+             request_key=None):
+    """The person withdraws their consent to ``item``: every publication goes into the
+    take-down queue. Allowed whenever their decision in force is *given*."""
+    current = Decision.latest(activist.id, "item", item.id)
+    if current is None or current.outcome != "given":
+        if current is not None and current.outcome == "withdrawn":
+            return current
+        raise DecisionRefused(_l("There is no consent to withdraw."))
+    return record_decision(activist, "item", item, current.content_hash, "withdrawn",
+                           method=method, recorded_by=recorded_by, comment=comment,
+                           review_link=review_link, request_key=request_key)
+
+
+def expire(today=None):
+    """Record expiry of every given consent whose end date has passed. Returns the items
+    affected, published ones first (they need review)."""
+    from amplify.items.models import Item
+
+    today = today or date.today()
+    affected = {}
+    with database.atomic():
+        for decision in Decision.select().where(Decision.outcome == "given").order_by(Decision.seq):
+            until = decision.valid_until
+            if until is None or until >= today:
+                continue
+            latest = Decision.latest(decision.activist_id, decision.subject_type, decision.subject_id)
+            if latest.id != decision.id:
+                continue
+            Decision.append(at=utcnow(), activist=decision.activist_id,
+                            subject_type=decision.subject_type, subject_id=decision.subject_id,
+                            content_hash=decision.content_hash, outcome="expired", scope="{}",
+                            method="system")
+            if decision.subject_type == "item":
+                item = Item.get_or_none(Item.id == decision.subject_id)
+                if item is not None:
+                    affected[item.id] = item
+    return sorted(affected.values(), key=lambda i: i.state != "published")
+
+
+def pending_for(activist):
+    """Items waiting for this person's answer on their current version."""
+    from amplify.items.models import Item, ItemPerson
+
+    items = (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
+             .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"])))
+             .order_by(Item.updated_at))
+    waiting = []
+    for item in items:
+        latest = Decision.latest(activist.id, "item", item.id)
+        if latest is None or latest.content_hash != item.content_hash or latest.outcome not in FINAL:
+            waiting.append(item)
+    return waiting
+
+
+def variants_pending_for(activist):
+    """Proposed message variants this person may approve as a spokesperson."""
+    from amplify.campaigns.models import Campaign, Message, MessageVariant
+
+    variants = []
+    for variant in (MessageVariant.select(MessageVariant, Message, Campaign).join(Message).join(Campaign)
+                    .where(MessageVariant.state == "proposed").order_by(MessageVariant.id)):
+        if not variant.message.campaign.spokespeople().where(Activist.id == activist.id).exists():
+            continue
+        latest = Decision.latest(activist.id, "variant", variant.id)
+        if latest is None or latest.content_hash != variant.content_hash:
+            variants.append(variant)
+    return variants
+
+
+def consented_publications(activist):
+    """Items with this person that went out, with the decision in force and publications."""
+    from amplify.items.models import Item, ItemPerson, Publication
+
+    rows = []
+    items = (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
+             .where((ItemPerson.activist == activist)
+                    & Item.id.in_(Publication.select(Publication.item)))
+             .order_by(Item.updated_at.desc()))
+    for item in items:
+        decision = Decision.latest(activist.id, "item", item.id)
+        rows.append((item, decision, list(item.publications.order_by(Publication.published_at))))
+    return rows
+
+
+def create_link(activist, created_by, days=None):
+    """A new personal review link for ``activist``. Returns ``(link, token)``."""
+    days = days or current_app.config["REVIEW_LINK_DAYS"]
+    with database.atomic():
+        link = ReviewLink.create(activist=activist, nonce=secrets.token_urlsafe(24),
+                                 created_by=created_by, expires_at=utcnow() + timedelta(days=days))
+        from amplify import audit
+
+        audit.record("review_link.create", activist, {"link": link.id, "days": days},
+                     subject_type="activist")
+    return link, token_for(link)
+
+
+def token_for(link):
+    from amplify.consent.links import serializer
+
+    return serializer().dumps({"n": link.nonce})
+
+
+def revoke_link(link):
+    from amplify import audit
+
+    with database.atomic():
+        link.revoked_at = utcnow()
+        link.save()
+        audit.record("review_link.revoke", link.activist, {"link": link.id}, subject_type="activist")

@@ -1,0 +1,137 @@
+"""The consent ledger: append-only, hash-chained decisions of people about exact versions.
+
+A decision is about one subject (an item or a message variant) *at one content hash* and
+one person. Nothing is edited or deleted: a later decision supersedes an earlier one.
+"""
+
+import json
+from datetime import date
+
+import peewee
+from flask_babel import lazy_gettext as _l
+
+from amplify.chain import ChainedModel
+from amplify.db import BaseModel, UTCDateTimeField, utcnow
+from amplify.auth.models import User
+from amplify.people.models import Activist
+
+OUTCOMES = {
+    "requested": _l("Requested"),
+    "given": _l("Given"),
+    "refused": _l("Refused"),
+    "changes_requested": _l("Changes requested"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired"),
+    "invalidated": _l("Replaced by a newer version"),
+}
+# W3C DPV consent statuses, for receipts.
+DPV_STATUS = {
+    "requested": "ConsentRequested", "given": "ConsentGiven", "refused": "ConsentRefused",
+    "changes_requested": "ConsentDeferred", "withdrawn": "ConsentWithdrawn",
+    "expired": "ConsentExpired", "invalidated": "ConsentInvalidated",
+}
+STAFF_METHODS = {
+    "phone": _l("By phone"),
+    "in_person": _l("In person"),
+    "paper": _l("Signed paper form"),
+    "messaging_app": _l("Messaging app"),
+}
+METHODS = {"review_page": _l("Own review page"), **STAFF_METHODS,
+           "meeting": _l("In a meeting of the organization"), "email": _l("Email"),
+           "system": _l("Recorded by Amplify")}
+FINAL = ("given", "refused", "changes_requested", "withdrawn")
+
+
+class Decision(ChainedModel):
+    at = UTCDateTimeField(default=utcnow)
+    activist = peewee.ForeignKeyField(Activist, backref="decisions", on_delete="RESTRICT")
+    subject_type = peewee.CharField()  # "item" or "variant"
+    subject_id = peewee.IntegerField()
+    content_hash = peewee.CharField(max_length=64)
+    outcome = peewee.CharField()
+    scope = peewee.TextField(default="{}")
+    method = peewee.CharField()
+    recorded_by = peewee.IntegerField(null=True)
+    witness = peewee.CharField(default="")
+    notice_version = peewee.CharField(default="")
+    notice_language = peewee.CharField(default="")
+    notice_hash = peewee.CharField(default="")
+    comment = peewee.TextField(default="")
+    guardian_name = peewee.CharField(default="")
+    guardian_relationship = peewee.CharField(default="")
+    minor_agrees = peewee.BooleanField(null=True)
+    review_link = peewee.IntegerField(null=True)
+    request_key = peewee.CharField(null=True, unique=True)
+
+    CHAINED_FIELDS = ("at", "activist", "subject_type", "subject_id", "content_hash", "outcome",
+                      "scope", "method", "recorded_by", "witness", "notice_version",
+                      "notice_language", "notice_hash", "comment", "guardian_name",
+                      "guardian_relationship", "minor_agrees", "review_link", "request_key")
+
+    class Meta:
+        indexes = ((("subject_type", "subject_id", "activist"), False),)
+
+    @property
+    def outcome_label(self):
+        return OUTCOMES.get(self.outcome, self.outcome)
+
+    @property
+    def method_label(self):
+        return METHODS.get(self.method, self.method)
+
+    @property
+    def scope_data(self):
+        return json.loads(self.scope or "{}")
+
+    @property
+    def valid_until(self):
+        value = self.scope_data.get("valid_until")
+        return date.fromisoformat(value) if value else None
+
+    @property
+    def recorder(self):
+        return User.get_or_none(User.id == self.recorded_by) if self.recorded_by else None
+
+    @classmethod
+    def latest(cls, activist_id, subject_type, subject_id):
+        """The decision in force: the last one this person made about this subject."""
+        return (cls.select().where((cls.activist == activist_id) & (cls.subject_type == subject_type)
+                                   & (cls.subject_id == subject_id))
+                .order_by(cls.seq.desc()).first())
+
+    @classmethod
+    def latest_by_person(cls, subject_type, subject_id):
+        """``{activist_id: latest decision}`` for one subject, in one query."""
+        latest = {}
+        for decision in (cls.select().where((cls.subject_type == subject_type)
+                                            & (cls.subject_id == subject_id)).order_by(cls.seq)):
+            latest[decision.activist_id] = decision
+        return latest
+
+    @classmethod
+    def last_given(cls, activist_id, subject_type, subject_id):
+        return (cls.select().where((cls.activist == activist_id) & (cls.subject_type == subject_type)
+                                   & (cls.subject_id == subject_id) & (cls.outcome == "given"))
+                .order_by(cls.seq.desc()).first())
+
+
+class ReviewLink(BaseModel):
+    """A personal link to one person's review page. Signed, expiring, revocable at once."""
+
+    activist = peewee.ForeignKeyField(Activist, backref="review_links", on_delete="CASCADE")
+    nonce = peewee.CharField(unique=True)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = UTCDateTimeField(default=utcnow)
+    expires_at = UTCDateTimeField()
+    revoked_at = UTCDateTimeField(null=True)
+    last_used_at = UTCDateTimeField(null=True)
+
+    def usable(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or utcnow())
+
+
+class LinkAttempt(BaseModel):
+    """A failed attempt to open a review link, for rate limiting."""
+
+    address = peewee.CharField(index=True)
+    at = UTCDateTimeField(index=True, default=utcnow)

@@ -1,0 +1,1 @@
+"""Items: what is published or handed out, built from approved messages (``/items``)."""

@@ -1,0 +1,168 @@
+"""Workflows that change items. Each runs in one transaction and is audited."""
+
+import json
+
+from flask_babel import lazy_gettext as _l
+
+from amplify import audit
+from amplify.campaigns.models import MessageVariant
+from amplify.consent import ledger
+from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
+from amplify.db import database, utcnow
+from amplify.items.models import (
+    EDITABLE, Item, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
+)
+
+
+class NotAllowed(ValueError):
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
+
+def _snapshot(item, people):
+    data = item.canonical(people)
+    data["variants"] = sorted(v.id for v in item.variants())
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def save_item(item, *, people, variant_ids, **fields):
+    """Create or edit an item. ``people`` is ``[(activist, appearance, attribution)]``.
+
+    Any change to what would be published makes a new version with a new hash: decisions
+    on the old one stop counting and the item goes back to draft.
+    """
+    creating = item.id is None
+    if not creating and item.state not in EDITABLE:
+        raise NotAllowed(_l("A published item cannot be edited. Make a new item instead."))
+    old_hash = item.content_hash
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) and name != "text" else value)
+    with database.atomic():
+        item.updated_at = utcnow()
+        item.content_hash = item.content_hash or "pending"
+        item.save()
+        ItemPerson.delete().where(ItemPerson.item == item).execute()
+        for activist, appearance, attribution in people:
+            ItemPerson.create(item=item, activist=activist, appearance=appearance,
+                              attribution=attribution or None)
+        ItemVariant.delete().where(ItemVariant.item == item).execute()
+        for variant_id in sorted(set(variant_ids)):
+            ItemVariant.create(item=item, variant=variant_id)
+        people_rows = list(item.people())
+        new_hash = item.compute_hash(people_rows)
+        if new_hash != old_hash:
+            if not creating:
+                item.version += 1
+                ledger.invalidate(item, old_hash)
+                if item.state in ("in_review", "cleared"):
+                    item.state = "draft"
+            item.content_hash = new_hash
+            item.save()
+            ItemVersion.create(item=item, version=item.version, content_hash=new_hash,
+                               snapshot=_snapshot(item, people_rows))
+        audit.record("item.create" if creating else "item.update", item,
+                     {"version": item.version, "hash": item.content_hash, "state": item.state})
+    return item
+
+
+def send_for_review(item):
+    """Ask every person for their decision on this exact version."""
+    if item.state != "draft":
+        raise NotAllowed(_l("Only a draft can be sent for review."))
+    unapproved = [v for v in item.variants() if v.state != "approved"]
+    if unapproved:
+        raise NotAllowed(_l("Every message it uses must be approved by the movement first."))
+    if needs_safety_check(item) and not safety_checked(item):
+        raise NotAllowed(_l("It names someone at high risk: a second staff member must sign off "
+                            "its safety first."))
+    with database.atomic():
+        item.state = "in_review"
+        item.save()
+        ledger.request_decisions(item)
+        refresh_state(item)
+        audit.record("item.send_for_review", item, {"hash": item.content_hash})
+    return item
+
+
+def sign_safety(item, user, note=""):
+    """A second staff member (never the author) signs off this version's safety."""
+    if item.author_id == user.id:
+        raise NotAllowed(_l("The safety check must be done by someone other than the author."))
+    with database.atomic():
+        SafetyCheck.create(item=item, content_hash=item.content_hash, checked_by=user,
+                           note=(note or "").strip())
+        audit.record("item.safety_check", item, {"hash": item.content_hash})
+
+
+def refresh_state(item):
+    """Derive the state from decisions and publications (after any of them changes)."""
+    if item.state in ("published", "takedown_required", "taken_down"):
+        states = [p.takedown_state for p in item.publications]
+        if "required" in states:
+            new = "takedown_required"
+        elif states and all(s == "taken_down" for s in states):
+            new = "taken_down"
+        else:
+            new = "published"
+    elif item.state in ("in_review", "cleared"):
+        result = clearance(item)
+        answered = [p.decision.outcome for p in result.people
+                    if p.decision and p.decision.content_hash == item.content_hash]
+        if any(outcome in ("refused", "changes_requested") for outcome in answered):
+            new = "draft"
+        else:
+            new = "cleared" if result.cleared else "in_review"
+    else:
+        new = item.state
+    if new != item.state:
+        item.state = new
+        item.save()
+
+
+def publish(item, user, channel=None, url=""):
+    """Log that a cleared item went out. Refused unless clearance says yes right now."""
+    result = clearance(item)
+    if not result.cleared or item.state not in ("cleared", "published"):
+        raise NotAllowed(_l("Only a cleared item can be published."))
+    with database.atomic():
+        publication = Publication.create(item=item, channel=channel or item.channel,
+                                         url=(url or "").strip(), recorded_by=user)
+        item.state = "published"
+        item.save()
+        audit.record("item.publish", item, {"publication": publication.id, "url": publication.url,
+                                            "hash": item.content_hash})
+    return publication
+
+
+def require_takedown(item):
+    """A withdrawal: every publication still online must be taken down."""
+    for publication in item.publications.where(Publication.takedown_state == "none"):
+        publication.takedown_state = "required"
+        publication.takedown_required_at = utcnow()
+        publication.save()
+
+
+def confirm_takedown(publication, user):
+    if publication.takedown_state != "required":
+        raise NotAllowed(_l("This publication is not waiting for a take-down."))
+    with database.atomic():
+        publication.takedown_state = "taken_down"
+        publication.taken_down_at = utcnow()
+        publication.taken_down_by = user
+        publication.save()
+        refresh_state(publication.item)
+        audit.record("item.taken_down", publication.item, {"publication": publication.id})
+
+
+def variant_choices(campaign, language):
+    """Approved variants of ``campaign`` in ``language`` to build an item from."""
+    from amplify.campaigns.models import Message
+
+    return (MessageVariant.select(MessageVariant, Message).join(Message)
+            .where((Message.campaign == campaign) & (MessageVariant.language == language)
+                   & (MessageVariant.state == "approved")).order_by(Message.position))
+
+
+__all__ = ["NotAllowed", "save_item", "send_for_review", "sign_safety", "refresh_state", "publish",
+           "require_takedown", "confirm_takedown", "variant_choices", "Item"]

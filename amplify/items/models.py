@@ -1,0 +1,220 @@
+"""Items, their versions, the people they name, quote or show, and where they went out.
+
+An item's **content hash** is SHA-256 over a canonical form of everything that would be
+published: kind, channel, language, text, images (issue 5), and each person with how they
+appear and the attribution staff fixed (or "as the person chooses"). People are written in
+the text as ``{ref}`` tokens; the published text names each of them as their own decision
+says, so the hash that a person approves already determines what will go out.
+"""
+
+import hashlib
+import json
+import re
+
+import peewee
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+
+from amplify.auth.models import User
+from amplify.campaigns.models import Campaign, MessageVariant
+from amplify.db import BaseModel, UTCDateTimeField, utcnow
+from amplify.people.models import ATTRIBUTIONS, Activist
+
+KINDS = {
+    "post": _l("Social media post"),
+    "thread": _l("Thread"),
+    "quote_card": _l("Quote card"),
+    "photo": _l("Photo"),
+    "talking_points": _l("Talking-point sheet"),
+    "press_quote": _l("Press quote"),
+}
+CHANNELS = {
+    "x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "threads": "Threads",
+    "linkedin": "LinkedIn", "facebook": "Facebook", "instagram": "Instagram",
+    "tiktok": "TikTok", "whatsapp": "WhatsApp", "website": _l("Website"),
+    "newsletter": _l("Newsletter"), "press": _l("Press"), "print": _l("Print"),
+    "meeting": _l("Meeting handout"),
+}
+APPEARANCES = {"named": _l("Named"), "quoted": _l("Quoted"), "shown": _l("Shown")}
+STATES = {
+    "draft": _l("Draft"),
+    "in_review": _l("In review"),
+    "cleared": _l("Cleared"),
+    "published": _l("Published"),
+    "takedown_required": _l("Take-down required"),
+    "taken_down": _l("Taken down"),
+}
+EDITABLE = ("draft", "in_review", "cleared")
+TOKEN = re.compile(r"\{([a-z0-9]+(?:-[a-z0-9]+)*)\}")
+
+
+def anonymous_label(language):
+    """How an anonymous person is referred to, in the item's language."""
+    with force_locale(language):
+        return gettext("a domestic worker")
+
+
+class Item(BaseModel):
+    campaign = peewee.ForeignKeyField(Campaign, backref="items", on_delete="CASCADE")
+    kind = peewee.CharField()
+    title = peewee.CharField()
+    language = peewee.CharField(max_length=8)
+    channel = peewee.CharField()
+    text = peewee.TextField()
+    state = peewee.CharField(index=True, default="draft")
+    version = peewee.IntegerField(default=1)
+    content_hash = peewee.CharField(max_length=64, index=True)
+    author = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def state_label(self):
+        return STATES.get(self.state, self.state)
+
+    @property
+    def kind_label(self):
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def channel_label(self):
+        return CHANNELS.get(self.channel, self.channel)
+
+    def people(self):
+        return (ItemPerson.select(ItemPerson, Activist).join(Activist)
+                .where(ItemPerson.item == self).order_by(Activist.display_name))
+
+    def variants(self):
+        return (MessageVariant.select().join(ItemVariant, on=(ItemVariant.variant == MessageVariant.id))
+                .where(ItemVariant.item == self))
+
+    def canonical(self, people=None, variants=None):
+        """Everything that would be published, as the JSON-able mapping the hash covers."""
+        people = list(self.people()) if people is None else people
+        return {
+            "format": 1,
+            "kind": self.kind,
+            "channel": self.channel,
+            "language": self.language,
+            "text": self.text,
+            "images": [],
+            "people": sorted(
+                ({"ref": p.activist.ref, "appearance": p.appearance, "attribution": p.attribution}
+                 for p in people), key=lambda p: p["ref"]),
+        }
+
+    def compute_hash(self, people=None):
+        canonical = json.dumps(self.canonical(people), sort_keys=True, ensure_ascii=False,
+                               separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def render(self, names):
+        """The text with each ``{ref}`` replaced by ``names[ref]`` (unknown tokens stay)."""
+        return TOKEN.sub(lambda m: names.get(m.group(1), m.group(0)), self.text)
+
+    def preview_for(self, activist, attribution):
+        """The text as it would read with ``activist`` named under ``attribution`` and the
+        others as staff fixed them, or by their default."""
+        label = anonymous_label(self.language)
+        names = {}
+        for person in self.people():
+            chosen = attribution if person.activist_id == activist.id else (
+                person.attribution or person.activist.default_attribution)
+            names[person.activist.ref] = person.activist.name_for(chosen, label)
+        return self.render(names)
+
+    @classmethod
+    def search(cls, campaign=None, state="", q=""):
+        query = cls.select(cls, Campaign).join(Campaign).order_by(cls.updated_at.desc())
+        if campaign:
+            query = query.where(cls.campaign == campaign)
+        if state:
+            query = query.where(cls.state == state)
+        if q:
+            query = query.where(cls.title.contains(q) | cls.text.contains(q))
+        return query
+
+
+class ItemVariant(BaseModel):
+    item = peewee.ForeignKeyField(Item, on_delete="CASCADE")
+    variant = peewee.ForeignKeyField(MessageVariant, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("item", "variant"), True),)
+
+
+class ItemPerson(BaseModel):
+    item = peewee.ForeignKeyField(Item, on_delete="CASCADE")
+    activist = peewee.ForeignKeyField(Activist, on_delete="CASCADE")
+    appearance = peewee.CharField()
+    attribution = peewee.CharField(null=True)  # None: as the person chooses
+
+    class Meta:
+        indexes = ((("item", "activist"), True),)
+
+    @property
+    def appearance_label(self):
+        return APPEARANCES.get(self.appearance, self.appearance)
+
+    @property
+    def attribution_label(self):
+        return ATTRIBUTIONS.get(self.attribution) if self.attribution else None
+
+
+class ItemVersion(BaseModel):
+    """A snapshot of each version, so a person can see what changed since they decided."""
+
+    item = peewee.ForeignKeyField(Item, backref="versions", on_delete="CASCADE")
+    version = peewee.IntegerField()
+    content_hash = peewee.CharField(max_length=64)
+    snapshot = peewee.TextField()
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("item", "version"), True),)
+
+    def data(self):
+        return json.loads(self.snapshot)
+
+
+class SafetyCheck(BaseModel):
+    """A second staff member's sign-off that an item naming people at high risk is safe,
+    for one exact version."""
+
+    item = peewee.ForeignKeyField(Item, on_delete="CASCADE")
+    content_hash = peewee.CharField(max_length=64)
+    checked_by = peewee.ForeignKeyField(User, on_delete="CASCADE")
+    at = UTCDateTimeField(default=utcnow)
+    note = peewee.TextField(default="")
+
+
+TAKEDOWN_STATES = {"none": _l("Online"), "required": _l("Take-down required"),
+                   "taken_down": _l("Taken down")}
+
+
+class Publication(BaseModel):
+    item = peewee.ForeignKeyField(Item, backref="publications", on_delete="CASCADE")
+    channel = peewee.CharField()
+    url = peewee.TextField(default="")
+    published_at = UTCDateTimeField(default=utcnow)
+    recorded_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    takedown_state = peewee.CharField(default="none", index=True)
+    takedown_required_at = UTCDateTimeField(null=True)
+    taken_down_at = UTCDateTimeField(null=True)
+    taken_down_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL",
+                                           backref="takedowns")
+
+    @property
+    def takedown_label(self):
+        return TAKEDOWN_STATES.get(self.takedown_state, self.takedown_state)
+
+    @property
+    def channel_label(self):
+        return CHANNELS.get(self.channel, self.channel)
+
+    @classmethod
+    def takedown_queue(cls):
+        return (cls.select(cls, Item).join(Item).where(cls.takedown_state == "required")
+                .order_by(cls.takedown_required_at))
