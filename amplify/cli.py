@@ -26,7 +26,7 @@ def main():
 
 def register_commands(app):
     """Commands are attached to the app too, so ``flask --app amplify`` works the same."""
-    for command in (init, run, db_group, user_group, campaign_group, audit_group):
+    for command in (init, run, db_group, user_group, campaign_group, audit_group, consent_group):
         app.cli.add_command(command)
 
 
@@ -198,3 +198,39 @@ def audit_verify():
             click.echo(f"audit chain BROKEN at entry {error.seq}: {error.reason}", err=True)
             sys.exit(1)
     click.echo(f"audit chain intact: {count} entries, head {head}")
+
+
+@click.group("consent")
+def consent_group():
+    """The consent ledger."""
+
+
+@consent_group.command("verify")
+@with_appcontext
+def consent_verify():
+    """Recompute the ledger's hash chain; exit 1 naming the first bad record."""
+    from amplify.chain import ChainBroken
+    from amplify.consent.models import Decision
+
+    with connection():
+        try:
+            count, head = Decision.verify()
+        except ChainBroken as error:
+            click.echo(f"consent ledger BROKEN at record {error.seq}: {error.reason}", err=True)
+            sys.exit(1)
+    click.echo(f"consent ledger intact: {count} records, head {head}")
+
+
+@consent_group.command("expire")
+@with_appcontext
+def consent_expire():
+    """Record consents whose end date passed; list published items that need review."""
+    from amplify.consent import ledger
+
+    _as_cli()
+    with connection():
+        items = ledger.expire()
+        for item in items:
+            note = "PUBLISHED, review it" if item.state == "published" else item.state
+            click.echo(f"expired consent: item {item.id} {item.title!r} ({note})")
+    click.echo(f"{len(items)} item(s) affected")

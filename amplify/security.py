@@ -6,7 +6,6 @@ says neither answers 403 to everybody, so a route added later without thought is
 accidentally open. Object-level checks live on the models.
 """
 
-from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface

@@ -81,6 +81,7 @@ ERROR_TEXT = {
     403: (lambda: _("Not allowed"), lambda: _("Your role does not give access to this page.")),
     404: (lambda: _("Not found"), lambda: _("There is nothing at this address.")),
     405: (lambda: _("Not allowed"), lambda: _("This address does not accept that kind of request.")),
+    409: (lambda: _("Not cleared"), lambda: _("This item is not cleared for publication: everyone it names, quotes or shows must agree to this exact version first.")),
     413: (lambda: _("Too large"), lambda: _("The upload is larger than this server accepts.")),
     429: (lambda: _("Too many attempts"), lambda: _("Please wait a few minutes and try again.")),
     500: (lambda: _("Something went wrong"), lambda: _("Nothing was saved. The error was logged; please try again.")),

@@ -198,6 +198,34 @@ def factories(app):
                                         approval_method="in_person")
 
         @staticmethod
+        def item(campaign, people=(), title="Post de prueba", text=None, channel="x",
+                 language="es", variants=(), author=None, kind="post"):
+            from amplify.items.changes import save_item
+            from amplify.items.models import Item
+
+            if text is None:
+                text = "«El trabajo del hogar es trabajo» — " + " ".join(
+                    "{%s}" % person.ref for person, *_ in people)
+            return save_item(Item(author=author), people=[(p.id, appearance, attribution)
+                                                         for p, appearance, attribution in people],
+                             variant_ids=[v.id for v in variants], campaign=campaign, kind=kind,
+                             title=title, language=language, channel=channel, text=text)
+
+        @staticmethod
+        def send(item):
+            from amplify.items.changes import send_for_review
+            from amplify.items.models import Item
+
+            send_for_review(Item.get_by_id(item.id))
+            return Item.get_by_id(item.id)
+
+        @staticmethod
+        def link(activist):
+            from amplify.consent.ledger import create_link
+
+            return create_link(activist, None)
+
+        @staticmethod
         def variant(message, language="es"):
             return MessageVariant.get((MessageVariant.message == message)
                                       & (MessageVariant.language == language))
@@ -205,6 +233,7 @@ def factories(app):
     for name, member in list(vars(Factories).items()):
         if isinstance(member, staticmethod):
             setattr(Factories, name, staticmethod(_in_context(app, member.__func__)))
+    Factories.in_context = staticmethod(lambda function: _in_context(app, function))
     return Factories
 
 

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from amplify import migrations
 from amplify.auth.models import User
 from amplify.campaigns.models import Campaign
 
@@ -59,7 +60,8 @@ def test_db_upgrade_is_idempotent(make_app):
     first = runner.invoke(args=["db", "upgrade"])
     assert "applied migration 0001_accounts_people" in first.output
     second = runner.invoke(args=["db", "upgrade"])
-    assert "applied" not in second.output and "database at version 2" in second.output
+    assert "applied" not in second.output
+    assert f"database at version {migrations.latest_version()}" in second.output
 
 
 def test_console_script_runs_against_the_configured_database(tmp_path, database_url):
@@ -74,5 +76,6 @@ def test_console_script_runs_against_the_configured_database(tmp_path, database_
     for command in ("init", "run", "db", "user", "campaign", "audit"):
         assert f"  {command} " in help_text
     result = subprocess.run([script, "db", "upgrade"], env=env, capture_output=True, text=True)
-    assert result.returncode == 0 and "database at version 2" in result.stdout
+    assert result.returncode == 0
+    assert f"database at version {migrations.latest_version()}" in result.stdout
     assert (tmp_path / "i" / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -7,7 +7,7 @@ from amplify import migrations
 from amplify.auth.models import User
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.db import BaseModel, database
-from amplify.people.models import Activist, Organization, Spokesperson
+from amplify.people.models import Activist, Organization
 from tests.conftest import PASSWORD, USE_PG, csrf_token
 
 
@@ -89,10 +89,19 @@ def test_healthz_answers_when_the_database_does(client):
 
 
 @pytest.mark.skipif(USE_PG, reason="SQLite's write lock; PostgreSQL queues writers instead")
-def test_locked_database_answers_503_and_writes_nothing(make_app, login, database_url):
+def test_locked_database_answers_503_and_writes_nothing(make_app, database_url):
+    from tests.conftest import Session
+
     app = make_app(DATABASE_BUSY_TIMEOUT_MS=100)
-    session = login("comms")
-    token = csrf_token(session.client, "/auth/account")
+    with app.app_context():
+        user = User(email="c@example.org", name="C", role="comms")
+        user.set_password(PASSWORD)
+        user.save()
+    client = app.test_client()
+    client.post("/auth/login", data={"email": "c@example.org", "password": PASSWORD,
+                                     "csrf_token": csrf_token(client)})
+    session = Session(client, user)
+    token = csrf_token(client, "/auth/account")
     blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:

@@ -9,7 +9,10 @@ from amplify.security import PERMISSIONS, ROLES, permission_of, role_can
 from tests.conftest import csrf_token
 
 # The only endpoints anyone may reach without signing in.
-PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.choose_language"}
+PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.choose_language",
+          # The personal review pages: no account, the signed link is the key.
+          "review.page", "review.decide_item", "review.decide_variant", "review.withdraw",
+          "review.receipt", "review.receipt_download"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -22,8 +25,18 @@ def world(factories):
                                  notes="Prefers calls after 18:00")
     campaign = factories.campaign()
     message = factories.message(campaign)
+    item = factories.send(factories.item(campaign, people=[(speaker, "quoted", None)]))
+    nobody = factories.send(factories.item(campaign, title="Sin personas", text="Texto"))
+    from amplify.consent.models import Decision
+    from amplify.items.changes import publish
+
+    with_app = factories.in_context
+    publication = with_app(publish)(nobody, None, "x", "https://example.org/post/1")
+    link, token = factories.link(speaker)
     return {"org_id": org.id, "activist_id": speaker.id, "slug": campaign.slug,
-            "key": message.key, "language": "es"}
+            "key": message.key, "language": "es", "item_id": item.id,
+            "decision_id": Decision.select().first().id, "link_id": link.id,
+            "publication_id": publication.id, "token": token, "variant_id": message.variant_set.first().id}
 
 
 def routes(app):
@@ -105,7 +118,7 @@ def test_each_role_reaches_only_what_it_should(app, world, login, role):
         _, permission = permission_of(app, rule.endpoint)
         response = session.get(url)
         if role_can(role, permission):
-            assert response.status_code in (200, 302, 404), (role, url, response.status_code)
+            assert response.status_code in (200, 302, 404, 409), (role, url, response.status_code)
             assert response.status_code != 403
         else:
             assert response.status_code == 403, (role, url, response.status_code)

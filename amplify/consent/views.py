@@ -1,0 +1,162 @@
+"""The consent ledger for staff (``/consent``): who still has to decide, personal links,
+decisions recorded by staff, receipts, the take-down queue."""
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from amplify import audit, security
+from amplify.consent import ledger, notices
+from amplify.consent.clearance import clearance
+from amplify.consent.forms import StaffDecisionForm
+from amplify.consent.models import Decision, ReviewLink
+from amplify.consent.receipts import receipt_json
+from amplify.db import database
+from amplify.forms import form_status, options
+from amplify.i18n import LANGUAGES
+from amplify.items.forms import ActionForm
+from amplify.items.models import Item, ItemPerson, Publication
+from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.web import render
+
+bp = Blueprint("consent", __name__, url_prefix="/consent")
+
+
+@bp.get("/")
+@security.requires("view")
+def index():
+    in_review = Item.select().where(Item.state.in_(["in_review", "draft"])).order_by(Item.updated_at)
+    waiting = []
+    for item in in_review:
+        if item.state == "in_review":
+            waiting.append((item, clearance(item).waiting))
+    expired = [item for item in Item.select().where(Item.state == "published")
+               if not clearance(item).cleared]
+    return render("consent/index.html", waiting=waiting, expired=expired,
+                  takedowns=Publication.takedown_queue().count())
+
+
+@bp.get("/people/<id:activist_id>")
+@security.requires("see_contacts")
+def person(activist_id):
+    activist = Activist.get_or_404(Activist.id == activist_id)
+    links = activist.review_links.order_by(ReviewLink.created_at.desc())
+    return render(
+        "consent/person.html", activist=activist, pending=ledger.pending_for(activist),
+        pending_variants=ledger.variants_pending_for(activist),
+        decisions=activist.decisions.order_by(Decision.seq.desc()), links=links,
+        published=ledger.consented_publications(activist), action=ActionForm(),
+    )
+
+
+@bp.post("/people/<id:activist_id>/links")
+@security.requires("see_contacts")
+def create_link(activist_id):
+    activist = Activist.get_or_404(Activist.id == activist_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    link, _token = ledger.create_link(activist, g.user)
+    flash(_("A new personal link was made. Show the QR code or send the link."), "success")
+    return redirect(url_for("consent.link", link_id=link.id))
+
+
+@bp.get("/links/<id:link_id>")
+@security.requires("see_contacts")
+def link(link_id):
+    """The link and its QR code, to show on screen or send to the person."""
+    import segno
+
+    review_link = ReviewLink.get_or_404(ReviewLink.id == link_id)
+    if not review_link.usable():
+        return render("consent/link.html", link=review_link, url=None, qr=None, action=ActionForm())
+    url = url_for("review.page", token=ledger.token_for(review_link), _external=True)
+    qr = segno.make(url, error="m").svg_inline(scale=4, title=_("QR code of the personal link"))
+    with database.atomic():
+        audit.record("review_link.shown", review_link.activist, {"link": review_link.id},
+                     subject_type="activist")
+    return render("consent/link.html", link=review_link, url=url, qr=qr, action=ActionForm())
+
+
+@bp.post("/links/<id:link_id>/revoke")
+@security.requires("see_contacts")
+def revoke(link_id):
+    review_link = ReviewLink.get_or_404(ReviewLink.id == link_id)
+    if ActionForm().validate_on_submit():
+        ledger.revoke_link(review_link)
+        flash(_("The link was revoked. It no longer opens anything."), "success")
+    return redirect(url_for("consent.person", activist_id=review_link.activist_id))
+
+
+def staff_decision_form(item, activist, formdata=None):
+    versions = notices.versions()
+    form = StaffDecisionForm(formdata=formdata, content_hash=item.content_hash,
+                             attribution=activist.default_attribution,
+                             channels=[item.channel],
+                             valid_until=ledger.default_valid_until(item.campaign),
+                             notice_version=versions[-1],
+                             notice_language=notices.notice_language(activist.languages))
+    form.notice_version.choices = options((v, v) for v in reversed(versions))
+    form.notice_language.choices = options((code, LANGUAGES[code]) for code in notices.NOTICE_LANGUAGES)
+    return form
+
+
+@bp.route("/items/<id:item_id>/people/<id:activist_id>", methods=["GET", "POST"])
+@security.requires("edit_people")
+def record(item_id, activist_id):
+    """Record a decision given by phone, in person, on paper or by message."""
+    item = Item.get_or_404(Item.id == item_id)
+    person = ItemPerson.get_or_404((ItemPerson.item == item) & (ItemPerson.activist == activist_id))
+    activist = person.activist
+    form = staff_decision_form(item, activist, formdata=request.form if request.method == "POST" else None)
+    language = form.notice_language.data if form.notice_language.data in notices.NOTICE_LANGUAGES else "en"
+    version = form.notice_version.data if form.notice_version.data in notices.versions() else notices.current_version()
+    notice = notices.for_item(item, language, form.valid_until.data, version)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if form.outcome.data == "withdrawn":
+                ledger.withdraw(activist, item, method=form.method.data, recorded_by=g.user,
+                                comment=form.comment.data, request_key=form.request_key.data)
+            else:
+                ledger.record_decision(
+                    activist, "item", item, form.content_hash.data, form.outcome.data,
+                    method=form.method.data, scope=form.scope(), recorded_by=g.user,
+                    witness=form.witness.data, notice=notice, comment=form.comment.data,
+                    guardian_name=form.guardian_name.data,
+                    guardian_relationship=form.guardian_relationship.data,
+                    minor_agrees=form.minor_agrees.data, request_key=form.request_key.data)
+        except ledger.DecisionRefused as problem:
+            getattr(form, problem.field or "outcome").errors.append(problem.message)
+        else:
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("items.show", item_id=item.id))
+    return render("consent/record.html", item=item, activist=activist, person=person, form=form,
+                  notice=notice, preview=item.preview_for(activist, form.attribution.data
+                                                          or activist.default_attribution),
+                  status=form_status(form))
+
+
+@bp.get("/takedowns")
+@security.requires("view")
+def takedowns():
+    return render("consent/takedowns.html", queue=list(Publication.takedown_queue()),
+                  action=ActionForm())
+
+
+def load_decision(decision_id):
+    decision = Decision.get_or_404(Decision.id == decision_id)
+    return decision, ledger.subject_of(decision.subject_type, decision.subject_id)
+
+
+@bp.get("/decisions/<id:decision_id>")
+@security.requires("see_contacts")
+def receipt(decision_id):
+    decision, subject = load_decision(decision_id)
+    return render("consent/receipt.html", decision=decision, subject=subject,
+                  attributions=ATTRIBUTIONS)
+
+
+@bp.get("/decisions/<id:decision_id>.json")
+@security.requires("see_contacts")
+def receipt_download(decision_id):
+    decision, subject = load_decision(decision_id)
+    return receipt_json(decision, subject)
+

@@ -1,0 +1,112 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    ValidationError, widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from amplify.campaigns.forms import content_language_choices, is_web_url
+from amplify.forms import options
+from amplify.items.models import APPEARANCES, CHANNELS, KINDS, TOKEN
+from amplify.people.models import ATTRIBUTIONS
+
+PERSON_ROWS = 3
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class PersonRow(Form):
+    """One person the item names, quotes or shows (a row of the people table)."""
+
+    # Checked by ItemForm.validate_people, for the rows that name someone (empty rows are
+    # left alone).
+    activist = SelectField(_l("Person"), validate_choice=False)
+    appearance = SelectField(_l("How they appear"), choices=options(APPEARANCES.items()),
+                             validate_choice=False)
+    attribution = SelectField(
+        _l("Attribution"), validate_choice=False,
+        choices=options([("", _l("As the person chooses"))] + list(ATTRIBUTIONS.items())),
+    )
+
+
+class ItemForm(FlaskForm):
+    campaign = SelectField(_l("Campaign"), validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("For staff, e.g. “C190 anniversary post”."))
+    language = SelectField(_l("Language"))
+    channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
+    variants = CheckboxesField(_l("Approved messages it is built from"), validate_choice=False)
+    text = TextAreaField(
+        _l("Text"), validators=[Optional(), Length(max=20000)],
+        description=_l("Write a person as {ref}, e.g. {maria-quispe}: it is replaced by the name "
+                       "they choose. Left empty, the chosen messages' short forms are used."),
+    )
+    people = FieldList(FormField(PersonRow), min_entries=PERSON_ROWS)
+
+    def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign.choices = options((str(c.id), c.name) for c in campaigns)
+        self.language.choices = options(content_language_choices())
+        self.variants.choices = options(variant_choices)
+        people = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
+        for row in self.people:
+            row.activist.choices = people
+        self.activist_refs = {str(a.id): a.ref for a in activists}
+
+    def chosen_people(self):
+        """``[(activist_id, appearance, attribution)]`` from the filled-in rows."""
+        chosen = []
+        for row in self.people:
+            if row.activist.data:
+                chosen.append((int(row.activist.data), row.appearance.data,
+                               row.attribution.data or None))
+        return chosen
+
+    def validate_people(self, field):
+        rows = [row for row in field if row.activist.data]
+        ids = [row.activist.data for row in rows]
+        if any(i not in self.activist_refs for i in ids):
+            raise ValidationError(_l("Choose people from the list."))
+        for row in rows:
+            if row.appearance.data not in APPEARANCES:
+                row.appearance.errors.append(_l("Choose how they appear."))
+            if (row.attribution.data or "") not in ("", *ATTRIBUTIONS):
+                row.attribution.errors.append(_l("Choose an attribution."))
+        if any(row.appearance.errors or row.attribution.errors for row in rows):
+            raise ValidationError(_l("Check the people below."))
+        if len(ids) != len(set(ids)):
+            raise ValidationError(_l("Each person once, please."))
+
+    def validate_text(self, field):
+        refs = set(TOKEN.findall(field.data or ""))
+        chosen = {self.activist_refs.get(row.activist.data) for row in self.people if row.activist.data}
+        unknown = sorted(refs - chosen)
+        if unknown:
+            raise ValidationError(_l("The text names {%(ref)s}, who is not among the people below.",
+                                     ref=unknown[0]))
+        if not (field.data or "").strip() and not self.variants.data:
+            raise ValidationError(_l("Write the text, or choose the messages it is built from."))
+
+
+class PublicationForm(FlaskForm):
+    channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
+    url = StringField(_l("Address of the publication"), validators=[Optional(), Length(max=2000)])
+
+    def validate_url(self, field):
+        if field.data and not is_web_url(field.data.strip()):
+            raise ValidationError(_l("A web address starting with http:// or https://."))
+
+
+class SafetyForm(FlaskForm):
+    note = TextAreaField(_l("What you checked"), validators=[DataRequired(), Length(max=2000)],
+                         description=_l("Face, exact place, name: what could expose the person, "
+                                        "and why this version is safe."))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state (CSRF only)."""

@@ -1,0 +1,198 @@
+"""Items and their path to publication (``/items``)."""
+
+from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from amplify import security
+from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
+from amplify.consent.models import Decision
+from amplify.forms import form_status
+from amplify.items.changes import (
+    NotAllowed, confirm_takedown, publish, save_item, send_for_review, sign_safety,
+)
+from amplify.items.forms import ActionForm, ItemForm, PublicationForm, SafetyForm
+from amplify.items.models import STATES, Item, Publication, SafetyCheck
+from amplify.people.models import Activist
+from amplify.auth.views import safe_next
+from amplify.web import int_arg, render
+
+bp = Blueprint("items", __name__, url_prefix="/items")
+
+
+@bp.get("/")
+@security.requires("view")
+def index():
+    filters = {"campaign": int_arg("campaign"), "state": request.args.get("state", ""),
+               "q": request.args.get("q", "").strip()}
+    return render("items/index.html", "items/_rows.html", items=Item.search(**filters),
+                  filters=filters, states=STATES, campaigns=Campaign.select().order_by(Campaign.name))
+
+
+def all_variant_choices():
+    query = (MessageVariant.select(MessageVariant, Message, Campaign).join(Message).join(Campaign)
+             .where(MessageVariant.state == "approved").order_by(Campaign.name, Message.position))
+    return [(str(v.id), f"{v.message.campaign.name} · {v.message.title} ({v.language})") for v in query]
+
+
+def item_form(item=None, **kwargs):
+    if item is not None:  # not obj=item: the form's people and variants are rows, not methods
+        kwargs.update(title=item.title, kind=item.kind, language=item.language,
+                      channel=item.channel, text=item.text)
+    form = ItemForm(
+        campaigns=Campaign.select().order_by(Campaign.name),
+        activists=Activist.select().order_by(Activist.display_name),
+        variant_choices=all_variant_choices(), **kwargs,
+    )
+    if item is not None and request.method == "GET":
+        form.campaign.data = str(item.campaign_id)
+        form.variants.data = [str(v.id) for v in item.variants()]
+        people = list(item.people())
+        while len(form.people) < len(people) + 1:
+            form.people.append_entry()
+            form.people[-1].activist.choices = form.people[0].activist.choices
+        for row, person in zip(form.people, people):
+            row.activist.data = str(person.activist_id)
+            row.appearance.data = person.appearance
+            row.attribution.data = person.attribution or ""
+    return form
+
+
+def save_from_form(form, item):
+    campaign = Campaign.get_or_none(Campaign.id == int(form.campaign.data or 0))
+    if campaign is None:
+        form.campaign.errors.append(_("Choose a campaign."))
+        return None
+    variants = list(MessageVariant.select(MessageVariant, Message).join(Message).where(
+        MessageVariant.id.in_([int(v) for v in form.variants.data or []])))
+    wrong = [v for v in variants if v.message.campaign_id != campaign.id or v.language != form.language.data]
+    if wrong or len(variants) != len(form.variants.data or []):
+        form.variants.errors.append(_("Choose approved messages of this campaign, in the item's language."))
+        return None
+    text = form.text.data or "\n\n".join(v.short_form for v in variants)
+    try:
+        return save_item(item, people=form.chosen_people(), variant_ids=[v.id for v in variants],
+                         campaign=campaign, kind=form.kind.data, title=form.title.data,
+                         language=form.language.data, channel=form.channel.data, text=text)
+    except NotAllowed as refused:
+        form.title.errors.append(refused.message)
+        return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@security.requires("edit_campaigns")
+def new():
+    campaign = Campaign.get_or_none(Campaign.slug == request.args.get("campaign", ""))
+    form = item_form(campaign=str(campaign.id) if campaign else None)
+    if form.validate_on_submit():
+        item = Item(author=g.user)
+        if save_from_form(form, item):
+            flash(_("Item saved as a draft."), "success")
+            return redirect(url_for("items.show", item_id=item.id))
+    return render("items/form.html", form=form, item=None, status=form_status(form))
+
+
+@bp.get("/<id:item_id>")
+@security.requires("view")
+def show(item_id):
+    item = Item.get_or_404(Item.id == item_id)
+    result = clearance(item)
+    return render(
+        "items/show.html", item=item, clearance=result, action=ActionForm(),
+        publication_form=PublicationForm(channel=item.channel), safety_form=SafetyForm(),
+        needs_safety=needs_safety_check(item), safety_ok=safety_checked(item),
+        safety_checks=item_safety_checks(item), publications=list(item.publications),
+        history=Decision.select().where((Decision.subject_type == "item")
+                                        & (Decision.subject_id == item.id)).order_by(Decision.seq.desc()),
+    )
+
+
+def item_safety_checks(item):
+    return SafetyCheck.select().where((SafetyCheck.item == item)
+                                      & (SafetyCheck.content_hash == item.content_hash))
+
+
+@bp.route("/<id:item_id>/edit", methods=["GET", "POST"])
+@security.requires("edit_campaigns")
+def edit(item_id):
+    item = Item.get_or_404(Item.id == item_id)
+    form = item_form(item)
+    if form.validate_on_submit() and save_from_form(form, item):
+        flash(_("Item saved."), "success")
+        return redirect(url_for("items.show", item_id=item.id))
+    return render("items/form.html", form=form, item=item, status=form_status(form))
+
+
+def refused(item, problem):
+    flash(problem, "error")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/<id:item_id>/review")
+@security.requires("edit_campaigns")
+def review(item_id):
+    item = Item.get_or_404(Item.id == item_id)
+    if ActionForm().validate_on_submit():
+        try:
+            send_for_review(item)
+        except NotAllowed as problem:
+            return refused(item, problem.message)
+        flash(_("Sent for review. Each person can now decide from their review page."), "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/<id:item_id>/safety")
+@security.requires("edit_campaigns")
+def safety(item_id):
+    item = Item.get_or_404(Item.id == item_id)
+    form = SafetyForm()
+    if not form.validate_on_submit():
+        return refused(item, _("Write what you checked."))
+    try:
+        sign_safety(item, g.user, form.note.data)
+    except NotAllowed as problem:
+        return refused(item, problem.message)
+    flash(_("Safety check signed for this version."), "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/<id:item_id>/publications")
+@security.requires("edit_campaigns")
+def add_publication(item_id):
+    item = Item.get_or_404(Item.id == item_id)
+    form = PublicationForm()
+    if not form.validate_on_submit():
+        return refused(item, " ".join(e for errors in form.errors.values() for e in errors))
+    try:
+        publish(item, g.user, form.channel.data, form.url.data)
+    except NotAllowed as problem:
+        return refused(item, problem.message)
+    flash(_("Publication logged."), "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.get("/<id:item_id>/export.txt")
+@security.requires("view")
+def export(item_id):
+    """The text exactly as it may go out. Only for cleared items."""
+    item = Item.get_or_404(Item.id == item_id)
+    result = clearance(item)
+    if not result.cleared:
+        abort(409)
+    return Response(result.published_text() + "\n", mimetype="text/plain",
+                    headers={"Content-Disposition": f'attachment; filename="item-{item.id}-v{item.version}.txt"'})
+
+
+@bp.post("/publications/<id:publication_id>/taken-down")
+@security.requires("edit_campaigns")
+def taken_down(publication_id):
+    publication = Publication.get_or_404(Publication.id == publication_id)
+    if ActionForm().validate_on_submit():
+        try:
+            confirm_takedown(publication, g.user)
+        except NotAllowed as problem:
+            flash(problem.message, "error")
+        else:
+            flash(_("Take-down confirmed."), "success")
+    return redirect(safe_next(request.form.get("back")) if request.form.get("back")
+                    else url_for("consent.takedowns"))

@@ -1,0 +1,240 @@
+"""The personal review page: what waits for the person, what went out with their consent,
+and their receipts. Reached only through a signed personal link."""
+
+import difflib
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from amplify import security
+from amplify.campaigns.models import MessageVariant
+from amplify.consent import ledger, links, notices
+from amplify.consent.forms import DecisionForm
+from amplify.consent.models import Decision
+from amplify.consent.receipts import receipt_json
+from amplify.db import utcnow
+from amplify.i18n import LANGUAGES
+from amplify.items.forms import ActionForm
+from amplify.items.models import Item, ItemPerson, ItemVersion
+from amplify.people.models import ATTRIBUTIONS
+from amplify.web import render
+
+bp = Blueprint("review", __name__, url_prefix="/r")
+
+
+class LinkUnusable(HTTPException):
+    code = 404
+
+
+class TooManyAttempts(HTTPException):
+    code = 429
+
+
+@bp.errorhandler(LinkUnusable)
+@bp.errorhandler(TooManyAttempts)
+def link_problem(error):
+    return render("review/invalid.html", status=error.code, too_many=error.code == 429)
+
+
+def open_link(token):
+    """The person's link, checked; their language for the page."""
+    if links.too_many_failures():
+        raise TooManyAttempts()
+    link = links.resolve(token)
+    if link is None:
+        raise LinkUnusable()
+    activist = link.activist
+    g.page_language = next((code for code in activist.languages if code in LANGUAGES), None) \
+        or request.accept_languages.best_match(list(LANGUAGES)) or "es"
+    link.last_used_at = utcnow()
+    link.save()
+    return link
+
+
+def previous_text(item, activist):
+    """The text of the last version this person decided on, when it was replaced since."""
+    decisions = (Decision.select().where((Decision.activist == activist) & (Decision.subject_type == "item")
+                                         & (Decision.subject_id == item.id)
+                                         & (Decision.outcome.in_(["given", "changes_requested", "refused"])))
+                 .order_by(Decision.seq.desc()))
+    decided = decisions.first()
+    if decided is None or decided.content_hash == item.content_hash:
+        return None
+    version = ItemVersion.get_or_none((ItemVersion.item == item) & (ItemVersion.content_hash == decided.content_hash))
+    return version.data()["text"] if version else None
+
+
+def word_diff(old, new):
+    """``[(kind, text)]`` with kind ``same``, ``del`` or ``ins``, word by word."""
+    a, b = old.split(" "), new.split(" ")
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("same", " ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            parts.append(("del", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            parts.append(("ins", " ".join(b[j1:j2])))
+    return parts
+
+
+def item_card(item, activist, form=None):
+    person = ItemPerson.get((ItemPerson.item == item) & (ItemPerson.activist == activist))
+    until = ledger.default_valid_until(item.campaign)
+    form = form or DecisionForm(
+        formdata=None, prefix=f"i{item.id}", content_hash=item.content_hash,
+        channels=[item.channel], attribution=person.attribution or activist.default_attribution,
+        face=person.appearance == "shown" and activist.face_may_be_shown, valid_until=until)
+    names = {code: activist.name_for(code, _("a domestic worker")) for code in
+             ([person.attribution] if person.attribution else ["full_name", "first_name", "pseudonym", "anonymous"])
+             if code != "pseudonym" or activist.pseudonym}
+    old = previous_text(item, activist)
+    return {
+        "item": item, "person": person, "form": form, "names": names,
+        "preview": item.preview_for(activist, form.attribution.data or activist.default_attribution),
+        "notice": notices.for_item(item, g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en",
+                                   form.valid_until.data or until),
+        "changes": word_diff(old, item.text) if old else None,
+    }
+
+
+def variant_card(variant, form=None):
+    form = form or DecisionForm(formdata=None, prefix=f"v{variant.id}", content_hash=variant.content_hash)
+    language = g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en"
+    return {"variant": variant, "form": form, "notice": notices.for_variant(variant, language)}
+
+
+def page_context(link, failed=None):
+    activist = link.activist
+    items = [item_card(item, activist, failed.get(("item", item.id)) if failed else None)
+             for item in ledger.pending_for(activist)]
+    variants = [variant_card(v, failed.get(("variant", v.id)) if failed else None)
+                for v in ledger.variants_pending_for(activist)]
+    return {
+        "link": link, "activist": activist, "token": request.view_args["token"], "items": items,
+        "variants": variants, "published": ledger.consented_publications(activist),
+        "decisions": activist.decisions.where(Decision.outcome != "requested").order_by(Decision.seq.desc()).limit(50),
+        "action": ActionForm(),
+    }
+
+
+@bp.get("/<token>")
+@security.public
+def page(token):
+    link = open_link(token)
+    return render("review/page.html", **page_context(link))
+
+
+def decided(token, decision):
+    messages = {"given": _("Thank you. Your yes was recorded."),
+                "refused": _("Thank you. Your no was recorded: it will not be published."),
+                "changes_requested": _("Thank you. Your request for a change was sent to the team."),
+                "withdrawn": _("Your consent was withdrawn. We are taking it down everywhere.")}
+    flash(messages.get(decision.outcome, _("Recorded.")), "success")
+    return redirect(url_for("review.page", token=token) + f"#decision-{decision.id}")
+
+
+@bp.post("/<token>/items/<id:item_id>")
+@security.public
+def decide_item(token, item_id):
+    link = open_link(token)
+    activist = link.activist
+    item = Item.get_or_none(Item.id == item_id)
+    if item is None or not ItemPerson.select().where((ItemPerson.item == item) & (ItemPerson.activist == activist)).exists():
+        raise LinkUnusable()
+    form = DecisionForm(prefix=f"i{item.id}")
+    answer = form.answer.data
+    if form.validate_on_submit() and answer in ("given", "refused", "changes_requested"):
+        notice = notices.for_item(item, g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en",
+                                  form.valid_until.data or ledger.default_valid_until(item.campaign))
+        try:
+            decision = ledger.record_decision(
+                activist, "item", item, form.content_hash.data, answer, method="review_page",
+                scope=form.scope(), notice=notice, comment=form.comment.data,
+                guardian_name=form.guardian_name.data,
+                guardian_relationship=form.guardian_relationship.data,
+                minor_agrees=form.minor_agrees.data, review_link=link,
+                request_key=form.request_key.data)
+        except ledger.StaleVersion as stale:
+            context = page_context(link)
+            context["stale"] = stale.message
+            return render("review/page.html", status=409, **context)
+        except ledger.DecisionRefused as problem:
+            getattr(form, problem.field or "answer").errors.append(problem.message)
+        else:
+            return decided(token, decision)
+    elif answer not in ("given", "refused", "changes_requested"):
+        form.answer.errors.append(_("Choose yes, no or change something."))
+    return render("review/page.html", status=400, **page_context(link, {("item", item.id): form}))
+
+
+@bp.post("/<token>/variants/<id:variant_id>")
+@security.public
+def decide_variant(token, variant_id):
+    link = open_link(token)
+    activist = link.activist
+    variant = MessageVariant.get_or_none(MessageVariant.id == variant_id)
+    if variant is None or variant not in ledger.variants_pending_for(activist):
+        raise LinkUnusable()
+    form = DecisionForm(prefix=f"v{variant.id}")
+    answer = form.answer.data
+    if form.validate_on_submit() and answer in ("given", "refused", "changes_requested"):
+        language = g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en"
+        try:
+            decision = ledger.record_decision(
+                activist, "variant", variant, form.content_hash.data, answer, method="review_page",
+                notice=notices.for_variant(variant, language), comment=form.comment.data,
+                review_link=link, request_key=form.request_key.data)
+        except ledger.StaleVersion as stale:
+            context = page_context(link)
+            context["stale"] = stale.message
+            return render("review/page.html", status=409, **context)
+        except ledger.DecisionRefused as problem:
+            getattr(form, problem.field or "answer").errors.append(problem.message)
+        else:
+            return decided(token, decision)
+    elif answer not in ("given", "refused", "changes_requested"):
+        form.answer.errors.append(_("Choose yes, no or change something."))
+    return render("review/page.html", status=400, **page_context(link, {("variant", variant.id): form}))
+
+
+@bp.post("/<token>/items/<id:item_id>/withdraw")
+@security.public
+def withdraw(token, item_id):
+    link = open_link(token)
+    item = Item.get_or_none(Item.id == item_id)
+    if item is None or not ActionForm().validate_on_submit():
+        raise LinkUnusable()
+    try:
+        decision = ledger.withdraw(link.activist, item, method="review_page", review_link=link,
+                                   request_key=request.form.get("request_key") or None)
+    except ledger.DecisionRefused as problem:
+        flash(problem.message, "error")
+        return redirect(url_for("review.page", token=token))
+    return decided(token, decision)
+
+
+def own_decision(link, decision_id):
+    decision = Decision.get_or_none((Decision.id == decision_id) & (Decision.activist == link.activist))
+    if decision is None:
+        raise LinkUnusable()
+    return decision, ledger.subject_of(decision.subject_type, decision.subject_id)
+
+
+@bp.get("/<token>/decisions/<id:decision_id>")
+@security.public
+def receipt(token, decision_id):
+    link = open_link(token)
+    decision, subject = own_decision(link, decision_id)
+    return render("review/receipt.html", decision=decision, subject=subject, token=token,
+                  activist=link.activist, attributions=ATTRIBUTIONS)
+
+
+@bp.get("/<token>/decisions/<id:decision_id>.json")
+@security.public
+def receipt_download(token, decision_id):
+    link = open_link(token)
+    decision, subject = own_decision(link, decision_id)
+    return receipt_json(decision, subject)
+
