@@ -35,6 +35,9 @@ CHANNELS = {
     "meeting": _l("Meeting handout"),
 }
 APPEARANCES = {"named": _l("Named"), "quoted": _l("Quoted"), "shown": _l("Shown")}
+# Said to the person on their review page.
+YOU_APPEAR = {"named": _l("It names you."), "quoted": _l("It quotes you."),
+              "shown": _l("It shows you.")}
 STATES = {
     "draft": _l("Draft"),
     "in_review": _l("In review"),
@@ -161,6 +164,10 @@ class ItemPerson(BaseModel):
     @property
     def attribution_label(self):
         return ATTRIBUTIONS.get(self.attribution) if self.attribution else None
+
+    @property
+    def you_appear(self):
+        return YOU_APPEAR.get(self.appearance, "")
 
 
 class ItemVersion(BaseModel):

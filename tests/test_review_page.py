@@ -1,0 +1,194 @@
+"""The personal review page, as an activist's phone sees it."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from amplify.consent.models import Decision, LinkAttempt, ReviewLink
+from amplify.db import utcnow
+from amplify.items.models import Item
+from tests.conftest import TOKEN
+
+
+@pytest.fixture
+def person(app, factories):
+    org = factories.organization()
+    maria = factories.activist("María Quispe", pseudonym="Flor del Valle", organization=org.id,
+                               languages=["es"], spokesperson_for=[org])
+    campaign = factories.campaign()
+    item = factories.send(factories.item(campaign, people=[(maria, "quoted", None)]))
+    link, token = factories.link(maria)
+    return {"maria": maria, "item": item, "token": token, "link": link, "campaign": campaign}
+
+
+def form_fields(page, prefix):
+    token = TOKEN.search(page).group(1) or TOKEN.search(page).group(2)
+    content_hash = re.search(rf'id="{prefix}-content_hash" name="{prefix}-content_hash" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    key = re.search(rf'id="{prefix}-request_key" name="{prefix}-request_key" type="hidden" value="([^"]+)"', page).group(1)
+    return {"csrf_token": token, f"{prefix}-content_hash": content_hash, f"{prefix}-request_key": key}
+
+
+def test_page_lists_what_waits_in_the_persons_language(client, person):
+    response = client.get(f"/r/{person['token']}", headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'lang="es"' in page and "Hola, María Quispe" in page
+    assert "Flor del Valle" in page  # the pseudonym option shows the exact name
+    assert "no cambia en nada el apoyo" in page  # the notice, in Spanish
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "<script" not in page
+
+
+def test_page_is_light(client, person):
+    page = client.get(f"/r/{person['token']}")
+    css = client.get("/assets/css/review.css")
+    weight = len(page.data) + len(css.data)
+    css.close()
+    assert weight < 30 * 1024, weight
+    assert "htmx" not in page.get_data(as_text=True)
+
+
+def test_yes_with_pseudonym_clears_the_item(client, person):
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    prefix = f"i{person['item'].id}"
+    data = form_fields(page, prefix) | {f"{prefix}-channels": ["x"], f"{prefix}-attribution": "pseudonym",
+                                        f"{prefix}-answer": "given", f"{prefix}-valid_until": ""}
+    response = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
+    assert response.status_code == 302
+    decision = Decision.latest(person["maria"].id, "item", person["item"].id)
+    assert (decision.outcome, decision.method, decision.review_link) == ("given", "review_page", person["link"].id)
+    assert decision.scope_data["attribution"] == "pseudonym"
+    assert decision.notice_language == "es" and decision.notice_version == "v1"
+    assert Item.get_by_id(person["item"].id).state == "cleared"
+    again = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
+    assert again.status_code == 302
+    assert Decision.select().where(Decision.outcome == "given").count() == 1
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Gracias" in after and "Nada te espera" in after
+
+
+def test_changes_needs_a_comment_and_keeps_the_form(client, person):
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    prefix = f"i{person['item'].id}"
+    data = form_fields(page, prefix) | {f"{prefix}-answer": "changes_requested", f"{prefix}-comment": ""}
+    response = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
+    assert response.status_code == 400
+    assert "Di qué debería cambiar." in response.get_data(as_text=True)
+    data[f"{prefix}-comment"] = "Prefiero mi seudónimo"
+    assert client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data).status_code == 302
+    assert Item.get_by_id(person["item"].id).state == "draft"
+
+
+def test_decision_on_a_replaced_version_is_refused_with_the_new_one_shown(app, client, person, factories):
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    prefix = f"i{person['item'].id}"
+    data = form_fields(page, prefix) | {f"{prefix}-channels": ["x"], f"{prefix}-attribution": "pseudonym",
+                                        f"{prefix}-answer": "given"}
+    with app.app_context():
+        from amplify.items.changes import save_item, send_for_review
+
+        item = Item.get_by_id(person["item"].id)
+        save_item(item, people=[(person["maria"].id, "quoted", None)], variant_ids=[],
+                  text=item.text + " ¡Ya!")
+        send_for_review(Item.get_by_id(item.id))
+    response = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "fue reemplazada" in body and "¡Ya!" in body
+    assert Decision.select().where(Decision.outcome == "given").count() == 0
+
+
+def test_what_changed_is_shown_after_an_edit(app, client, person):
+    from amplify.consent import ledger
+    from amplify.items.changes import save_item, send_for_review
+
+    with app.app_context():
+        item = Item.get_by_id(person["item"].id)
+        ledger.record_decision(person["maria"], "item", item, item.content_hash, "given",
+                               method="review_page", scope={"channels": ["x"], "attribution": "full_name"})
+        save_item(Item.get_by_id(item.id), people=[(person["maria"].id, "quoted", None)], variant_ids=[],
+                  text=item.text.replace("trabajo»", "empleo»"))
+        send_for_review(Item.get_by_id(item.id))
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "Qué cambió desde tu última respuesta" in page
+    assert "<del>trabajo»</del>" in page and "<ins>empleo»</ins>" in page
+
+
+def test_withdraw_from_the_page_and_see_the_takedown(app, client, person, login):
+    from amplify.consent import ledger
+    from amplify.items.changes import publish
+
+    with app.app_context():
+        item = Item.get_by_id(person["item"].id)
+        ledger.record_decision(person["maria"], "item", item, item.content_hash, "given",
+                               method="review_page", scope={"channels": ["x"], "attribution": "pseudonym"})
+        publish(Item.get_by_id(item.id), None, "x", "https://x.example/status/1")
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "https://x.example/status/1" in page and "Retirar mi consentimiento" in page
+    token = TOKEN.search(page)
+    response = client.post(f"/r/{person['token']}/items/{person['item'].id}/withdraw",
+                           data={"csrf_token": token.group(1) or token.group(2)})
+    assert response.status_code == 302
+    assert Item.get_by_id(person["item"].id).state == "takedown_required"
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "Retirada pendiente" in page or "Hay que retirarlo" in page
+
+
+@pytest.mark.parametrize("spoil", ["forged", "expired", "revoked", "garbage"])
+def test_unusable_links_reveal_nothing(client, person, spoil):
+    token = person["token"]
+    if spoil == "forged":
+        token = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    elif spoil == "expired":
+        ReviewLink.update(expires_at=utcnow() - timedelta(minutes=1)).execute()
+    elif spoil == "revoked":
+        ReviewLink.update(revoked_at=utcnow()).execute()
+    else:
+        token = "not-a-token"
+    response = client.get(f"/r/{token}", headers={"Accept-Language": "pt-BR"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Este link não funciona" in body and "link novo" in body
+    assert "María" not in body and "Flor" not in body
+    assert LinkAttempt.select().count() == 1
+
+
+def test_failed_link_attempts_are_rate_limited(make_app, person, client):
+    for _ in range(20):
+        client.get("/r/bad-token")
+    response = client.get(f"/r/{person['token']}", headers={"Accept-Language": "en"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_receipts_are_only_the_persons_own(app, client, person, factories):
+    from amplify.consent import ledger
+
+    other = factories.activist("Otra Persona")
+    item2 = factories.send(factories.item(person["campaign"], people=[(other, "named", None)], title="otro"))
+    with app.app_context():
+        item = Item.get_by_id(person["item"].id)
+        mine = ledger.record_decision(person["maria"], "item", item, item.content_hash, "given",
+                                      method="review_page", scope={"channels": ["x"], "attribution": "pseudonym"})
+    theirs = Decision.latest(other.id, "item", item2.id)
+    page = client.get(f"/r/{person['token']}/decisions/{mine.id}")
+    assert page.status_code == 200 and "Tu comprobante" in page.get_data(as_text=True)
+    data = client.get(f"/r/{person['token']}/decisions/{mine.id}.json").get_json()
+    assert data["header"]["pii_principal_id"] == person["maria"].ref
+    assert client.get(f"/r/{person['token']}/decisions/{theirs.id}").status_code == 404
+
+
+def test_staff_make_show_and_revoke_links(app, login, person):
+    session = login("events")
+    response = session.post(f"/consent/people/{person['maria'].id}/links", {})
+    assert response.status_code == 302
+    link_page = session.get(response.headers["Location"]).get_data(as_text=True)
+    url = re.search(r'id="link-url" type="text" readonly value="([^"]+)"', link_page).group(1)
+    assert "<svg" in link_page and "/r/" in url
+    link = ReviewLink.select().order_by(ReviewLink.id.desc()).first()
+    anonymous = app.test_client()
+    assert anonymous.get(url.split("localhost", 1)[1]).status_code == 200
+    session.post(f"/consent/links/{link.id}/revoke", {})
+    assert anonymous.get(url.split("localhost", 1)[1]).status_code == 404
+    assert login("viewer").get(f"/consent/people/{person['maria'].id}").status_code == 403
