@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from amplify import audit
 from amplify.campaigns.models import (
-    APPROVAL_METHODS, TRANSITIONS, WORDING, Campaign, Message, MessageVariant,
+    APPROVAL_METHODS, TRANSITIONS, WORDING, Campaign, CampaignOrganization, Message, MessageVariant,
 )
 from amplify.db import database, utcnow
 from amplify.people.models import Activist, audit_diff
@@ -20,7 +20,8 @@ class NotAllowed(ValueError):
         self.field = field
 
 
-def save_campaign(campaign, **fields):
+def save_campaign(campaign, organization_ids=None, **fields):
+    """Create or update a campaign (and, when given, the organizations it belongs to)."""
     creating = campaign.id is None
     before = None if creating else campaign.audit_view()
     for name, value in fields.items():
@@ -30,9 +31,17 @@ def save_campaign(campaign, **fields):
         if creating:
             campaign.slug = unique_slug(Campaign, Campaign.slug, campaign.name)
         campaign.save()
+        if organization_ids is not None:
+            set_organizations(campaign, organization_ids)
         audit.record("campaign.create" if creating else "campaign.update", campaign,
                      audit_diff(before, campaign.audit_view()))
     return campaign
+
+
+def set_organizations(campaign, organization_ids):
+    CampaignOrganization.delete().where(CampaignOrganization.campaign == campaign).execute()
+    for organization_id in sorted(set(organization_ids)):
+        CampaignOrganization.create(campaign=campaign, organization=organization_id)
 
 
 def add_message(campaign, title, variant_fields=None):

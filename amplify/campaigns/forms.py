@@ -10,10 +10,10 @@ from amplify.forms import options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image, UnidentifiedImageError
 from wtforms import (
-    ColorField, SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError,
+    ColorField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from amplify.campaigns.models import (
     APPROVAL_METHODS, AUDIENCES, CONTENT_LANGUAGES, FRAMEWORKS,
@@ -148,10 +148,17 @@ class CampaignForm(FlaskForm):
     colour_text = ColorField(_l("Card text colour"), default="#ffffff")
     colour_accent = ColorField(_l("Card accent colour"), default="#f2c14e")
     logo = FileField(_l("Logo for cards"), description=_l("PNG, JPEG or WebP, up to 2 MB."))
+    organizations = CheckboxesField(
+        _l("Movement organizations"), validate_choice=True,
+        description=_l("Their spokespeople approve this campaign's messages."))
+    consent_months = IntegerField(
+        _l("Consent lasts (months)"), default=12, validators=[NumberRange(min=1, max=120)],
+        description=_l("The end date people see by default when they agree."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.languages.choices = options(content_language_choices())
+        self.organizations.choices = options((str(o.id), o.name) for o in organizations)
         self.cleaned_logo = None
 
 

@@ -107,6 +107,7 @@ class Campaign(BaseModel):
             "frameworks": self.frameworks, "colour_background": self.colour_background,
             "colour_text": self.colour_text, "colour_accent": self.colour_accent,
             "logo": bool(self.logo), "consent_months": self.consent_months,
+            "organizations": [o.slug for o in self.organizations()] if self.id else [],
         }
 
     def messages_matching(self, q="", language="", state=""):

@@ -21,6 +21,7 @@ import tomli_w
 
 from amplify import audit
 from amplify.campaigns.forms import HASHTAG, HEX, clean_logo, contrast_ratio, is_web_url
+from amplify.campaigns.changes import set_organizations
 from amplify.campaigns.models import (
     APPROVAL_METHODS, AUDIENCES, CONTENT_LANGUAGES, FRAMEWORKS, STATES, WORDING, Campaign,
     Message, MessageVariant,
@@ -130,8 +131,12 @@ def read_pack(folder):
         "colour_background": colours.get("background", str, default="#5b2a86").lower(),
         "colour_text": colours.get("text", str, default="#ffffff").lower(),
         "colour_accent": colours.get("accent", str, default="#f2c14e").lower(),
+        "consent_months": reader.get("consent_months", int, default=12),
         "key_dates": [],
     }
+    if not 1 <= campaign["consent_months"] <= 120:
+        reader.fail("consent_months", "must be between 1 and 120")
+    organizations = reader.get("organizations", list, default=[])
     for tag in campaign["hashtags"]:
         if not HASHTAG.match(tag):
             reader.fail("hashtags", f"{tag!r} is not a hashtag")
@@ -164,6 +169,11 @@ def read_pack(folder):
     people = _read_people(folder / "people.toml") if (folder / "people.toml").is_file() else \
         {"organizations": [], "activists": []}
     known_refs = {a["ref"] for a in people["activists"]}
+    known_orgs = {o["slug"] for o in people["organizations"]}
+    for org_slug in organizations:
+        if org_slug not in known_orgs and not Organization.select().where(
+                Organization.slug == org_slug).exists():
+            reader.fail("organizations", f"{org_slug!r} is not an organization of people.toml")
 
     messages, keys = [], set()
     message_dir = folder / "messages"
@@ -173,7 +183,8 @@ def read_pack(folder):
             raise PackError(f"messages/{path.name}", "key", f"{message['key']!r} is used twice")
         keys.add(message["key"])
         messages.append(message)
-    return {"campaign": campaign, "people": people, "messages": messages}
+    return {"campaign": campaign, "organizations": organizations, "people": people,
+            "messages": messages}
 
 
 def _read_people(path):
@@ -282,6 +293,7 @@ def import_pack(folder, review_months=6):
         for person in pack["people"]["activists"]:
             _upsert_activist(person, org_ids)
         campaign = _upsert_campaign(pack["campaign"])
+        _set_campaign_organizations(campaign, pack["organizations"])
         for message in pack["messages"]:
             _upsert_message(campaign, message)
     return campaign
@@ -339,6 +351,14 @@ def _upsert_campaign(data):
     return campaign
 
 
+def _set_campaign_organizations(campaign, slugs):
+    wanted = {o.id for o in Organization.select().where(Organization.slug.in_(slugs or [""]))}
+    current = {o.id for o in campaign.organizations()}
+    if wanted != current:
+        set_organizations(campaign, wanted)
+        audit.record("campaign.import", campaign, {"after": {"organizations": sorted(slugs)}})
+
+
 def _upsert_message(campaign, data):
     message = Message.get_or_none((Message.campaign == campaign) & (Message.key == data["key"]))
     if message is None:
@@ -379,6 +399,8 @@ def export_pack(slug, dest):
         "slug": campaign.slug, "name": campaign.name, "goal": campaign.goal,
         "audiences": campaign.audiences, "hashtags": campaign.hashtags, "links": campaign.links,
         "languages": campaign.languages, "frameworks": campaign.frameworks,
+        "organizations": [o.slug for o in campaign.organizations()],
+        "consent_months": campaign.consent_months,
         "colours": {"background": campaign.colour_background, "text": campaign.colour_text,
                     "accent": campaign.colour_accent},
         "key_dates": [{"date": date.fromisoformat(d["date"]), "label": d["label"]}
@@ -413,17 +435,17 @@ def export_pack(slug, dest):
             "key": message.key, "title": message.title, "position": message.position,
             "variants": variants,
         })
-    _export_people(dest / "people.toml", approvers)
+    _export_people(dest / "people.toml", approvers, {o.id for o in campaign.organizations()})
     return dest
 
 
-def _export_people(path, activist_ids):
-    if not activist_ids:
+def _export_people(path, activist_ids, org_ids):
+    if not activist_ids and not org_ids:
         if path.exists():
             path.unlink()
         return
-    people = list(Activist.select().where(Activist.id.in_(list(activist_ids))).order_by(Activist.ref))
-    org_ids = {p.organization_id for p in people if p.organization_id}
+    people = list(Activist.select().where(Activist.id.in_(list(activist_ids) or [0])).order_by(Activist.ref))
+    org_ids = set(org_ids) | {p.organization_id for p in people if p.organization_id}
     speaks = {}
     for link in Spokesperson.select().where(Spokesperson.activist.in_([p.id for p in people])):
         speaks.setdefault(link.activist_id, []).append(link.organization_id)

@@ -14,7 +14,7 @@ from amplify.campaigns.forms import (
 from amplify.campaigns.models import (
     APPROVAL_METHODS, AUDIENCES, FRAMEWORKS, STATES, Campaign, Message, MessageVariant,
 )
-from amplify.people.models import Activist
+from amplify.people.models import Activist, Organization
 from amplify.forms import form_status
 from amplify.web import render
 
@@ -28,6 +28,10 @@ def load_campaign(slug):
 def load_message(slug, key):
     campaign = load_campaign(slug)
     return campaign, Message.get_or_404((Message.campaign == campaign) & (Message.key == key))
+
+
+def all_organizations():
+    return Organization.select().order_by(Organization.name)
 
 
 @bp.get("/")
@@ -45,6 +49,8 @@ def campaign_fields(form):
         "colour_background": form.colour_background.data.lower(),
         "colour_text": form.colour_text.data.lower(),
         "colour_accent": form.colour_accent.data.lower(),
+        "consent_months": form.consent_months.data,
+        "organization_ids": [int(i) for i in form.organizations.data or []],
     }
     if form.cleaned_logo:
         fields["logo"] = form.cleaned_logo
@@ -54,7 +60,7 @@ def campaign_fields(form):
 @bp.route("/new", methods=["GET", "POST"])
 @security.requires("edit_campaigns")
 def new():
-    form = CampaignForm(languages=["es", "pt", "en"])
+    form = CampaignForm(languages=["es", "pt", "en"], organizations=all_organizations())
     if form.validate_on_submit():
         campaign = save_campaign(Campaign(), **campaign_fields(form))
         flash(_("Campaign saved."), "success")
@@ -92,8 +98,9 @@ def logo(slug):
 @security.requires("edit_campaigns")
 def edit(slug):
     campaign = load_campaign(slug)
-    form = CampaignForm(obj=campaign)
+    form = CampaignForm(obj=campaign, organizations=all_organizations())
     if request.method == "GET":  # list fields are edited as text
+        form.organizations.data = [str(o.id) for o in campaign.organizations()]
         form.hashtags.data = " ".join(campaign.hashtags)
         form.links.data = "\n".join(campaign.links)
         form.key_dates.data = format_key_dates(campaign.key_dates)
