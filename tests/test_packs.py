@@ -7,7 +7,7 @@ import pytest
 from amplify.audit.models import AuditEvent
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.campaigns.packs import PackError, export_pack, import_pack
-from amplify.people.models import Activist, Organization, Spokesperson
+from amplify.people.models import Activist, Organization
 
 DEMO = Path(__file__).resolve().parent.parent / "campaigns" / "domestic-work-is-work"
 
@@ -55,7 +55,11 @@ def test_export_then_import_round_trips_without_loss(app, tmp_path):
         import_pack(DEMO)
         export_pack("domestic-work-is-work", tmp_path / "first")
     # Empty the database, import the exported pack, export again: the same files.
-    for model in (MessageVariant, Message, Campaign, Spokesperson, Activist, Organization):
+    from peewee import sort_models
+
+    from tests.test_database import all_models
+
+    for model in reversed(sort_models(all_models())):
         model.delete().execute()
     with app.app_context():
         import_pack(tmp_path / "first")
@@ -121,3 +125,27 @@ def test_cli_import_and_export(app, runner_for, tmp_path):
     assert result.exit_code != 0
     assert "campaign.toml: slug:" in result.output
     assert runner.invoke(args=["campaign", "export", "nope", str(tmp_path / "y")]).exit_code != 0
+
+
+def test_demo_pack_has_items_in_every_state_and_a_valid_ledger(app):
+    from amplify.consent.models import Decision
+    from amplify.items.models import STATES, Item
+
+    with app.app_context():
+        import_pack(DEMO)
+        import_pack(DEMO)  # seed items are not duplicated
+        assert {i.state for i in Item.select()} == set(STATES)
+        count, _ = Decision.verify()
+    assert count == Decision.select().count() > 5
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["consent", "verify"]).exit_code == 0
+    Decision.update(comment="forged").where(Decision.seq == 3).execute()
+    result = runner.invoke(args=["consent", "verify"])
+    assert result.exit_code == 1 and "record 3" in result.output
+
+
+def test_export_leaves_items_and_decisions_out(app, tmp_path):
+    with app.app_context():
+        import_pack(DEMO)
+        export_pack("domestic-work-is-work", tmp_path / "out")
+    assert not (tmp_path / "out" / "items").exists()

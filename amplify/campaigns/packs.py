@@ -4,6 +4,9 @@
     <folder>/people.toml          optional: organizations and spokespeople the pack refers to
     <folder>/messages/NN-key.toml one file per message, one [variants.<lang>] table each
     <folder>/logo.png             optional
+    <folder>/items/NN-name.toml   optional seed items, each with a history that import
+                                  replays through the real workflows (import only: consent
+                                  decisions never leave the ledger through files)
 
 Import validates the whole pack before it writes anything, then writes it in one
 transaction; importing the same pack again changes nothing. Export writes what import
@@ -183,8 +186,13 @@ def read_pack(folder):
             raise PackError(f"messages/{path.name}", "key", f"{message['key']!r} is used twice")
         keys.add(message["key"])
         messages.append(message)
+    items = []
+    item_dir = folder / "items"
+    for path in sorted(item_dir.glob("*.toml")) if item_dir.is_dir() else []:
+        items.append(_read_item(path, known_refs, {(m["key"], v["language"]) for m in messages
+                                                   for v in m["variants"]}))
     return {"campaign": campaign, "organizations": organizations, "people": people,
-            "messages": messages}
+            "messages": messages, "items": items}
 
 
 def _read_people(path):
@@ -284,6 +292,89 @@ def _read_message(path, known_refs):
     return message
 
 
+HISTORY_ACTIONS = ("send_for_review", "decide", "publish", "withdraw", "taken_down")
+
+
+def _read_item(path, known_refs, known_variants):
+    from amplify.items.models import APPEARANCES, CHANNELS, KINDS
+
+    name = f"items/{path.name}"
+    reader = _Reader(name, _load_toml(path, name))
+    item = {
+        "title": reader.get("title", str, required=True).strip(),
+        "kind": reader.choice("kind", list(KINDS), required=True),
+        "language": reader.choice("language", list(CONTENT_LANGUAGES), required=True),
+        "channel": reader.choice("channel", list(CHANNELS), required=True),
+        "text": reader.get("text", str, required=True).strip(),
+        "messages": reader.get("messages", list, default=[]),
+        "people": [], "history": [],
+    }
+    for key in item["messages"]:
+        if (key, item["language"]) not in known_variants:
+            reader.fail("messages", f"{key!r} has no {item['language']} variant in this pack")
+    for index, entry in enumerate(reader.data.get("people", [])):
+        row = _Reader(name, entry, f"people[{index}].")
+        ref = row.get("ref", str, required=True)
+        if ref not in known_refs:
+            row.fail("ref", f"{ref!r} is not an activist of people.toml")
+        item["people"].append({"ref": ref, "appearance": row.choice("appearance", list(APPEARANCES), required=True),
+                               "attribution": row.choice("attribution", list(ATTRIBUTIONS))})
+    refs = {p["ref"] for p in item["people"]}
+    for index, entry in enumerate(reader.data.get("history", [])):
+        row = _Reader(name, entry, f"history[{index}].")
+        step = {"action": row.choice("action", list(HISTORY_ACTIONS), required=True)}
+        if step["action"] in ("decide", "withdraw"):
+            step["person"] = row.get("person", str, required=True)
+            if step["person"] not in refs:
+                row.fail("person", f"{step['person']!r} is not among the item's people")
+        if step["action"] == "decide":
+            step["outcome"] = row.choice("outcome", ["given", "refused", "changes_requested"], required=True)
+            step["scope"] = {"channels": row.get("channels", list, default=[item["channel"]]),
+                             "attribution": row.choice("attribution", list(ATTRIBUTIONS), default="full_name"),
+                             "face": row.get("face", bool, default=False), "valid_until": None}
+            step["comment"] = row.get("comment", str, default="")
+        if step["action"] == "publish":
+            step["url"] = row.get("url", str, default="")
+            if step["url"] and not is_web_url(step["url"]):
+                row.fail("url", "must be an http(s) address")
+        item["history"].append(step)
+    return item
+
+
+def _import_items(campaign, items):
+    """Create the pack's items not yet in the campaign (by title) and replay their history."""
+    from amplify.consent import ledger
+    from amplify.items import changes
+    from amplify.items.models import Item, Publication
+
+    for data in items:
+        if Item.select().where((Item.campaign == campaign) & (Item.title == data["title"])).exists():
+            continue
+        people = {ref: Activist.get(Activist.ref == ref) for ref in {p["ref"] for p in data["people"]}}
+        variant_ids = [v.id for v in MessageVariant.select().join(Message).where(
+            (Message.campaign == campaign) & Message.key.in_(data["messages"] or [""])
+            & (MessageVariant.language == data["language"]))]
+        item = changes.save_item(
+            Item(), people=[(people[p["ref"]].id, p["appearance"], p["attribution"]) for p in data["people"]],
+            variant_ids=variant_ids, campaign=campaign, kind=data["kind"], title=data["title"],
+            language=data["language"], channel=data["channel"], text=data["text"])
+        for step in data["history"]:
+            item = Item.get_by_id(item.id)
+            if step["action"] == "send_for_review":
+                changes.send_for_review(item)
+            elif step["action"] == "decide":
+                ledger.record_decision(people[step["person"]], "item", item, item.content_hash,
+                                       step["outcome"], method="review_page", scope=step["scope"],
+                                       comment=step["comment"])
+            elif step["action"] == "publish":
+                changes.publish(item, None, item.channel, step["url"])
+            elif step["action"] == "withdraw":
+                ledger.withdraw(people[step["person"]], item, method="review_page")
+            elif step["action"] == "taken_down":
+                for publication in item.publications.where(Publication.takedown_state == "required"):
+                    changes.confirm_takedown(publication, None)
+
+
 def import_pack(folder, review_months=6):
     """Validate and import a pack in one transaction. Returns the campaign.
     Importing the same pack twice adds nothing and records nothing new."""
@@ -296,6 +387,7 @@ def import_pack(folder, review_months=6):
         _set_campaign_organizations(campaign, pack["organizations"])
         for message in pack["messages"]:
             _upsert_message(campaign, message)
+        _import_items(campaign, pack["items"])
     return campaign
 
 

@@ -19,12 +19,24 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
         campaign = import_pack(DEMO)
     admin = make_user("admin", email="admin@example.org")
     message = Message.select().where(Message.campaign == campaign).first()
+    from amplify.consent.ledger import create_link
+    from amplify.consent.models import Decision
+    from amplify.items.models import Item, ItemPerson, Publication
+
+    maria = Activist.get(Activist.ref == "maria-quispe-ficticia")
+    with app.app_context():
+        link, token = create_link(maria, None)
     world = {"slug": campaign.slug, "key": message.key, "language": "es",
-             "activist_id": Activist.select().first().id, "org_id": Organization.select().first().id}
+             "activist_id": maria.id, "org_id": Organization.select().first().id,
+             "item_id": Item.select().join(ItemPerson).where(ItemPerson.activist == maria).first().id,
+             "decision_id": Decision.select().where(Decision.activist == maria).first().id,
+             "link_id": link.id, "publication_id": Publication.select().first().id,
+             "token": token, "variant_id": message.variant_set.first().id}
     with app.test_request_context():
         urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
                        if method == "GET" and rule.endpoint not in
-                       ("static", "htmx_js", "healthz", "campaigns.logo", "auth.logout")})
+                       ("static", "htmx_js", "healthz", "campaigns.logo", "auth.logout",
+                        "items.export", "consent.receipt_download", "review.receipt_download")})
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{live_server}/auth/login")
