@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from amplify import security
 from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.items.models import Item, Publication
 from amplify.people.models import Organization
 from amplify.web import render
 
@@ -25,4 +26,6 @@ def index():
         campaigns=Campaign.with_counts(),
         waiting=waiting,
         reviews_due=Organization.due_for_review(),
+        in_review=Item.select().where(Item.state == "in_review").count(),
+        takedowns=Publication.takedown_queue().count(),
     )

@@ -95,6 +95,7 @@ class ActivistForm(FlaskForm):
     risk_level = SelectField(_l("Risk level"), choices=options(list(RISK_LEVELS.items())))
     default_attribution = SelectField(_l("Default attribution"), choices=options(list(ATTRIBUTIONS.items())))
     face_may_be_shown = BooleanField(_l("Their face may be shown"))
+    minor = BooleanField(_l("Under 18 (a guardian decides with them)"))
     spokesperson_for = CheckboxesField(_l("Spokesperson for"), coerce=str)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
 

@@ -125,7 +125,8 @@ def activist_from_form(form, activist):
         country=form.country.data, languages=form.languages.data,
         contact_channels=parse_contacts(form.contact_channels.data),
         risk_level=form.risk_level.data, default_attribution=form.default_attribution.data,
-        face_may_be_shown=form.face_may_be_shown.data, notes=form.notes.data or "",
+        face_may_be_shown=form.face_may_be_shown.data, minor=form.minor.data,
+        notes=form.notes.data or "",
     )
 
 
