@@ -192,3 +192,23 @@ def test_staff_make_show_and_revoke_links(app, login, person):
     session.post(f"/consent/links/{link.id}/revoke", {})
     assert anonymous.get(url.split("localhost", 1)[1]).status_code == 404
     assert login("viewer").get(f"/consent/people/{person['maria'].id}").status_code == 403
+
+
+def test_spokesperson_approves_a_message_on_her_page(client, person, factories):
+    from amplify.campaigns.models import MessageVariant
+
+    message = factories.message(person["campaign"], title="Ratificar el C190")
+    variant = factories.variant(message)
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "Ratificar el C190" in page and "Mensaje clave para aprobar" in page
+    prefix = f"v{variant.id}"
+    data = form_fields(page, prefix) | {f"{prefix}-answer": "given"}
+    assert client.post(f"/r/{person['token']}/variants/{variant.id}", data=data).status_code == 302
+    approved = MessageVariant.get_by_id(variant.id)
+    assert (approved.state, approved.approved_by_id, approved.approval_method) == (
+        "approved", person["maria"].id, "review_page")
+    outsider = factories.activist("No vocera")
+    _, token = factories.link(outsider)
+    other = factories.message(person["campaign"], title="Otro")
+    assert "Otro" not in client.get(f"/r/{token}").get_data(as_text=True)
+    assert client.post(f"/r/{token}/variants/{factories.variant(other).id}", data=data).status_code == 404

@@ -93,16 +93,14 @@ def item_card(item, activist, form=None):
     return {
         "item": item, "person": person, "form": form, "names": names,
         "preview": item.preview_for(activist, form.attribution.data or activist.default_attribution),
-        "notice": notices.for_item(item, g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en",
-                                   form.valid_until.data or until),
+        "notice": notices.for_item(item, notice_language(), form.valid_until.data or until),
         "changes": word_diff(old, item.text) if old else None,
     }
 
 
 def variant_card(variant, form=None):
     form = form or DecisionForm(formdata=None, prefix=f"v{variant.id}", content_hash=variant.content_hash)
-    language = g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en"
-    return {"variant": variant, "form": form, "notice": notices.for_variant(variant, language)}
+    return {"variant": variant, "form": form, "notice": notices.for_variant(variant, notice_language())}
 
 
 def page_context(link, failed=None):
@@ -135,68 +133,58 @@ def decided(token, decision):
     return redirect(url_for("review.page", token=token) + f"#decision-{decision.id}")
 
 
-@bp.post("/<token>/items/<id:item_id>")
-@security.public
-def decide_item(token, item_id):
-    link = open_link(token)
-    activist = link.activist
-    item = Item.get_or_none(Item.id == item_id)
-    if item is None or not ItemPerson.select().where((ItemPerson.item == item) & (ItemPerson.activist == activist)).exists():
-        raise LinkUnusable()
-    form = DecisionForm(prefix=f"i{item.id}")
-    answer = form.answer.data
-    if form.validate_on_submit() and answer in ("given", "refused", "changes_requested"):
-        notice = notices.for_item(item, g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en",
-                                  form.valid_until.data or ledger.default_valid_until(item.campaign))
+def notice_language():
+    return g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en"
+
+
+def answer(token, link, subject_type, subject, form, notice):
+    """Record the person's yes, no or change request on ``subject``; else show the page
+    again with what went wrong (a replaced version: 409, with the new version shown)."""
+    if form.answer.data not in ("given", "refused", "changes_requested"):
+        form.answer.errors.append(_("Choose yes, no or change something."))
+    elif form.validate_on_submit():
         try:
             decision = ledger.record_decision(
-                activist, "item", item, form.content_hash.data, answer, method="review_page",
-                scope=form.scope(), notice=notice, comment=form.comment.data,
+                link.activist, subject_type, subject, form.content_hash.data, form.answer.data,
+                method="review_page", scope=form.scope(), notice=notice, comment=form.comment.data,
                 guardian_name=form.guardian_name.data,
                 guardian_relationship=form.guardian_relationship.data,
                 minor_agrees=form.minor_agrees.data, review_link=link,
                 request_key=form.request_key.data)
         except ledger.StaleVersion as stale:
-            context = page_context(link)
-            context["stale"] = stale.message
-            return render("review/page.html", status=409, **context)
+            return render("review/page.html", status=409, stale=stale.message, **page_context(link))
         except ledger.DecisionRefused as problem:
             getattr(form, problem.field or "answer").errors.append(problem.message)
         else:
             return decided(token, decision)
-    elif answer not in ("given", "refused", "changes_requested"):
-        form.answer.errors.append(_("Choose yes, no or change something."))
-    return render("review/page.html", status=400, **page_context(link, {("item", item.id): form}))
+    return render("review/page.html", status=400,
+                  **page_context(link, {(subject_type, subject.id): form}))
+
+
+@bp.post("/<token>/items/<id:item_id>")
+@security.public
+def decide_item(token, item_id):
+    link = open_link(token)
+    item = Item.get_or_none(Item.id == item_id)
+    if item is None or not ItemPerson.select().where(
+            (ItemPerson.item == item) & (ItemPerson.activist == link.activist)).exists():
+        raise LinkUnusable()
+    form = DecisionForm(prefix=f"i{item.id}")
+    notice = notices.for_item(item, notice_language(),
+                              form.valid_until.data or ledger.default_valid_until(item.campaign))
+    return answer(token, link, "item", item, form, notice)
 
 
 @bp.post("/<token>/variants/<id:variant_id>")
 @security.public
 def decide_variant(token, variant_id):
     link = open_link(token)
-    activist = link.activist
     variant = MessageVariant.get_or_none(MessageVariant.id == variant_id)
-    if variant is None or variant not in ledger.variants_pending_for(activist):
+    if variant is None or variant not in ledger.variants_pending_for(link.activist):
         raise LinkUnusable()
     form = DecisionForm(prefix=f"v{variant.id}")
-    answer = form.answer.data
-    if form.validate_on_submit() and answer in ("given", "refused", "changes_requested"):
-        language = g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en"
-        try:
-            decision = ledger.record_decision(
-                activist, "variant", variant, form.content_hash.data, answer, method="review_page",
-                notice=notices.for_variant(variant, language), comment=form.comment.data,
-                review_link=link, request_key=form.request_key.data)
-        except ledger.StaleVersion as stale:
-            context = page_context(link)
-            context["stale"] = stale.message
-            return render("review/page.html", status=409, **context)
-        except ledger.DecisionRefused as problem:
-            getattr(form, problem.field or "answer").errors.append(problem.message)
-        else:
-            return decided(token, decision)
-    elif answer not in ("given", "refused", "changes_requested"):
-        form.answer.errors.append(_("Choose yes, no or change something."))
-    return render("review/page.html", status=400, **page_context(link, {("variant", variant.id): form}))
+    return answer(token, link, "variant", variant, form,
+                  notices.for_variant(variant, notice_language()))
 
 
 @bp.post("/<token>/items/<id:item_id>/withdraw")
