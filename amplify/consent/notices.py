@@ -62,8 +62,10 @@ def for_item(item, language, valid_until, version=None):
     with force_locale(language):
         public = item.channel in PUBLIC_CHANNELS
         values = {
-            "what": gettext("%(kind)s “%(title)s” of the campaign “%(campaign)s”",
-                            kind=str(KINDS.get(item.kind, item.kind)).lower(), title=item.title,
+            # Not the staff title: it is internal and may say things the person should not
+            # read as part of what is published.
+            "what": gettext("the piece shown above (%(kind)s) of the campaign “%(campaign)s”",
+                            kind=str(KINDS.get(item.kind, item.kind)).lower(),
                             campaign=item.campaign.name),
             "where": str(CHANNELS.get(item.channel, item.channel)),
             "who_sees": gettext("anyone, on the internet; it can be copied and shared")
