@@ -1,7 +1,15 @@
 """Small helpers shared by every domain's forms."""
 
-from wtforms import ValidationError
+from wtforms import SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (the field macro renders it as a
+    fieldset with a legend)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 def options(pairs):

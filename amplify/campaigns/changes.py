@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from amplify import audit
+from amplify.rules import NotAllowed
 from amplify.campaigns.models import (
     APPROVAL_METHODS, TRANSITIONS, WORDING, Campaign, CampaignOrganization, Message, MessageVariant,
 )
@@ -10,14 +11,6 @@ from amplify.db import database, utcnow
 from amplify.people.models import Activist, audit_diff
 from amplify.slugs import unique_slug
 
-
-class NotAllowed(ValueError):
-    """A change the rules do not allow; ``field`` names the form field to blame."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def save_campaign(campaign, organization_ids=None, **fields):

@@ -6,12 +6,11 @@ from urllib.parse import urlsplit
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from amplify.forms import options, parsed_by
+from amplify.forms import CheckboxesField, options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image, UnidentifiedImageError
 from wtforms import (
-    ColorField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError,
-    widgets,
+    ColorField, IntegerField, SelectField, StringField, TextAreaField, ValidationError,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -24,11 +23,6 @@ HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4096 * 4096
 LOGO_SIDE = 1024
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def content_language_choices():

@@ -11,14 +11,11 @@ from flask_babel import lazy_gettext as _l
 from amplify.consent.models import FINAL, STAFF_METHODS, Decision, ReviewLink
 from amplify.db import database, utcnow
 from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.rules import NotAllowed
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(NotAllowed):
     """The decision cannot be recorded; ``field`` names the form field at fault."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 class StaleVersion(DecisionRefused):

@@ -5,6 +5,7 @@ import json
 from flask_babel import lazy_gettext as _l
 
 from amplify import audit
+from amplify.rules import NotAllowed
 from amplify.campaigns.models import MessageVariant
 from amplify.consent import ledger
 from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
@@ -13,11 +14,6 @@ from amplify.items.models import (
     EDITABLE, Item, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
 )
 
-
-class NotAllowed(ValueError):
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 def _snapshot(item, people):

@@ -1,22 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField,
-    ValidationError, widgets,
+    FieldList, Form, FormField, SelectField, StringField, TextAreaField,
+    ValidationError,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
 from amplify.campaigns.forms import content_language_choices, is_web_url
-from amplify.forms import options
+from amplify.forms import CheckboxesField, options
 from amplify.items.models import APPEARANCES, CHANNELS, KINDS, TOKEN
 from amplify.people.models import ATTRIBUTIONS
 
 PERSON_ROWS = 3
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class PersonRow(Form):

@@ -3,10 +3,10 @@ import re
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from amplify.forms import options, parsed_by
+from amplify.forms import CheckboxesField, options, parsed_by
 from wtforms import (
-    BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
-    ValidationError, widgets,
+    BooleanField, DateField, SelectField, StringField, TextAreaField,
+    ValidationError,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -26,11 +26,6 @@ def country_choices():
 def language_choices():
     names = get_locale().languages
     return [(code, names.get(code, code)) for code in ACTIVIST_LANGUAGES]
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class CountryField(SelectField):
