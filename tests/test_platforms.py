@@ -1,0 +1,106 @@
+"""Platform counting, from each platform's published rules (see shared/REFERENCE.md)."""
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from twitter_text import parse_tweet
+
+from amplify.platforms import UnknownPlatform, check, measure, platforms
+
+# twitter-text v3 conformance (validate.yml, WeightedTweetsWithDiscountedEmojiCounterTest
+# and the lengths section): text and the weighted length X shows.
+X_CONFORMANCE = [
+    ("This is a test.", 15),
+    ("http://test.com", 23),
+    ("https://test.com", 23),
+    ("test.com", 23),
+    ("Test https://test.com test https://test.com test.com test", 86),
+    ("Hi http://test.co", 26),
+    ("285 chars-" + "xxxxxxxxxx-" * 25, 285),
+    ("https://www.twitter.com/aloha " * 10, 240),
+    ("H🐱☺👨\u200d👩\u200d👧\u200d👦", 7),
+    ("😷👾😡🔥💩", 10),
+    ("🙋🏽👨\u200d🎤", 4),
+    ("1\u20e3", 2),
+    ("Unicode 10.0 emoji: 🤪; 🧕; 🧕🏾; 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", 34),
+    ("Unicode 9.0 emoji: 🤠; 💃; 💃🏾", 29),
+    ("randomurlrandomurlrandomurlrandomurlrandomurlrandomurlrandomurls.com", 68),
+    ("故人西辞黄鹤楼，烟花三月下扬州。孤帆远影碧空尽，唯见长江天际流。" * 5, 320),
+    ("\u00c1B", 2),  # NFC: one character
+    ("A\ufb2c", 4),  # NFC: three characters, all light
+    ("\U00010000\U0010ffff", 4),
+]
+
+
+@pytest.mark.parametrize("text, expected", X_CONFORMANCE)
+def test_x_agrees_with_twitter_text_conformance(text, expected):
+    assert measure(text, "x") == expected
+
+
+# Everything a post is made of. URLs stand between spaces: where an astral character is
+# glued to a URL, the Python port of twitter-text (our oracle) computes URL spans in UTF-16
+# units and disagrees with itself; Amplify counts code points throughout.
+ALPHABET = st.sampled_from(list("aé ñ¡¿—“”«»…\n.,#@/:-_0123456789") + [
+    "©", "®", "™", "☺", "\ufe0f", "\u200d", "\u20e3", "🐱", "🏽", "👩", "🔧", "🇵", "🇪", "の",
+    "\u0301", "‼", "↔", "🏴\U000e0067\U000e0062\U000e007f", "क्", "\u200c",
+    " https://example.org/x?y=1 ", " www.example.com ", " t.co/abc ", " example.com. ",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_x_matches_the_twitter_text_implementation(text):
+    assert measure(text, "x") == parse_tweet(text).weightedLength
+
+
+def test_mastodon_counts_graphemes_urls_and_local_mentions():
+    assert measure("👩🏽\u200d🔧 ok", "mastodon") == 4
+    assert measure("see https://example.org/a/very/long/path/indeed/yes", "mastodon") == 4 + 23
+    assert measure("hola @ana@social.example.org", "mastodon") == len("hola @ana")
+    assert measure("a" * 500, "mastodon") == 500 and check("a" * 501, "mastodon").overflow_at == 500
+
+
+def test_bluesky_counts_graphemes_shortens_links_and_caps_bytes():
+    assert measure("👩🏽\u200d🔧", "bluesky") == 1
+    # host + the first 13 characters of the path (its "/" included) + "…"
+    assert measure("https://example.org/abcdefghijklmnopq", "bluesky") == len("example.org/abcdefghijkl…")
+    assert measure("https://example.org/short", "bluesky") == len("example.org/short")
+    heavy = "の" * 290
+    assert check(heavy, "bluesky").fits
+    assert not check("😷" * 299 + "x" * 1, "bluesky").problems
+    assert ("max_bytes", 3000) in check("の" * 1001, "bluesky").problems
+
+
+def test_threads_counts_emoji_as_their_bytes_and_caps_links():
+    assert measure("hola 😷", "threads") == 5 + 4
+    links = " ".join(f"https://example.org/{n}" for n in range(6))
+    assert ("max_links", 5) in check(links, "threads").problems
+
+
+def test_instagram_caps_hashtags_and_long_platforms_count_characters():
+    assert ("max_hashtags", 5) in check("#a #b #c #d #e #f", "instagram").problems
+    assert check("#a #b #c #d #e", "instagram").fits
+    assert measure("ñandú", "linkedin") == 5 and measure("x" * 63206, "facebook") == 63206
+
+
+def test_overflow_points_at_the_first_character_past_the_limit():
+    fit = check("x" * 285, "x")
+    assert (fit.length, fit.limit, fit.fits, fit.overflow_at, fit.remaining) == (285, 280, False, 280, -5)
+    text = "x" * 270 + " https://example.org/page"
+    assert check(text, "x").overflow_at == 271  # a URL is never cut: it overflows as a whole
+    emoji = "x" * 279 + "😷"
+    assert check(emoji, "x").overflow_at == 279
+    assert check("short", "x").overflow_at is None
+
+
+def test_unknown_platform_is_refused():
+    with pytest.raises(UnknownPlatform):
+        measure("x", "myspace")
+    assert set(platforms()) >= {"x", "mastodon", "bluesky", "threads", "linkedin", "facebook", "instagram"}
+
+
+def test_rules_can_be_overridden_per_installation(tmp_path, monkeypatch):
+    custom = tmp_path / "platforms.toml"
+    custom.write_text('[mastodon]\nname = "Mastodon"\nlimit = 1000\ncounting = "graphemes"\n'
+                      'url_length = 23\nthreads = true\n')
+    monkeypatch.setenv("AMPLIFY_PLATFORMS", str(custom))
+    assert check("a" * 800, "mastodon").fits
