@@ -1,0 +1,119 @@
+"""Compose posts from the movement's approved wording.
+
+For each platform the composer tries the longest faithful form that fits — the long form,
+else the short form, each with the call to action, then the campaign's link, then as many
+of its hashtags as fit — and never cuts inside a word, a hashtag or a URL: it only leaves
+whole pieces out. When even the short form does not fit and the platform has threads, the
+long form is split into a numbered thread at sentence boundaries (at word boundaries only
+for a sentence longer than a whole post).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from amplify.platforms import measure, rule
+
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«¡¿(\w])")
+THREAD_SEPARATOR = "\n\n---\n\n"  # how a thread's posts are kept in one item text
+
+
+@dataclass
+class Draft:
+    platform: str
+    posts: list = field(default_factory=list)
+    form: str = ""  # "long", "short" or "thread"
+    extras: list = field(default_factory=list)  # what was added: "cta", "hashtags", "link"
+
+    @property
+    def text(self):
+        return THREAD_SEPARATOR.join(self.posts)
+
+    @property
+    def is_thread(self):
+        return len(self.posts) > 1
+
+
+def _join(*parts):
+    return "\n\n".join(p for p in parts if p)
+
+
+def _fits(text, platform):
+    return measure(text, platform) <= rule(platform)["limit"]
+
+
+def compose(wording, platform, hashtags=(), link=""):
+    """A draft for ``platform`` from ``wording`` (``long``, ``short``, ``cta`` texts)."""
+    long_form, short_form, cta = (wording.get(k, "").strip() for k in ("long", "short", "cta"))
+    for form, body in (("long", long_form), ("short", short_form)):
+        if not body:
+            continue
+        for with_cta in ((True, False) if cta else (False,)):
+            base = _join(body, cta if with_cta else "")
+            if not _fits(base, platform):
+                continue
+            # The link matters more than hashtags: keep it if it fits, then as many
+            # hashtags as fit before it.
+            keep_link = bool(link) and _fits(_join(base, link), platform)
+            tags = []
+            for tag in hashtags:
+                if _fits(_join(base, " ".join(tags + [tag]), link if keep_link else ""), platform):
+                    tags.append(tag)
+            text = _join(base, " ".join(tags), link if keep_link else "")
+            extras = [name for name, used in (("cta", with_cta), ("hashtags", tags),
+                                              ("link", keep_link)) if used]
+            return Draft(platform, [text], form, extras)
+    if rule(platform).get("threads") and long_form:
+        return _thread(long_form, platform, cta, hashtags, link)
+    return Draft(platform, [], "none")
+
+
+def _split_long_sentence(sentence, platform, room):
+    """Words of ``sentence`` packed into pieces that each fit ``room``."""
+    pieces, current = [], ""
+    for word in sentence.split():
+        candidate = f"{current} {word}".strip()
+        if current and measure(candidate, platform) > room:
+            pieces.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _thread(long_form, platform, cta, hashtags, link):
+    """Number the posts ``i/n``; sentences are never split unless one alone is too long."""
+    limit = rule(platform)["limit"]
+    counter_room = len(" 99/99")
+    room = limit - counter_room
+    sentences = []
+    for sentence in SENTENCE_END.split(long_form.strip()):
+        if measure(sentence, platform) > room:
+            sentences.extend(_split_long_sentence(sentence, platform, room))
+        else:
+            sentences.append(sentence)
+    posts, current = [], ""
+    for sentence in sentences:
+        candidate = f"{current} {sentence}".strip()
+        if current and measure(candidate, platform) > room:
+            posts.append(current)
+            current = sentence
+        else:
+            current = candidate
+    if current:
+        posts.append(current)
+    closing = _join(cta, " ".join(hashtags), link)
+    extras = []
+    if closing:
+        if _fits(_join(posts[-1], closing) + " 99/99", platform):
+            posts[-1] = _join(posts[-1], closing)
+        elif measure(closing, platform) <= room:
+            posts.append(closing)
+        else:
+            closing = ""
+        if closing:
+            extras = [name for name, value in (("cta", cta), ("hashtags", hashtags), ("link", link)) if value]
+    total = len(posts)
+    numbered = [f"{post} {number}/{total}" for number, post in enumerate(posts, start=1)]
+    return Draft(platform, numbered, "thread", extras)
