@@ -32,6 +32,8 @@ def save_item(item, *, people, variant_ids, **fields):
     if not creating and item.state not in EDITABLE:
         raise NotAllowed(_l("A published item cannot be edited. Make a new item instead."))
     old_hash = item.content_hash
+    if isinstance(fields.get("text"), str):  # browsers send CR LF from text areas
+        fields["text"] = fields["text"].replace("\r\n", "\n").replace("\r", "\n")
     for name, value in fields.items():
         setattr(item, name, value.strip() if isinstance(value, str) and name != "text" else value)
     with database.atomic():

@@ -18,6 +18,7 @@ from amplify.auth.models import User
 from amplify.campaigns.models import Campaign, MessageVariant
 from amplify.db import BaseModel, UTCDateTimeField, utcnow
 from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.textdiff import word_diff
 
 KINDS = {
     "post": _l("Social media post"),
@@ -48,6 +49,8 @@ STATES = {
 }
 EDITABLE = ("draft", "in_review", "cleared")
 TOKEN = re.compile(r"\{([a-z0-9]+(?:-[a-z0-9]+)*)\}")
+# A line holding only "---" separates the posts of a thread.
+THREAD_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 
 
 def anonymous_label(language):
@@ -67,11 +70,29 @@ class Item(BaseModel):
     version = peewee.IntegerField(default=1)
     content_hash = peewee.CharField(max_length=64, index=True)
     author = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    # The text as composed from approved wording; what differs is marked as staff's own.
+    composed_text = peewee.TextField(default="")
+    planned_at = UTCDateTimeField(null=True, index=True)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
     def __str__(self):
         return self.title
+
+    @property
+    def posts(self):
+        """The posts of a thread (one for anything else)."""
+        if self.kind != "thread":
+            return [self.text]
+        return [post.strip() for post in THREAD_BREAK.split(self.text) if post.strip()]
+
+    def provenance(self):
+        """``[(kind, text)]``: ``same`` where the text is the approved wording it was
+        composed from, ``ins`` where staff wrote or changed it."""
+        if not self.composed_text:
+            return [("ins", self.text)]
+        return [(kind, text) for kind, text in word_diff(self.composed_text, self.text)
+                if kind != "del"]
 
     @property
     def state_label(self):

@@ -7,6 +7,7 @@ from amplify import security
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
 from amplify.consent.models import Decision
+from amplify.drafting.views import counter_context
 from amplify.forms import form_status
 from amplify.items.changes import (
     NotAllowed, confirm_takedown, publish, save_item, send_for_review, sign_safety,
@@ -89,7 +90,8 @@ def new():
         if save_from_form(form, item):
             flash(_("Item saved as a draft."), "success")
             return redirect(url_for("items.show", item_id=item.id))
-    return render("items/form.html", form=form, item=None, status=form_status(form))
+    return render("items/form.html", form=form, item=None, status=form_status(form),
+                  **counter_context(form.text.data, form.channel.data, form.kind.data))
 
 
 @bp.get("/<id:item_id>")
@@ -120,7 +122,8 @@ def edit(item_id):
     if form.validate_on_submit() and save_from_form(form, item):
         flash(_("Item saved."), "success")
         return redirect(url_for("items.show", item_id=item.id))
-    return render("items/form.html", form=form, item=item, status=form_status(form))
+    return render("items/form.html", form=form, item=item, status=form_status(form),
+                  **counter_context(form.text.data, form.channel.data, form.kind.data))
 
 
 def refused(item, problem):

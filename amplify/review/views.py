@@ -1,8 +1,6 @@
 """The personal review page: what waits for the person, what went out with their consent,
 and their receipts. Reached only through a signed personal link."""
 
-import difflib
-
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -17,6 +15,7 @@ from amplify.db import utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson, ItemVersion
+from amplify.textdiff import word_diff
 from amplify.people.models import ATTRIBUTIONS
 from amplify.web import render
 
@@ -63,20 +62,6 @@ def previous_text(item, activist):
         return None
     version = ItemVersion.get_or_none((ItemVersion.item == item) & (ItemVersion.content_hash == decided.content_hash))
     return version.data()["text"] if version else None
-
-
-def word_diff(old, new):
-    """``[(kind, text)]`` with kind ``same``, ``del`` or ``ins``, word by word."""
-    a, b = old.split(" "), new.split(" ")
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(("same", " ".join(a[i1:i2])))
-        if op in ("delete", "replace"):
-            parts.append(("del", " ".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            parts.append(("ins", " ".join(b[j1:j2])))
-    return parts
 
 
 def item_card(item, activist, form=None):
