@@ -36,7 +36,8 @@ def world(factories):
     return {"org_id": org.id, "activist_id": speaker.id, "slug": campaign.slug,
             "key": message.key, "language": "es", "item_id": item.id,
             "decision_id": Decision.select().first().id, "link_id": link.id,
-            "publication_id": publication.id, "token": token, "variant_id": message.variant_set.first().id}
+            "publication_id": publication.id, "token": token, "variant_id": message.variant_set.first().id,
+            "channel": "x"}
 
 
 def routes(app):

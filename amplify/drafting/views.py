@@ -1,11 +1,15 @@
 """The drafting studio (``/drafting``): compose from approved messages, count as each
 platform counts, check for what could expose someone."""
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+import calendar as pycalendar
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from amplify import security
 from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.drafting import exports
 from amplify.drafting.composer import compose
 from amplify.drafting.forms import ComposeForm
 from amplify.drafting.safety import check_text
@@ -84,3 +88,94 @@ def count():
     return render("drafting/_counter.html", "drafting/_counter.html",
                   **counter_context(request.form.get("text"), request.form.get("channel", ""),
                                     request.form.get("kind", "post")))
+
+
+# Exports ---------------------------------------------------------------------------------
+
+def download(body, mimetype, filename):
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def export_channel(channel):
+    if channel not in platforms():
+        abort(404)
+    return channel
+
+
+@bp.get("/<slug>/exports")
+@security.requires("view")
+def exports_page(slug):
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    rows = exports.cleared_items(campaign, planned_only=False)
+    channels = sorted({item.channel for item, _ in rows})
+    return render("drafting/exports.html", campaign=campaign, rows=rows, channels=channels,
+                  platform_names=platforms())
+
+
+@bp.get("/<slug>/exports/hootsuite-<channel>.csv")
+@security.requires("view")
+def hootsuite(slug, channel):
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    body = exports.hootsuite_csv(campaign, export_channel(channel),
+                                 campaign.links[0] if campaign.links else "")
+    return download(body, "text/csv", f"{slug}-hootsuite-{channel}.csv")
+
+
+@bp.get("/<slug>/exports/sprout-<channel>.csv")
+@security.requires("view")
+def sprout(slug, channel):
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    body, _moved = exports.sprout_csv(campaign, export_channel(channel))
+    return download(body, "text/csv", f"{slug}-sprout-{channel}.csv")
+
+
+@bp.get("/<slug>/exports/publications.csv")
+@security.requires("view")
+def generic(slug):
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    return download(exports.generic_csv(campaign), "text/csv", f"{slug}-publications.csv")
+
+
+@bp.get("/<slug>/exports/publications.ics")
+@security.requires("view")
+def calendar_file(slug):
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    return download(exports.ical(campaign, request.url_root), "text/calendar", f"{slug}.ics")
+
+
+@bp.get("/<slug>/exports/kit.zip")
+@security.requires("view")
+def kit(slug):
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    return download(exports.kit_zip(campaign), "application/zip", f"{slug}-kit.zip")
+
+
+# Calendar --------------------------------------------------------------------------------
+
+@bp.get("/<slug>/calendar")
+@security.requires("view")
+def calendar_page(slug):
+    """Planned publications and key dates by month, a row per week (no JavaScript)."""
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    today = date.today()
+    try:
+        first = date.fromisoformat((request.args.get("month") or today.strftime("%Y-%m")) + "-01")
+    except ValueError:
+        first = today.replace(day=1)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start = datetime.combine(weeks[0][0], time.min, tzinfo=timezone.utc)
+    end = datetime.combine(weeks[-1][-1], time.max, tzinfo=timezone.utc)
+    by_day = {}
+    for item in Item.select().where((Item.campaign == campaign) & (Item.planned_at >= start)
+                                    & (Item.planned_at <= end)).order_by(Item.planned_at):
+        by_day.setdefault(item.planned_at.astimezone(timezone.utc).date(), []).append(item)
+    key_dates = {}  # anniversaries too: a key date shows every year on its day
+    for entry in campaign.key_dates:
+        day = date.fromisoformat(entry["date"])
+        key_dates.setdefault((day.month, day.day), []).append(f"{entry['label']} ({day.year})")
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return render("drafting/calendar.html", campaign=campaign, weeks=weeks, month=first,
+                  by_day=by_day, key_dates=key_dates, today=today,
+                  previous=previous.strftime("%Y-%m"), following=following.strftime("%Y-%m"))

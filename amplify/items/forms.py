@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    FieldList, Form, FormField, SelectField, StringField, TextAreaField,
+    DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Length, Optional
@@ -42,6 +42,8 @@ class ItemForm(FlaskForm):
                        "they choose. Left empty, the chosen messages' short forms are used."),
     )
     people = FieldList(FormField(PersonRow), min_entries=PERSON_ROWS)
+    planned_at = DateTimeLocalField(_l("Planned publication (UTC)"), validators=[Optional()],
+                                    format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
     def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +78,14 @@ class ItemForm(FlaskForm):
             raise ValidationError(_l("Check the people below."))
         if len(ids) != len(set(ids)):
             raise ValidationError(_l("Each person once, please."))
+
+    def validate_planned_at(self, field):
+        from datetime import datetime, timezone
+
+        now = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
+        if field.data and field.data < now \
+                and field.data != getattr(self, "_current_planned", None):
+            raise ValidationError(_l("This date has already passed."))
 
     def validate_text(self, field):
         refs = set(TOKEN.findall(field.data or ""))

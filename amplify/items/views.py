@@ -1,5 +1,7 @@
 """Items and their path to publication (``/items``)."""
 
+from datetime import timezone
+
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -38,13 +40,16 @@ def all_variant_choices():
 
 def item_form(item=None, **kwargs):
     if item is not None:  # not obj=item: the form's people and variants are rows, not methods
+        planned = item.planned_at.astimezone(timezone.utc).replace(tzinfo=None) if item.planned_at else None
         kwargs.update(title=item.title, kind=item.kind, language=item.language,
-                      channel=item.channel, text=item.text)
+                      channel=item.channel, text=item.text, planned_at=planned)
     form = ItemForm(
         campaigns=Campaign.select().order_by(Campaign.name),
         activists=Activist.select().order_by(Activist.display_name),
         variant_choices=all_variant_choices(), **kwargs,
     )
+    if item is not None and item.planned_at:  # an unchanged past date may stay
+        form._current_planned = item.planned_at.astimezone(timezone.utc).replace(tzinfo=None)
     if item is not None and request.method == "GET":
         form.campaign.data = str(item.campaign_id)
         form.variants.data = [str(v.id) for v in item.variants()]
@@ -74,7 +79,9 @@ def save_from_form(form, item):
     try:
         return save_item(item, people=form.chosen_people(), variant_ids=[v.id for v in variants],
                          campaign=campaign, kind=form.kind.data, title=form.title.data,
-                         language=form.language.data, channel=form.channel.data, text=text)
+                         language=form.language.data, channel=form.channel.data, text=text,
+                         planned_at=form.planned_at.data.replace(tzinfo=timezone.utc)
+                         if form.planned_at.data else None)
     except NotAllowed as refused:
         form.title.errors.append(refused.message)
         return None
