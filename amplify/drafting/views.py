@@ -179,3 +179,34 @@ def calendar_page(slug):
     return render("drafting/calendar.html", campaign=campaign, weeks=weeks, month=first,
                   by_day=by_day, key_dates=key_dates, today=today,
                   previous=previous.strftime("%Y-%m"), following=following.strftime("%Y-%m"))
+
+
+# Talking-point sheets ----------------------------------------------------------------------
+
+@bp.get("/<slug>/talking-points")
+@security.requires("view")
+def talking_points(slug):
+    """Choose audience, language and messages; the sheet prints cleanly and downloads as
+    Markdown or DOCX."""
+    from amplify.campaigns.models import AUDIENCES
+    from amplify.drafting import sheets
+
+    campaign = Campaign.get_or_404(Campaign.slug == slug)
+    language = request.args.get("language") or (campaign.languages or ["es"])[0]
+    audience = request.args.get("audience") if request.args.get("audience") in AUDIENCES else "policymakers"
+    variants = approved_variants(campaign, language)
+    wanted = request.args.getlist("messages")
+    chosen = [v for v in variants if str(v.id) in wanted] if wanted else variants
+    sheet = sheets.build(campaign, str(AUDIENCES[audience]), language, chosen)
+    labels = {"audience": _("Audience"), "evidence": _("Evidence"), "ask": _("The ask"),
+              "quotes": _("In their own words")}
+    fmt = request.args.get("format")
+    if fmt == "md":
+        return download(sheets.markdown(sheet, labels), "text/markdown", f"{slug}-{audience}-{language}.md")
+    if fmt == "docx":
+        return download(sheets.docx(sheet, labels),
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        f"{slug}-{audience}-{language}.docx")
+    return render("drafting/talking_points.html", campaign=campaign, sheet=sheet, variants=variants,
+                  chosen={v.id for v in chosen}, audience=audience, audiences=AUDIENCES,
+                  language=language)

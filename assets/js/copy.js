@@ -9,3 +9,9 @@ document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     });
   });
 });
+
+// Print buttons (the browser's own Print works without JavaScript too).
+document.querySelectorAll("button.print").forEach(function (button) {
+  button.hidden = false;
+  button.addEventListener("click", function () { window.print(); });
+});
