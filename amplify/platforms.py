@@ -269,3 +269,15 @@ def check(text, platform):
 def platforms():
     """``{code: display name}`` of every platform with rules."""
     return {code: r["name"] for code, r in rules().items()}
+
+
+# LinkedIn's Posts API reads "little text": these characters must be escaped or the post
+# is silently cut at the first of them.
+LINKEDIN_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+
+
+def for_api(text, platform):
+    """The text as the platform's API must receive it (LinkedIn needs escaping)."""
+    if platform == "linkedin":
+        return LINKEDIN_RESERVED.sub(r"\\\1", text)
+    return text

@@ -57,8 +57,8 @@ def test_generic_csv_and_ical(login, planned):
     campaign, items = planned
     session = login("comms")
     table = rows(session.get(f"/drafting/{campaign.slug}/exports/publications.csv").get_data(as_text=True))
-    assert table[0] == ["planned_at", "channel", "message", "item", "content_sha256"]
-    assert table[1][0].endswith("+00:00") and table[1][4] == items[0].content_hash
+    assert table[0] == ["planned_at", "channel", "message", "api_text", "item", "content_sha256"]
+    assert table[1][0].endswith("+00:00") and table[1][5] == items[0].content_hash
     calendar = Calendar.from_ical(session.get(f"/drafting/{campaign.slug}/exports/publications.ics").data)
     events = [c for c in calendar.walk("VEVENT")]
     assert len(events) == 2 and "Flor del Valle" in str(events[0]["DESCRIPTION"])

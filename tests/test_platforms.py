@@ -104,3 +104,11 @@ def test_rules_can_be_overridden_per_installation(tmp_path, monkeypatch):
                       'url_length = 23\nthreads = true\n')
     monkeypatch.setenv("AMPLIFY_PLATFORMS", str(custom))
     assert check("a" * 800, "mastodon").fits
+
+
+def test_linkedin_api_text_escapes_little_text_characters():
+    from amplify.platforms import for_api
+
+    assert for_api("Hola (C189) #trabajo @ana_b [x] <y> {z} *a* ~b | \\", "linkedin") == (
+        "Hola \\(C189\\) \\#trabajo \\@ana\\_b \\[x\\] \\<y\\> \\{z\\} \\*a\\* \\~b \\| \\\\")
+    assert for_api("Hola (C189)", "x") == "Hola (C189)"

@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 
 from amplify.consent.clearance import clearance
 from amplify.items.models import CHANNELS, Item
+from amplify.platforms import for_api
 
 HOOTSUITE_MAX_ROWS = 350
 SPROUT_MIN_GAP = timedelta(minutes=10)
@@ -64,10 +65,12 @@ def sprout_csv(campaign, channel):
 
 
 def generic_csv(campaign):
-    """Every cleared, planned item: ISO-8601 UTC time, channel, text, item and hash."""
+    """Every cleared, planned item: ISO-8601 UTC time, channel, text, the text as the
+    platform's API wants it (LinkedIn's escaped), item and hash."""
     rows = [(item.planned_at.astimezone(timezone.utc).isoformat(timespec="minutes"), item.channel,
-             text, item.id, item.content_hash) for item, text in cleared_items(campaign)]
-    return _csv(rows, ["planned_at", "channel", "message", "item", "content_sha256"])
+             text, for_api(text, item.channel), item.id, item.content_hash)
+            for item, text in cleared_items(campaign)]
+    return _csv(rows, ["planned_at", "channel", "message", "api_text", "item", "content_sha256"])
 
 
 def ical(campaign, base_url):

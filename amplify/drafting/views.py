@@ -2,6 +2,7 @@
 platform counts, check for what could expose someone."""
 
 import calendar as pycalendar
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
@@ -68,12 +69,26 @@ def compose_page(slug):
                   language=language, has_variants=bool(variants), status=form_status(form))
 
 
+LINKS_AND_TAGS = re.compile(r"(https?://\S+|(?<![\w#])#\w+|(?<![\w@])@\w+)")
+
+
+def segments(text):
+    """``[(kind, text)]`` for the preview: ``link``, ``tag`` or ``text``."""
+    parts = []
+    for piece in LINKS_AND_TAGS.split(text):
+        if not piece:
+            continue
+        kind = "link" if piece.startswith("http") else "tag" if piece[:1] in "#@" and len(piece) > 1 else "text"
+        parts.append((kind, piece))
+    return parts
+
+
 def counter_context(text, channel, kind="post", people_refs=()):
     """Counts per post, overflow and safety warnings for the live counter."""
     text = (text or "").replace("\r\n", "\n")
     try:
         posts = [p.strip() for p in THREAD_BREAK.split(text)] if kind == "thread" else [text]
-        fits = [(post, check(post, channel)) for post in posts]
+        fits = [(post, check(post, channel), segments(post)) for post in posts]
     except UnknownPlatform:
         return {"unknown_platform": channel, "fits": [], "warnings": []}
     high_risk = Activist.select().where(Activist.risk_level == "high")

@@ -130,6 +130,7 @@ def edit(item_id):
         flash(_("Item saved."), "success")
         return redirect(url_for("items.show", item_id=item.id))
     return render("items/form.html", form=form, item=item, status=form_status(form),
+                  people_status=clearance(item).people,
                   **counter_context(form.text.data, form.channel.data, form.kind.data))
 
 
