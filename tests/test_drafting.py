@@ -80,3 +80,19 @@ def test_staff_edits_are_marked_as_not_approved_wording(app, login, factories):
         "channel": "mastodon", "variants": [str(variant.id)], "text": item.text + " ¡Súmate hoy!"})
     page = session.get(f"/items/{item.id}").get_data(as_text=True)
     assert "<ins>¡Súmate hoy!</ins>" in page
+
+
+def test_an_overlong_item_cannot_go_to_review(app, login, factories):
+    campaign = factories.campaign()
+    item = factories.item(campaign, text="x" * 281, channel="x")
+    session = login("comms")
+    response = session.post(f"/items/{item.id}/review", {})
+    assert Item.get_by_id(item.id).state == "draft"
+    assert "too long for this platform" in session.get(response.headers["Location"]).get_data(as_text=True)
+    thread = factories.item(campaign, text="uno\n---\n" + "y" * 200 + "\n---\n" + "z" * 200, channel="x",
+                            kind="thread", title="hilo")
+    session.post(f"/items/{thread.id}/review", {})
+    assert Item.get_by_id(thread.id).state == "cleared"
+    press = factories.item(campaign, text="z" * 5000, channel="press", title="prensa", kind="press_quote")
+    session.post(f"/items/{press.id}/review", {})
+    assert Item.get_by_id(press.id).state == "cleared"

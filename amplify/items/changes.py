@@ -68,6 +68,15 @@ def send_for_review(item):
     """Ask every person for their decision on this exact version."""
     if item.state != "draft":
         raise NotAllowed(_l("Only a draft can be sent for review."))
+    from amplify.platforms import UnknownPlatform, check
+
+    try:
+        too_long = [post for post in item.posts if not check(post, item.channel).fits]
+    except UnknownPlatform:
+        too_long = []  # channels that are not platforms (print, press…) have no limit
+    if too_long:
+        raise NotAllowed(_l("It is too long for this platform: shorten it (the counter shows "
+                            "where it overflows) or make it a thread."))
     unapproved = [v for v in item.variants() if v.state != "approved"]
     if unapproved:
         raise NotAllowed(_l("Every message it uses must be approved by the movement first."))
