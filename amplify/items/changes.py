@@ -11,7 +11,7 @@ from amplify.consent import ledger
 from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
 from amplify.db import database, utcnow
 from amplify.items.models import (
-    EDITABLE, Item, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
+    EDITABLE, Item, ItemImage, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
 )
 
 
@@ -22,8 +22,9 @@ def _snapshot(item, people):
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-def save_item(item, *, people, variant_ids, **fields):
-    """Create or edit an item. ``people`` is ``[(activist, appearance, attribution)]``.
+def save_item(item, *, people, variant_ids, images=None, **fields):
+    """Create or edit an item. ``people`` is ``[(activist, appearance, attribution)]``;
+    ``images`` is ``[(asset, alt text)]`` (None keeps the item's images as they are).
 
     Any change to what would be published makes a new version with a new hash: decisions
     on the old one stop counting and the item goes back to draft.
@@ -47,6 +48,11 @@ def save_item(item, *, people, variant_ids, **fields):
         ItemVariant.delete().where(ItemVariant.item == item).execute()
         for variant_id in sorted(set(variant_ids)):
             ItemVariant.create(item=item, variant=variant_id)
+        if images is not None:
+            ItemImage.delete().where(ItemImage.item == item).execute()
+            for position, (asset, alt_text) in enumerate(images):
+                ItemImage.create(item=item, asset=asset, alt_text=(alt_text or "").strip(),
+                                 position=position)
         people_rows = list(item.people())
         new_hash = item.compute_hash(people_rows)
         if new_hash != old_hash:
@@ -77,6 +83,8 @@ def send_for_review(item):
     if too_long:
         raise NotAllowed(_l("It is too long for this platform: shorten it (the counter shows "
                             "where it overflows) or make it a thread."))
+    if any(not image.alt_text for image in item.images()):
+        raise NotAllowed(_l("Every image needs its alt text before review."))
     unapproved = [v for v in item.variants() if v.state != "approved"]
     if unapproved:
         raise NotAllowed(_l("Every message it uses must be approved by the movement first."))

@@ -17,6 +17,7 @@ from flask_babel import force_locale, gettext, lazy_gettext as _l
 from amplify.auth.models import User
 from amplify.campaigns.models import Campaign, MessageVariant
 from amplify.db import BaseModel, UTCDateTimeField, utcnow
+from amplify.media.models import Asset
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.textdiff import word_diff
 
@@ -73,6 +74,7 @@ class Item(BaseModel):
     # The text as composed from approved wording; what differs is marked as staff's own.
     composed_text = peewee.TextField(default="")
     planned_at = UTCDateTimeField(null=True, index=True)
+    card = peewee.TextField(default="")  # JSON of a quote card's template and fields
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -114,16 +116,21 @@ class Item(BaseModel):
         return (MessageVariant.select().join(ItemVariant, on=(ItemVariant.variant == MessageVariant.id))
                 .where(ItemVariant.item == self))
 
-    def canonical(self, people=None, variants=None):
+    def images(self):
+        return (ItemImage.select(ItemImage, Asset).join(Asset)
+                .where(ItemImage.item == self).order_by(ItemImage.position, ItemImage.id))
+
+    def canonical(self, people=None, images=None):
         """Everything that would be published, as the JSON-able mapping the hash covers."""
         people = list(self.people()) if people is None else people
+        images = list(self.images()) if images is None else images
         return {
             "format": 1,
             "kind": self.kind,
             "channel": self.channel,
             "language": self.language,
             "text": self.text,
-            "images": [],
+            "images": [{"sha256": i.asset.sha256, "alt": i.alt_text} for i in images],
             "people": sorted(
                 ({"ref": p.activist.ref, "appearance": p.appearance, "attribution": p.attribution}
                  for p in people), key=lambda p: p["ref"]),
@@ -159,6 +166,15 @@ class Item(BaseModel):
         if q:
             query = query.where(cls.title.contains(q) | cls.text.contains(q))
         return query
+
+
+class ItemImage(BaseModel):
+    """An image of an item (its bytes are in the content hash), with its alt text."""
+
+    item = peewee.ForeignKeyField(Item, on_delete="CASCADE")
+    asset = peewee.ForeignKeyField(Asset, on_delete="RESTRICT")
+    alt_text = peewee.TextField(default="")
+    position = peewee.IntegerField(default=0)
 
 
 class ItemVariant(BaseModel):
