@@ -38,13 +38,14 @@ def create_app(config=None):
     from amplify.consent.views import bp as consent_bp
     from amplify.drafting.views import bp as drafting_bp
     from amplify.home.views import bp as home_bp
+    from amplify.media.views import bp as media_bp
     from amplify.items.views import bp as items_bp
     from amplify.people.views import bp as people_bp
     from amplify.review.views import bp as review_bp
     from amplify.users.views import bp as users_bp
 
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
-                      consent_bp, review_bp, audit_bp):
+                      media_bp, consent_bp, review_bp, audit_bp):
         app.register_blueprint(blueprint)
 
     from amplify.cli import register_commands

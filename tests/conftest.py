@@ -220,6 +220,18 @@ def factories(app):
             return Item.get_by_id(item.id)
 
         @staticmethod
+        def image(size=(64, 48), colour=(90, 40, 130), label="Foto de prueba"):
+            import io
+
+            from PIL import Image
+
+            from amplify.media.models import Asset
+
+            out = io.BytesIO()
+            Image.new("RGB", size, colour).save(out, format="JPEG")
+            return Asset.upload(out.getvalue(), label=label)
+
+        @staticmethod
         def link(activist):
             from amplify.consent.ledger import create_link
 

@@ -33,11 +33,13 @@ def world(factories):
     with_app = factories.in_context
     publication = with_app(publish)(nobody, None, "x", "https://example.org/post/1")
     link, token = factories.link(speaker)
+    asset = factories.image()
     return {"org_id": org.id, "activist_id": speaker.id, "slug": campaign.slug,
             "key": message.key, "language": "es", "item_id": item.id,
             "decision_id": Decision.select().first().id, "link_id": link.id,
             "publication_id": publication.id, "token": token, "variant_id": message.variant_set.first().id,
-            "channel": "x"}
+            "channel": "x",
+            "sha": asset.sha256, "ext": asset.extension}
 
 
 def routes(app):

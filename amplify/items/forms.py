@@ -42,11 +42,18 @@ class ItemForm(FlaskForm):
                        "they choose. Left empty, the chosen messages' short forms are used."),
     )
     people = FieldList(FormField(PersonRow), min_entries=PERSON_ROWS)
+    image = SelectField(_l("Image"), validate_choice=False)
+    alt_text = TextAreaField(
+        _l("Alt text of the image"), validators=[Length(max=2000)],
+        description=_l("What the image shows, for people who cannot see it. Required before review; "
+                       "X allows 1000 characters, Mastodon 1500, Bluesky 2000."))
     planned_at = DateTimeLocalField(_l("Planned publication (UTC)"), validators=[Optional()],
                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
-    def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), **kwargs):
+    def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), assets=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.image.choices = options([("", _l("No image"))] + [(a.sha256, a.label or a.sha256[:12]) for a in assets])
+        self.asset_shas = {a.sha256 for a in assets}
         self.campaign.choices = options((str(c.id), c.name) for c in campaigns)
         self.language.choices = options(content_language_choices())
         self.variants.choices = options(variant_choices)
@@ -78,6 +85,20 @@ class ItemForm(FlaskForm):
             raise ValidationError(_l("Check the people below."))
         if len(ids) != len(set(ids)):
             raise ValidationError(_l("Each person once, please."))
+
+    def validate_image(self, field):
+        if field.data and field.data not in self.asset_shas:
+            raise ValidationError(_l("Choose an uploaded image."))
+
+    def validate_alt_text(self, field):
+        from amplify.platforms import UnknownPlatform, rule
+
+        try:
+            limit = rule(self.channel.data).get("alt_limit")
+        except UnknownPlatform:
+            limit = None
+        if limit and len(field.data or "") > limit:
+            raise ValidationError(_l("At most %(n)d characters on this platform.", n=limit))
 
     def validate_planned_at(self, field):
         from datetime import datetime, timezone

@@ -16,6 +16,7 @@ from amplify.items.changes import (
 )
 from amplify.items.forms import ActionForm, ItemForm, PublicationForm, SafetyForm
 from amplify.items.models import STATES, Item, Publication, SafetyCheck
+from amplify.media.models import Asset
 from amplify.people.models import Activist
 from amplify.auth.views import safe_next
 from amplify.web import int_arg, render
@@ -43,10 +44,16 @@ def item_form(item=None, **kwargs):
         planned = item.planned_at.astimezone(timezone.utc).replace(tzinfo=None) if item.planned_at else None
         kwargs.update(title=item.title, kind=item.kind, language=item.language,
                       channel=item.channel, text=item.text, planned_at=planned)
+    if item is not None:
+        current = item.images().first()
+        kwargs.update(image=current.asset.sha256 if current else "",
+                      alt_text=current.alt_text if current else "")
     form = ItemForm(
         campaigns=Campaign.select().order_by(Campaign.name),
         activists=Activist.select().order_by(Activist.display_name),
-        variant_choices=all_variant_choices(), **kwargs,
+        variant_choices=all_variant_choices(),
+        assets=Asset.select(Asset.id, Asset.sha256, Asset.label).order_by(Asset.created_at.desc()),
+        **kwargs,
     )
     if item is not None and item.planned_at:  # an unchanged past date may stay
         form._current_planned = item.planned_at.astimezone(timezone.utc).replace(tzinfo=None)
@@ -77,7 +84,9 @@ def save_from_form(form, item):
         return None
     text = form.text.data or "\n\n".join(v.short_form for v in variants)
     try:
+        asset = Asset.get_or_none(Asset.sha256 == form.image.data) if form.image.data else None
         return save_item(item, people=form.chosen_people(), variant_ids=[v.id for v in variants],
+                         images=[(asset, form.alt_text.data)] if asset else [],
                          campaign=campaign, kind=form.kind.data, title=form.title.data,
                          language=form.language.data, channel=form.channel.data, text=text,
                          planned_at=form.planned_at.data.replace(tzinfo=timezone.utc)

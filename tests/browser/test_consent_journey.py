@@ -51,7 +51,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
     staff.get_by_label("Title").fill("Cita del día")
     staff.get_by_label("Language").select_option("es")
     staff.get_by_label("Channel").select_option("x")
-    staff.get_by_label("Text").fill("«Sin nosotras no funciona ninguna casa» — {%s}" % maria.ref)
+    staff.get_by_label("Text", exact=True).fill("«Sin nosotras no funciona ninguna casa» — {%s}" % maria.ref)
     staff.locator("#people-0-activist").select_option(label="María Quispe")
     staff.locator("#people-0-appearance").select_option("quoted")
     staff.get_by_role("button", name="Save").click()
@@ -91,7 +91,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
 
     # Staff change one word: no longer cleared, and María sees what changed.
     staff.get_by_role("link", name="Edit").first.click()
-    staff.get_by_label("Text").fill("«Sin nosotras no funciona ningún hogar» — {%s}" % maria.ref)
+    staff.get_by_label("Text", exact=True).fill("«Sin nosotras no funciona ningún hogar» — {%s}" % maria.ref)
     staff.get_by_role("button", name="Save").click()
     assert "Cleared: everyone agreed" not in staff.content()
     assert staff.context.request.get(item_url + "/export.txt").status == 409

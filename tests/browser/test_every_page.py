@@ -26,19 +26,22 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
     maria = Activist.get(Activist.ref == "maria-quispe-ficticia")
     with app.app_context():
         link, token = create_link(maria, None)
+    asset = factories.image()
     world = {"slug": campaign.slug, "key": message.key, "language": "es",
              "activist_id": maria.id, "org_id": Organization.select().first().id,
              "item_id": Item.select().join(ItemPerson).where(ItemPerson.activist == maria).first().id,
              "decision_id": Decision.select().where(Decision.activist == maria).first().id,
              "link_id": link.id, "publication_id": Publication.select().first().id,
-             "token": token, "variant_id": message.variant_set.first().id, "channel": "x"}
+             "token": token, "variant_id": message.variant_set.first().id, "channel": "x",
+             "sha": asset.sha256, "ext": asset.extension}
     with app.test_request_context():
         urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
                        if method == "GET" and rule.endpoint not in
                        ("static", "htmx_js", "healthz", "campaigns.logo", "auth.logout",
                         "items.export", "consent.receipt_download", "review.receipt_download",
                         "drafting.hootsuite", "drafting.sprout", "drafting.generic",
-                        "drafting.calendar_file", "drafting.kit")})
+                        "drafting.calendar_file", "drafting.kit", "media.file",
+                        "media.card_preview")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()

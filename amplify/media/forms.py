@@ -1,0 +1,55 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import FieldList, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from amplify.forms import options
+from amplify.items.models import CHANNELS
+from amplify.media.cards import SIZE_LABELS, TEMPLATES
+from amplify.people.models import ATTRIBUTIONS
+
+BLUR_ROWS = 4
+
+
+class UploadForm(FlaskForm):
+    image = FileField(_l("Photo"), description=_l("JPEG, PNG or WebP, up to 20 MB. Location and camera data are removed."))
+    label = StringField(_l("Label (for staff)"), validators=[Length(max=200)])
+
+
+class Rectangle(Form):
+    x = IntegerField(_l("Left (px)"), validators=[Optional(), NumberRange(min=0)])
+    y = IntegerField(_l("Top (px)"), validators=[Optional(), NumberRange(min=0)])
+    w = IntegerField(_l("Width (px)"), validators=[Optional(), NumberRange(min=1)])
+    h = IntegerField(_l("Height (px)"), validators=[Optional(), NumberRange(min=1)])
+
+
+class BlurForm(FlaskForm):
+    regions = FieldList(FormField(Rectangle), min_entries=BLUR_ROWS)
+
+    def rectangles(self):
+        return [(r.x.data, r.y.data, r.w.data, r.h.data) for r in self.regions
+                if None not in (r.x.data, r.y.data, r.w.data, r.h.data)]
+
+
+class CardForm(FlaskForm):
+    campaign = SelectField(_l("Campaign"), validate_choice=False)
+    template = SelectField(_l("Card"), choices=options(TEMPLATES.items()))
+    size = SelectField(_l("Size"), choices=options(SIZE_LABELS.items()))
+    channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
+    language = SelectField(_l("Language"))
+    main = TextAreaField(_l("Main text"), validators=[DataRequired(), Length(max=600)],
+                         description=_l("The quote, the figure, the headline or the event."))
+    secondary = StringField(_l("Second line"), validators=[Length(max=300)],
+                            description=_l("For a quote, leave empty: the person's chosen name goes here."))
+    person = SelectField(_l("Person quoted or shown"), validate_choice=False)
+    attribution = SelectField(_l("Named on the card as"), choices=options(ATTRIBUTIONS.items()))
+    title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
+
+    def __init__(self, *args, campaigns=(), activists=(), **kwargs):
+        from amplify.campaigns.forms import content_language_choices
+
+        super().__init__(*args, **kwargs)
+        self.campaign.choices = options((str(c.id), c.name) for c in campaigns)
+        self.person.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
+        self.language.choices = options(content_language_choices())

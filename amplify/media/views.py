@@ -1,0 +1,155 @@
+"""Images (``/media``): upload (scrubbed), blur, serve; quote cards."""
+
+import json
+
+from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from amplify import security
+from amplify.campaigns.models import Campaign
+from amplify.db import database
+from amplify.forms import form_status
+from amplify.items.changes import save_item
+from amplify.items.models import Item, anonymous_label
+from amplify.media.blur import blur_regions
+from amplify.media.cards import SIZES, TEMPLATES, Card, CardRefused, render as render_card
+from amplify.media.forms import BlurForm, CardForm, UploadForm
+from amplify.media.models import Asset
+from amplify.media.scrub import ImageRefused
+from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.web import render
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+
+
+def load(sha):
+    return Asset.get_or_404(Asset.sha256 == sha)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@security.requires("view")
+def index():
+    form = UploadForm()
+    if request.method == "POST":
+        if not security.can("edit_campaigns"):
+            abort(403)
+        if form.validate_on_submit():
+            upload = form.image.data
+            if not upload or not getattr(upload, "filename", ""):
+                form.image.errors.append(_("Choose a photo."))
+            else:
+                try:
+                    with database.atomic():
+                        asset = Asset.upload(upload.read(), label=form.label.data or upload.filename,
+                                             uploaded_by=g.user)
+                except ImageRefused as refused:
+                    form.image.errors.append(refused.message)
+                else:
+                    flash(_("Photo saved, without its location and camera data."), "success")
+                    return redirect(url_for("media.show", sha=asset.sha256))
+    assets = Asset.select(Asset.id, Asset.sha256, Asset.mime, Asset.width, Asset.height, Asset.label,
+                          Asset.created_at).order_by(Asset.created_at.desc()).limit(60)
+    return render("media/index.html", form=form, assets=assets, status=form_status(form))
+
+
+@bp.get("/<sha>.<ext>")
+@security.requires("view")
+def file(sha, ext):
+    asset = load(sha)
+    if ext != asset.extension:
+        abort(404)
+    return Response(bytes(asset.data), mimetype=asset.mime,
+                    headers={"Cache-Control": "private, max-age=86400, immutable"})
+
+
+@bp.get("/<sha>")
+@security.requires("view")
+def show(sha):
+    asset = load(sha)
+    return render("media/show.html", asset=asset, form=BlurForm(),
+                  source=Asset.get_or_none(Asset.sha256 == asset.derived_from) if asset.derived_from else None)
+
+
+@bp.post("/<sha>/blur")
+@security.requires("edit_campaigns")
+def blur(sha):
+    asset = load(sha)
+    form = BlurForm()
+    if form.validate_on_submit() and form.rectangles():
+        with database.atomic():
+            blurred = Asset.store(blur_regions(bytes(asset.data), form.rectangles()),
+                                  label=f"{asset.label} (blurred)", derived_from=asset.sha256,
+                                  uploaded_by=g.user)
+        flash(_("A blurred copy was made; the regions cannot be recovered from it."), "success")
+        return redirect(url_for("media.show", sha=blurred.sha256))
+    if not form.errors:
+        form.regions[0].x.errors.append(_("Mark at least one region (left, top, width, height)."))
+    return render("media/show.html", asset=asset, form=form, source=None, status=400)
+
+
+# Quote cards -----------------------------------------------------------------------------
+
+def card_from(form, campaign):
+    """The Card to draw, the person's name as fixed for the card included."""
+    secondary = form.secondary.data or ""
+    person = Activist.get_or_none(Activist.id == int(form.person.data)) if form.person.data else None
+    if person is not None and form.template.data == "quote" and not secondary:
+        secondary = person.name_for(form.attribution.data, anonymous_label(form.language.data))
+    return Card(form.template.data, form.size.data, (form.main.data or "").strip(), secondary.strip(),
+                campaign.colour_background, campaign.colour_text, campaign.colour_accent), person
+
+
+def card_form(**kwargs):
+    return CardForm(campaigns=Campaign.select().order_by(Campaign.name),
+                    activists=Activist.select().order_by(Activist.display_name), **kwargs)
+
+
+@bp.route("/cards/new", methods=["GET", "POST"])
+@security.requires("edit_campaigns")
+def new_card():
+    campaign = Campaign.get_or_none(Campaign.slug == request.args.get("campaign", ""))
+    form = card_form(campaign=str(campaign.id) if campaign else None, template="quote", size="x",
+                     attribution="pseudonym")
+    preview = None
+    if form.validate_on_submit():
+        campaign = Campaign.get_or_none(Campaign.id == int(form.campaign.data or 0))
+        if campaign is None:
+            form.campaign.errors.append(_("Choose a campaign."))
+        else:
+            card, person = card_from(form, campaign)
+            try:
+                image = render_card(card, bytes(campaign.logo) if campaign.logo else None)
+            except CardRefused as refused:
+                getattr(form, refused.field or "main").errors.append(refused.message)
+            else:
+                with database.atomic():
+                    asset = Asset.store(image, label=form.title.data, uploaded_by=g.user)
+                    people = [(person.id, "quoted" if card.template == "quote" else "named",
+                               form.attribution.data)] if person else []
+                    item = save_item(Item(author=g.user), people=people, variant_ids=[],
+                                     images=[(asset, " — ".join(p for p in (card.main, card.secondary) if p))],
+                                     campaign=campaign, kind="quote_card", title=form.title.data,
+                                     language=form.language.data, channel=form.channel.data,
+                                     text=card.main, card=json.dumps(card.__dict__, ensure_ascii=False))
+                flash(_("Card made. It goes through consent like any item."), "success")
+                return redirect(url_for("items.show", item_id=item.id))
+    if form.main.data:
+        preview = url_for("media.card_preview", **{k: v for k, v in request.form.items() if k != "csrf_token"})
+    return render("media/card_form.html", form=form, preview=preview, status=form_status(form))
+
+
+@bp.get("/cards/preview.png")
+@security.requires("edit_campaigns")
+def card_preview():
+    """The card as the form stands (the editor's live preview)."""
+    form = card_form(formdata=request.args, meta={"csrf": False})
+    campaign = Campaign.get_or_none(Campaign.id == request.args.get("campaign", type=int))
+    if campaign is None or not form.main.data or form.template.data not in TEMPLATES \
+            or form.size.data not in SIZES or form.attribution.data not in ATTRIBUTIONS:
+        abort(404)
+    card, _person = card_from(form, campaign)
+    try:
+        image = render_card(card, bytes(campaign.logo) if campaign.logo else None)
+    except CardRefused:
+        abort(404)
+    return Response(image, mimetype="image/png", headers={"Cache-Control": "no-store"})

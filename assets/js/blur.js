@@ -1,0 +1,49 @@
+// Draw blur rectangles on the photo with mouse or finger; they fill the numeric inputs,
+// which remain the way to do it without JavaScript.
+(function () {
+  var stage = document.querySelector(".blur-stage");
+  var image = document.getElementById("blur-image");
+  var rows = document.querySelectorAll(".blur-form fieldset.rect");
+  if (!stage || !image || !rows.length) return;
+  var natural = { w: +stage.dataset.width, h: +stage.dataset.height };
+  var next = 0, start = null, box = null;
+  function point(event) {
+    var rect = image.getBoundingClientRect();
+    var p = event.touches ? event.touches[0] : event;
+    return { x: Math.max(0, Math.min(rect.width, p.clientX - rect.left)),
+             y: Math.max(0, Math.min(rect.height, p.clientY - rect.top)), scale: natural.w / rect.width };
+  }
+  function begin(event) {
+    event.preventDefault();
+    start = point(event);
+    box = document.createElement("div");
+    box.className = "blur-box";
+    stage.appendChild(box);
+  }
+  function move(event) {
+    if (!start) return;
+    var p = point(event);
+    box.style.left = Math.min(start.x, p.x) + "px";
+    box.style.top = Math.min(start.y, p.y) + "px";
+    box.style.width = Math.abs(p.x - start.x) + "px";
+    box.style.height = Math.abs(p.y - start.y) + "px";
+    box.dataset.x = Math.round(Math.min(start.x, p.x) * p.scale);
+    box.dataset.y = Math.round(Math.min(start.y, p.y) * p.scale);
+    box.dataset.w = Math.round(Math.abs(p.x - start.x) * p.scale);
+    box.dataset.h = Math.round(Math.abs(p.y - start.y) * p.scale);
+  }
+  function end() {
+    if (!start) return;
+    start = null;
+    if (!box.dataset.w || +box.dataset.w < 4 || +box.dataset.h < 4) { box.remove(); return; }
+    var inputs = rows[next % rows.length].querySelectorAll("input");
+    ["x", "y", "w", "h"].forEach(function (key, index) { inputs[index].value = box.dataset[key]; });
+    next += 1;
+  }
+  image.addEventListener("mousedown", begin);
+  image.addEventListener("touchstart", begin, { passive: false });
+  window.addEventListener("mousemove", move);
+  window.addEventListener("touchmove", move, { passive: false });
+  window.addEventListener("mouseup", end);
+  window.addEventListener("touchend", end);
+})();
