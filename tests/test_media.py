@@ -96,3 +96,26 @@ def test_card_becomes_an_item_whose_hash_covers_the_image(app, login, factories)
     refused = session.post("/media/cards/new", dict(form, main="Trabajo digno 💪"))
     assert refused.status_code == 400 and "💪" in refused.get_data(as_text=True)
     assert Item.select().count() == 1
+
+
+def test_the_person_sees_the_card_on_her_page_and_only_her_images(app, login, factories):
+    maria = factories.activist("María Quispe", pseudonym="Flor del Valle")
+    other = factories.activist("Otra")
+    campaign = factories.campaign()
+    session = login("comms")
+    session.post("/media/cards/new", {"campaign": str(campaign.id), "title": "Tarjeta", "template": "quote",
+                                      "size": "story", "main": "Sin nosotras no funciona ninguna casa.",
+                                      "person": str(maria.id), "attribution": "pseudonym", "secondary": "",
+                                      "language": "es", "channel": "instagram"})
+    item = Item.get()
+    session.post(f"/items/{item.id}/review", {})
+    sha = item.images().get().asset.sha256
+    _, token = factories.link(maria)
+    client = app.test_client()
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert f"/r/{token}/images/{sha}.png" in page
+    preview = client.get(f"/r/{token}/images/{sha}.png")
+    with Image.open(io.BytesIO(preview.data)) as small:
+        assert small.width == 640 and small.height == 1138
+    _, other_token = factories.link(other)
+    assert client.get(f"/r/{other_token}/images/{sha}.png").status_code == 404

@@ -92,7 +92,8 @@ def ical(campaign, base_url):
 
 
 def kit_zip(campaign):
-    """A campaign kit: one text file per cleared item (planned or not) and an index."""
+    """A campaign kit: one text file per cleared item (planned or not), its images (already
+    scrubbed, as consented to) and an index with their alt text."""
     out = io.BytesIO()
     rows = cleared_items(campaign, planned_only=False)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kit:
@@ -101,6 +102,10 @@ def kit_zip(campaign):
             name = f"{item.id:04d}-{item.channel}-{item.language}.txt"
             kit.writestr(name, text + "\n")
             index.append(f"- {name}: {item.title} ({CHANNELS.get(item.channel, item.channel)})")
+            for number, image in enumerate(item.images(), start=1):
+                picture = f"{item.id:04d}-image-{number}.{image.asset.extension}"
+                kit.writestr(picture, bytes(image.asset.data))
+                index.append(f"  - {picture} — alt text: {image.alt_text}")
         index += ["", "Every text here was cleared: each person it names, quotes or shows agreed to",
                   "this exact version. Do not edit them: an edited text needs their consent again."]
         kit.writestr("README.txt", "\n".join(index) + "\n")

@@ -1,7 +1,7 @@
 """The personal review page: what waits for the person, what went out with their consent,
 and their receipts. Reached only through a signed personal link."""
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -186,6 +186,24 @@ def withdraw(token, item_id):
         flash(problem.message, "error")
         return redirect(url_for("review.page", token=token))
     return decided(token, decision)
+
+
+@bp.get("/<token>/images/<sha>.png")
+@security.public
+def image(token, sha):
+    """A small preview of an image of an item that names, quotes or shows this person."""
+    from amplify.items.models import ItemImage
+    from amplify.media.models import Asset
+    from amplify.media.thumbnails import preview_png
+
+    link = open_link(token)
+    attached = (ItemImage.select().join(Asset).switch(ItemImage)
+                .join(ItemPerson, on=(ItemPerson.item == ItemImage.item))
+                .where((Asset.sha256 == sha) & (ItemPerson.activist == link.activist)).exists())
+    if not attached:
+        raise LinkUnusable()
+    return Response(preview_png(sha), mimetype="image/png",
+                    headers={"Cache-Control": "private, max-age=3600"})
 
 
 def own_decision(link, decision_id):
