@@ -82,7 +82,7 @@ def test_card_becomes_an_item_whose_hash_covers_the_image(app, login, factories)
     campaign = factories.campaign()
     session = login("comms")
     form = {"campaign": str(campaign.id), "title": "Tarjeta", "template": "quote", "size": "x",
-            "main": "Sin nosotras no funciona ninguna casa.", "person": str(maria.id),
+            "main_text": "Sin nosotras no funciona ninguna casa.", "person": str(maria.id),
             "attribution": "pseudonym", "secondary": "", "language": "es", "channel": "x"}
     preview = session.get("/media/cards/preview.png", query_string=form)
     assert preview.status_code == 200 and preview.data.startswith(b"\x89PNG")
@@ -93,7 +93,7 @@ def test_card_becomes_an_item_whose_hash_covers_the_image(app, login, factories)
     with Image.open(io.BytesIO(bytes(image.asset.data))) as card:
         assert card.size == (1200, 675)
     assert image.asset.sha256 in item.versions.get().snapshot
-    refused = session.post("/media/cards/new", dict(form, main="Trabajo digno 💪"))
+    refused = session.post("/media/cards/new", dict(form, main_text="Trabajo digno 💪"))
     assert refused.status_code == 400 and "💪" in refused.get_data(as_text=True)
     assert Item.select().count() == 1
 
@@ -104,7 +104,7 @@ def test_the_person_sees_the_card_on_her_page_and_only_her_images(app, login, fa
     campaign = factories.campaign()
     session = login("comms")
     session.post("/media/cards/new", {"campaign": str(campaign.id), "title": "Tarjeta", "template": "quote",
-                                      "size": "story", "main": "Sin nosotras no funciona ninguna casa.",
+                                      "size": "story", "main_text": "Sin nosotras no funciona ninguna casa.",
                                       "person": str(maria.id), "attribution": "pseudonym", "secondary": "",
                                       "language": "es", "channel": "instagram"})
     item = Item.get()

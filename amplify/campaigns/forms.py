@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 
 from amplify.forms import CheckboxesField, options, parsed_by
 from flask_wtf.file import FileField
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from wtforms import (
     ColorField, IntegerField, SelectField, StringField, TextAreaField, ValidationError,
 )
@@ -21,7 +21,6 @@ from amplify.campaigns.models import (
 HASHTAG = re.compile(r"^#\w{1,100}$")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
-LOGO_MAX_PIXELS = 4096 * 4096
 LOGO_SIDE = 1024
 
 
@@ -94,23 +93,21 @@ def contrast_ratio(a, b):
 
 
 def clean_logo(data):
-    """Re-encode an uploaded logo as a metadata-free PNG at most 1024 px a side.
-    Raises ValueError with the reason for the user."""
+    """A logo goes through ``scrub_image`` like every stored image, then becomes a PNG at
+    most 1024 px a side. Raises ValueError with the reason for the user."""
+    from amplify.media.scrub import ImageRefused, scrub_image
+
     if len(data) > LOGO_MAX_BYTES:
         raise ValueError(_l("The logo is larger than 2 MB."))
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in ("PNG", "JPEG", "WEBP"):
-                raise ValueError(_l("The logo must be a PNG, JPEG or WebP image."))
-            if image.width * image.height > LOGO_MAX_PIXELS:
-                raise ValueError(_l("The logo has too many pixels."))
-            image.load()
-            clean = image.convert("RGBA")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError):
+        clean = scrub_image(data)
+    except ImageRefused:
         raise ValueError(_l("The logo must be a PNG, JPEG or WebP image.")) from None
-    clean.thumbnail((LOGO_SIDE, LOGO_SIDE))
+    with Image.open(io.BytesIO(clean)) as image:
+        logo = image.convert("RGBA")
+    logo.thumbnail((LOGO_SIDE, LOGO_SIDE))
     out = io.BytesIO()
-    clean.save(out, format="PNG", optimize=True)
+    logo.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 

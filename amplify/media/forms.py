@@ -38,7 +38,7 @@ class CardForm(FlaskForm):
     size = SelectField(_l("Size"), choices=options(SIZE_LABELS.items()))
     channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
     language = SelectField(_l("Language"))
-    main = TextAreaField(_l("Main text"), validators=[DataRequired(), Length(max=600)],
+    main_text = TextAreaField(_l("Main text"), validators=[DataRequired(), Length(max=600)],
                          description=_l("The quote, the figure, the headline or the event."))
     secondary = StringField(_l("Second line"), validators=[Length(max=300)],
                             description=_l("For a quote, leave empty: the person's chosen name goes here."))

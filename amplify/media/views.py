@@ -95,7 +95,7 @@ def card_from(form, campaign):
     person = Activist.get_or_none(Activist.id == int(form.person.data)) if form.person.data else None
     if person is not None and form.template.data == "quote" and not secondary:
         secondary = person.name_for(form.attribution.data, anonymous_label(form.language.data))
-    return Card(form.template.data, form.size.data, (form.main.data or "").strip(), secondary.strip(),
+    return Card(form.template.data, form.size.data, (form.main_text.data or "").strip(), secondary.strip(),
                 campaign.colour_background, campaign.colour_text, campaign.colour_accent), person
 
 
@@ -120,7 +120,7 @@ def new_card():
             try:
                 image = render_card(card, bytes(campaign.logo) if campaign.logo else None)
             except CardRefused as refused:
-                getattr(form, refused.field or "main").errors.append(refused.message)
+                getattr(form, {"main": "main_text"}.get(refused.field, refused.field) or "main_text").errors.append(refused.message)
             else:
                 with database.atomic():
                     asset = Asset.store(image, label=form.title.data, uploaded_by=g.user)
@@ -133,7 +133,7 @@ def new_card():
                                      text=card.main, card=json.dumps(card.__dict__, ensure_ascii=False))
                 flash(_("Card made. It goes through consent like any item."), "success")
                 return redirect(url_for("items.show", item_id=item.id))
-    if form.main.data:
+    if form.main_text.data:
         preview = url_for("media.card_preview", **{k: v for k, v in request.form.items() if k != "csrf_token"})
     return render("media/card_form.html", form=form, preview=preview, status=form_status(form))
 
@@ -144,7 +144,7 @@ def card_preview():
     """The card as the form stands (the editor's live preview)."""
     form = card_form(formdata=request.args, meta={"csrf": False})
     campaign = Campaign.get_or_none(Campaign.id == request.args.get("campaign", type=int))
-    if campaign is None or not form.main.data or form.template.data not in TEMPLATES \
+    if campaign is None or not form.main_text.data or form.template.data not in TEMPLATES \
             or form.size.data not in SIZES or form.attribution.data not in ATTRIBUTIONS:
         abort(404)
     card, _person = card_from(form, campaign)

@@ -7,7 +7,7 @@
   function refresh() {
     var data = new FormData(form);
     data.delete("csrf_token");
-    if (!String(data.get("main") || "").trim()) return;
+    if (!String(data.get("main_text") || "").trim()) return;
     var query = new URLSearchParams(data).toString();
     preview.src = form.dataset.previewUrl + "?" + query;
     preview.hidden = false;
