@@ -67,6 +67,11 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
     phone.goto(f"{live_server}/r/{token}")
     card_image = phone.locator("img.item-image")
+    card_image.scroll_into_view_if_needed()  # previews load lazily on the phone
+    for _ in range(50):
+        if card_image.evaluate("img => img.complete && img.naturalWidth") == 640:
+            break
+        phone.wait_for_timeout(100)
     assert card_image.evaluate("img => img.naturalWidth") == 640
     assert not serious_violations(phone)
     card = phone.locator("article.card").filter(has_text="Sin nosotras")
