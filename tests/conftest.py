@@ -232,6 +232,29 @@ def factories(app):
             return Asset.upload(out.getvalue(), label=label)
 
         @staticmethod
+        def event(title="Conferencia Internacional del Trabajo", days=60, **fields):
+            from datetime import date, timedelta
+
+            from amplify.invitations.changes import save_event
+            from amplify.invitations.models import Event
+
+            start = date.today() + timedelta(days=days)
+            values = dict(title=title, kind="ilo_un", level="global", host="OIT", starts_on=start,
+                          ends_on=start + timedelta(days=10), place="Ginebra", online=False,
+                          interpretation=True, accreditation_route="", accreditation_deadline=None,
+                          seats_per_organization=None, links=[], frameworks=["C189"], campaign=None,
+                          notes="")
+            values.update(fields)
+            return save_event(Event(), **values)
+
+        @staticmethod
+        def invitation(event=None, activist=None, organization=None, role="speaker"):
+            from amplify.invitations.changes import add_invitation
+
+            return add_invitation(event or Factories.event(), None, activist=activist,
+                                  organization=organization, role=role, answer_due=None)
+
+        @staticmethod
         def link(activist):
             from amplify.consent.ledger import create_link
 

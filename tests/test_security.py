@@ -2,6 +2,8 @@
 without anyone remembering to add them here."""
 
 import pytest
+
+from amplify.people.models import Activist
 from werkzeug.routing import Rule
 
 from amplify.audit.models import AuditEvent
@@ -34,12 +36,14 @@ def world(factories):
     publication = with_app(publish)(nobody, None, "x", "https://example.org/post/1")
     link, token = factories.link(speaker)
     asset = factories.image()
+    invitation = factories.invitation(activist=Activist.get_by_id(speaker.id))
     return {"org_id": org.id, "activist_id": speaker.id, "slug": campaign.slug,
             "key": message.key, "language": "es", "item_id": item.id,
             "decision_id": Decision.select().first().id, "link_id": link.id,
             "publication_id": publication.id, "token": token, "variant_id": message.variant_set.first().id,
             "channel": "x",
-            "sha": asset.sha256, "ext": asset.extension}
+            "sha": asset.sha256, "ext": asset.extension,
+            "event_id": invitation.event_id, "invitation_id": invitation.id}
 
 
 def routes(app):

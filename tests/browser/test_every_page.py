@@ -27,13 +27,15 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
     with app.app_context():
         link, token = create_link(maria, None)
     asset = factories.image()
+    invitation = factories.invitation(activist=Activist.get_by_id(maria.id))
     world = {"slug": campaign.slug, "key": message.key, "language": "es",
              "activist_id": maria.id, "org_id": Organization.select().first().id,
              "item_id": Item.select().join(ItemPerson).where(ItemPerson.activist == maria).first().id,
              "decision_id": Decision.select().where(Decision.activist == maria).first().id,
              "link_id": link.id, "publication_id": Publication.select().first().id,
              "token": token, "variant_id": message.variant_set.first().id, "channel": "x",
-             "sha": asset.sha256, "ext": asset.extension}
+             "sha": asset.sha256, "ext": asset.extension,
+             "event_id": invitation.event_id, "invitation_id": invitation.id}
     with app.test_request_context():
         urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
                        if method == "GET" and rule.endpoint not in

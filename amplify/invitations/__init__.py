@@ -1,0 +1,1 @@
+"""Events and invitations of activists to them (``/invitations``)."""

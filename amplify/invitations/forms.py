@@ -1,0 +1,61 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from amplify.campaigns.forms import parse_links
+from amplify.campaigns.models import FRAMEWORKS
+from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.invitations.models import KINDS, LEVELS, ROLES
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
+    level = SelectField(_l("Level"), choices=options(LEVELS.items()))
+    host = StringField(_l("Host"), validators=[Length(max=200)])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[Length(max=200)])
+    online = BooleanField(_l("Online"))
+    interpretation = BooleanField(_l("Interpretation provided"))
+    accreditation_route = TextAreaField(_l("Accreditation route"), validators=[Length(max=2000)])
+    accreditation_deadline = DateField(_l("Accreditation deadline"), validators=[Optional()])
+    seats_per_organization = IntegerField(_l("Seats per organization"),
+                                          validators=[Optional(), NumberRange(min=1, max=1000)])
+    links = TextAreaField(_l("Links"), validators=[Length(max=5000), parsed_by(
+        parse_links, _l("“%(bad)s” is not a web address (http:// or https://)."))],
+        description=_l("One web address per line."))
+    frameworks = CheckboxesField(_l("Frameworks"), choices=options(FRAMEWORKS.items()))
+    campaign = SelectField(_l("Campaign"), validate_choice=False)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+
+    def __init__(self, *args, campaigns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign.choices = options([("", "—")] + [(str(c.id), c.name) for c in campaigns])
+
+
+class InvitationForm(FlaskForm):
+    activist = SelectField(_l("Activist"), validate_choice=False,
+                           description=_l("Leave empty when an organization is asked to choose."))
+    organization = SelectField(_l("Organization asked to choose"), validate_choice=False)
+    role = SelectField(_l("Role"), choices=options(ROLES.items()))
+    answer_due = DateField(_l("Answer due"), validators=[Optional()])
+
+    def __init__(self, *args, activists=(), organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
+        self.organization.choices = options([("", "—")] + [(str(o.id), o.name) for o in organizations])
+
+
+class MoveForm(FlaskForm):
+    state = SelectField(_l("New state"), validate_choice=False)
+    reason = TextAreaField(_l("Why (required to decline, withdraw, cancel, for a refusal or a no-show)"),
+                           validators=[Length(max=2000)])
+    decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[Length(max=200)])
+    activist = SelectField(_l("Activist chosen"), validate_choice=False)
+
+    def __init__(self, *args, states=(), activists=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state.choices = options(states)
+        self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])

@@ -1,0 +1,136 @@
+"""Events, and invitations of activists to them.
+
+The movement chooses who speaks, the activist decides, the NGO supports: an invitation
+moves only along the transitions below, and every move is recorded with who, when, why.
+"""
+
+import peewee
+from flask_babel import lazy_gettext as _l
+
+from amplify.auth.models import User
+from amplify.campaigns.models import Campaign
+from amplify.db import BaseModel, ListField, UTCDateTimeField, utcnow
+from amplify.people.models import Activist, Organization
+
+KINDS = {
+    "conference": _l("Conference"), "ilo_un": _l("ILO / UN session"),
+    "policy": _l("National policy process"), "hearing": _l("Hearing"),
+    "interview": _l("Media interview"), "donor": _l("Donor meeting"), "other": _l("Other"),
+}
+LEVELS = {"local": _l("Local"), "national": _l("National"), "regional": _l("Regional"),
+          "global": _l("Global")}
+ROLES = {"speaker": _l("Speaker"), "panelist": _l("Panelist"), "delegate": _l("Delegate"),
+         "observer": _l("Observer"), "interviewee": _l("Interviewee"),
+         "co_organizer": _l("Co-organizer")}
+STATES = {
+    "opportunity": _l("Opportunity logged"),
+    "offered": _l("Offered to the movement"),
+    "nominated": _l("Nominated"),
+    "invited": _l("Invited"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired (no answer)"),
+    "confirmed": _l("Confirmed"),
+    "reserve": _l("Reserve"),
+    "attended": _l("Attended"),
+    "attended_remotely": _l("Attended remotely"),
+    "no_show": _l("No-show"),
+    "debriefed": _l("Debriefed"),
+    "withdrawn": _l("Withdrawn"),
+    "cancelled": _l("Cancelled"),
+    "refused_by_host": _l("Refused by host"),
+}
+OPEN = ("opportunity", "offered", "nominated", "invited", "accepted", "confirmed", "reserve")
+ENDINGS = ("withdrawn", "cancelled", "refused_by_host")
+TRANSITIONS = {
+    "opportunity": ("offered",),
+    "offered": ("nominated",),
+    "nominated": ("invited",),
+    "invited": ("accepted", "declined", "expired"),
+    "accepted": ("confirmed", "reserve"),
+    "reserve": ("confirmed",),
+    "confirmed": ("attended", "attended_remotely", "no_show"),
+    "attended": ("debriefed",),
+    "attended_remotely": ("debriefed",),
+    "no_show": (),
+    "declined": (), "expired": (), "debriefed": (),
+    "withdrawn": (), "cancelled": (), "refused_by_host": (),
+}
+# What needs a reason when chosen.
+NEEDS_REASON = ("declined", "withdrawn", "cancelled", "refused_by_host", "no_show")
+
+
+def allowed_next(state):
+    """The states an invitation in ``state`` may move to, in the order offered to staff."""
+    nexts = list(TRANSITIONS.get(state, ()))
+    if state in OPEN:
+        nexts += [s for s in ENDINGS if s not in nexts]
+    return nexts
+
+
+class Event(BaseModel):
+    title = peewee.CharField()
+    kind = peewee.CharField()
+    level = peewee.CharField()
+    host = peewee.CharField(default="")
+    starts_on = peewee.DateField(index=True)
+    ends_on = peewee.DateField()
+    place = peewee.CharField(default="")
+    online = peewee.BooleanField(default=False)
+    languages = ListField(default=list)
+    interpretation = peewee.BooleanField(default=False)
+    accreditation_route = peewee.TextField(default="")
+    accreditation_deadline = peewee.DateField(null=True)
+    seats_per_organization = peewee.IntegerField(null=True)
+    links = ListField(default=list)
+    frameworks = ListField(default=list)
+    campaign = peewee.ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
+    notes = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def kind_label(self):
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def level_label(self):
+        return LEVELS.get(self.level, self.level)
+
+
+class Invitation(BaseModel):
+    event = peewee.ForeignKeyField(Event, backref="invitations", on_delete="CASCADE")
+    activist = peewee.ForeignKeyField(Activist, null=True, on_delete="RESTRICT")
+    organization = peewee.ForeignKeyField(Organization, null=True, on_delete="SET NULL")
+    role = peewee.CharField()
+    state = peewee.CharField(index=True, default="opportunity")
+    proposed_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    decided_by = peewee.CharField(default="")  # who in the movement chose the person
+    decided_on = peewee.DateField(null=True)
+    answer_due = peewee.DateField(null=True)
+    outcome = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    @property
+    def state_label(self):
+        return STATES.get(self.state, self.state)
+
+    @property
+    def role_label(self):
+        return ROLES.get(self.role, self.role)
+
+    def next_states(self):
+        return allowed_next(self.state)
+
+
+class InvitationChange(BaseModel):
+    invitation = peewee.ForeignKeyField(Invitation, backref="changes", on_delete="CASCADE")
+    from_state = peewee.CharField()
+    to_state = peewee.CharField()
+    at = UTCDateTimeField(default=utcnow)
+    by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    reason = peewee.TextField(default="")

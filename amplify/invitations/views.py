@@ -1,0 +1,192 @@
+"""Events and invitations (``/invitations``): a board by state, events, fairness."""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from amplify import security
+from amplify.campaigns.forms import parse_links
+from amplify.campaigns.models import Campaign
+from amplify.forms import form_status
+from amplify.invitations import fairness
+from amplify.invitations.changes import add_invitation, move, save_event
+from amplify.invitations.forms import EventForm, InvitationForm, MoveForm
+from amplify.invitations.models import OPEN, STATES, Event, Invitation, InvitationChange
+from amplify.people.models import Activist, Organization
+from amplify.rules import NotAllowed
+from amplify.web import render
+
+bp = Blueprint("invitations", __name__, url_prefix="/invitations")
+
+
+@bp.get("/")
+@security.requires("view")
+def board():
+    """Invitations in columns by state (open ones; closed ones below)."""
+    columns = {state: [] for state in STATES}
+    for invitation in (Invitation.select(Invitation, Event).join(Event)
+                       .order_by(Event.starts_on, Invitation.id)):
+        columns[invitation.state].append(invitation)
+    return render("invitations/board.html", columns=columns, states=STATES, open_states=OPEN)
+
+
+@bp.get("/events/")
+@security.requires("view")
+def events():
+    return render("invitations/events.html",
+                  events=Event.select().order_by(Event.starts_on.desc()))
+
+
+def event_fields(form):
+    return {
+        "title": form.title.data.strip(), "kind": form.kind.data, "level": form.level.data,
+        "host": (form.host.data or "").strip(), "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data, "place": (form.place.data or "").strip(),
+        "online": form.online.data, "interpretation": form.interpretation.data,
+        "accreditation_route": (form.accreditation_route.data or "").strip(),
+        "accreditation_deadline": form.accreditation_deadline.data,
+        "seats_per_organization": form.seats_per_organization.data,
+        "links": parse_links(form.links.data), "frameworks": form.frameworks.data,
+        "campaign": int(form.campaign.data) if form.campaign.data else None,
+        "notes": (form.notes.data or "").strip(),
+    }
+
+
+def event_page(form, event):
+    if form.validate_on_submit():
+        try:
+            saved = save_event(event, **event_fields(form))
+        except NotAllowed as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            flash(_("Event saved."), "success")
+            return redirect(url_for("invitations.event", event_id=saved.id))
+    return render("invitations/event_form.html", form=form, event=event if event.id else None,
+                  status=form_status(form))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@security.requires("edit_people")
+def new_event():
+    form = EventForm(campaigns=Campaign.select().order_by(Campaign.name))
+    return event_page(form, Event())
+
+
+@bp.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
+@security.requires("edit_people")
+def edit_event(event_id):
+    event = Event.get_or_404(Event.id == event_id)
+    form = EventForm(obj=event, campaigns=Campaign.select().order_by(Campaign.name))
+    if request.method == "GET":
+        form.links.data = "\n".join(event.links)
+        form.campaign.data = str(event.campaign_id or "")
+    return event_page(form, event)
+
+
+def invitation_form():
+    return InvitationForm(activists=Activist.select().order_by(Activist.display_name),
+                          organizations=Organization.select().order_by(Organization.name))
+
+
+@bp.route("/events/<id:event_id>", methods=["GET", "POST"])
+@security.requires("view")
+def event(event_id):
+    """An event, its invitations, and a form to add one."""
+    event = Event.get_or_404(Event.id == event_id)
+    form = invitation_form()
+    if request.method == "POST":
+        if not security.can("edit_people"):
+            abort(403)
+        if form.validate_on_submit():
+            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
+            organization = Organization.get_or_none(Organization.id == int(form.organization.data)) \
+                if form.organization.data else None
+            if form.activist.data and activist is None:
+                form.activist.errors.append(_("Choose people from the list."))
+            else:
+                try:
+                    add_invitation(event, g.user, activist=activist, organization=organization,
+                                   role=form.role.data, answer_due=form.answer_due.data)
+                except NotAllowed as refused:
+                    form.activist.errors.append(refused.message)
+                else:
+                    flash(_("Invitation logged."), "success")
+                    return redirect(url_for("invitations.event", event_id=event.id))
+    invitations = event.invitations.order_by(Invitation.id)
+    return render("invitations/event.html", event=event, invitations=invitations, form=form,
+                  status=form_status(form))
+
+
+def move_form(invitation, formdata=None):
+    return MoveForm(formdata=formdata, states=[(s, STATES[s]) for s in invitation.next_states()],
+                    activists=Activist.select().order_by(Activist.display_name))
+
+
+@bp.route("/<id:invitation_id>", methods=["GET", "POST"])
+@security.requires("view")
+def invitation(invitation_id):
+    invitation = Invitation.get_or_404(Invitation.id == invitation_id)
+    form = move_form(invitation, request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if not security.can("edit_people"):
+            abort(403)
+        if form.validate_on_submit():
+            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
+            try:
+                move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist)
+            except NotAllowed as refused:
+                getattr(form, refused.field or "state").errors.append(refused.message)
+            else:
+                flash(_("State changed to “%(state)s”.", state=STATES[invitation.state]), "success")
+                return redirect(url_for("invitations.invitation", invitation_id=invitation.id))
+    changes = invitation.changes.order_by(InvitationChange.at, InvitationChange.id)
+    return render("invitations/invitation.html", invitation=invitation, form=form, changes=changes,
+                  states=STATES, status=form_status(form))
+
+
+@bp.get("/fairness")
+@security.requires("view")
+def fairness_page():
+    """How concentrated invitations are, over the whole pool (zeros count)."""
+    today = date.today()
+    try:
+        since = date.fromisoformat(request.args.get("since", ""))
+    except ValueError:
+        since = today - timedelta(days=365)
+    try:
+        until = date.fromisoformat(request.args.get("until", ""))
+    except ValueError:
+        until = today + timedelta(days=365)
+    org_ids = [int(i) for i in request.args.getlist("organization") if i.isdigit()]
+    countries = [c for c in request.args.getlist("country") if len(c) == 2]
+    pool_query = Activist.select()
+    if org_ids:
+        pool_query = pool_query.where(Activist.organization.in_(org_ids))
+    if countries:
+        pool_query = pool_query.where(Activist.country.in_(countries))
+    pool = list(pool_query.order_by(Activist.display_name))
+    counted = ("invited", "accepted", "confirmed", "reserve", "attended", "attended_remotely",
+               "no_show", "debriefed", "declined", "expired")
+    rows = (Invitation.select(Invitation, Event).join(Event)
+            .where((Event.starts_on >= since) & (Event.starts_on <= until)
+                   & Invitation.state.in_(counted) & Invitation.activist.is_null(False)))
+    counts = {}
+    for row in rows:
+        counts[row.activist_id] = counts.get(row.activist_id, 0) + 1
+    earlier = {row.activist_id for row in (Invitation.select(Invitation.activist).join(Event)
+                                           .where((Event.starts_on < since) & Invitation.state.in_(counted)))}
+    first_timers = sum(1 for person in counts if person not in earlier)
+    result = fairness.measure([p.id for p in pool], counts, first_timers)
+    by_id = {p.id: p for p in pool}
+    bars = sorted(((by_id[i], counts.get(i, 0)) for i in by_id), key=lambda pair: -pair[1])
+    by_group = {}
+    for person in pool:
+        key = (person.organization.name if person.organization_id else "—", person.country)
+        group = by_group.setdefault(key, [0, 0])
+        group[0] += 1
+        group[1] += counts.get(person.id, 0)
+    return render("invitations/fairness.html", result=result, bars=bars, since=since, until=until,
+                  never=[by_id[i] for i in result.never_invited], groups=sorted(by_group.items()),
+                  organizations=Organization.select().order_by(Organization.name),
+                  chosen_orgs=set(org_ids), maximum=max([c for _, c in bars] + [1]))

@@ -1,0 +1,67 @@
+from datetime import date, timedelta
+
+from amplify.invitations.models import Event, Invitation, InvitationChange
+
+
+def test_event_form_refuses_end_before_start_and_keeps_input(app, login):
+    session = login("events")
+    response = session.post("/invitations/events/new", {
+        "title": "Audiencia pública", "kind": "hearing", "level": "national", "starts_on": "2027-03-10",
+        "ends_on": "2027-03-09", "links": "", "campaign": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="ends_on-error"' in page and "Audiencia pública" in page
+    assert Event.select().count() == 0
+    ok = session.post("/invitations/events/new", {
+        "title": "Audiencia pública", "kind": "hearing", "level": "national", "starts_on": "2027-03-10",
+        "ends_on": "2027-03-10", "links": "https://example.org/audiencia", "campaign": ""})
+    assert ok.status_code == 302 and Event.get().links == ["https://example.org/audiencia"]
+
+
+def test_an_invitation_walks_the_transition_table_with_history(app, login, factories):
+    org = factories.organization("Sindicato del Valle")
+    maria = factories.activist("María Quispe", organization=org.id)
+    event = factories.event()
+    session = login("events")
+    session.post(f"/invitations/events/{event.id}", {"organization": str(org.id), "activist": "",
+                                                       "role": "speaker", "answer_due": ""})
+    invitation = Invitation.get()
+    assert (invitation.state, invitation.organization_id) == ("opportunity", org.id)
+    url = f"/invitations/{invitation.id}"
+    session.post(url, {"state": "offered"})
+    refused = session.post(url, {"state": "confirmed"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "it can go to: Nominated" in page
+    no_name = session.post(url, {"state": "nominated", "decided_by": "", "activist": str(maria.id)})
+    assert no_name.status_code == 400 and Invitation.get().state == "offered"
+    session.post(url, {"state": "nominated", "decided_by": "Asamblea del sindicato", "activist": str(maria.id)})
+    for state in ("invited", "accepted", "confirmed", "attended", "debriefed"):
+        assert session.post(url, {"state": state}).status_code == 302, state
+    invitation = Invitation.get()
+    assert (invitation.state, invitation.activist_id, invitation.decided_by) == ("debriefed", maria.id,
+                                                                                  "Asamblea del sindicato")
+    history = [(c.from_state, c.to_state) for c in InvitationChange.select().order_by(InvitationChange.id)]
+    assert history[0] == ("", "opportunity") and history[-1] == ("attended", "debriefed") and len(history) == 8
+    assert session.post(url, {"state": "cancelled", "reason": "x"}).status_code == 400  # closed
+
+
+def test_withdrawal_and_decline_need_a_reason(app, login, factories):
+    invitation = factories.invitation(activist=factories.activist())
+    session = login("events")
+    url = f"/invitations/{invitation.id}"
+    assert session.post(url, {"state": "withdrawn", "reason": ""}).status_code == 400
+    assert session.post(url, {"state": "withdrawn", "reason": "Riesgo de represalias"}).status_code == 302
+    assert Invitation.get().state == "withdrawn"
+    assert login("viewer").post(url, {"state": "cancelled", "reason": "x"}).status_code == 403
+
+
+def test_fairness_page_counts_the_whole_pool(app, login, factories):
+    people = [factories.activist(name) for name in ("Ana Uno", "Bea Dos", "Carla Tres", "Dora Cuatro")]
+    event = factories.event()
+    for person, times in zip(people, (3, 1, 0, 0)):
+        for _ in range(times):
+            invitation = factories.invitation(event=event, activist=person)
+            Invitation.update(state="invited").where(Invitation.id == invitation.id).execute()
+    page = login("viewer").get("/invitations/fairness").get_data(as_text=True)
+    assert "0.62" in page  # Gini over [3, 1, 0, 0] = 0.625
+    assert "Carla Tres" in page.split("Never invited yet")[1] and "Ana Uno" not in page.split("Never invited yet")[1]
+    assert "<svg" in page
