@@ -65,3 +65,26 @@ def test_fairness_page_counts_the_whole_pool(app, login, factories):
     assert "0.62" in page  # Gini over [3, 1, 0, 0] = 0.625
     assert "Carla Tres" in page.split("Never invited yet")[1] and "Ana Uno" not in page.split("Never invited yet")[1]
     assert "<svg" in page
+
+
+def test_deadlines_with_a_fixed_clock(app, factories):
+    from amplify.invitations.deadlines import due
+
+    today = date(2027, 5, 1)
+    ana, bea, carla = (factories.activist(n) for n in ("Ana", "Bea", "Carla"))
+    event = factories.event(days=0, accreditation_deadline=date(2027, 5, 20))
+    Event.update(starts_on=date(2027, 5, 25), ends_on=date(2027, 5, 28)).execute()
+    waiting = factories.invitation(event=event, activist=ana)
+    Invitation.update(state="invited", answer_due=date(2027, 4, 28)).where(Invitation.id == waiting.id).execute()
+    accepted = factories.invitation(event=event, activist=bea)
+    Invitation.update(state="accepted").where(Invitation.id == accepted.id).execute()
+    attended = factories.invitation(event=event, activist=carla)
+    Invitation.update(state="attended").where(Invitation.id == attended.id).execute()
+    with app.app_context():
+        found = [(d.kind, d.on, d.overdue(today)) for d in due(today)]
+    assert found == [("no_answer", date(2027, 4, 28), True),
+                     ("not_confirmed", date(2027, 5, 4), False),
+                     ("accreditation", date(2027, 5, 20), False)]  # the debrief (June 4) is beyond 30 days
+    with app.app_context():
+        later = [d.kind for d in due(date(2027, 6, 1))]
+    assert "debrief" in later and "accreditation" not in later

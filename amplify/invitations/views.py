@@ -31,6 +31,15 @@ def board():
     return render("invitations/board.html", columns=columns, states=STATES, open_states=OPEN)
 
 
+@bp.get("/deadlines")
+@security.requires("view")
+def deadlines():
+    from amplify.invitations.deadlines import due
+
+    today = date.today()
+    return render("invitations/deadlines.html", items=due(today), today=today)
+
+
 @bp.get("/events/")
 @security.requires("view")
 def events():
