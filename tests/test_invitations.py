@@ -88,3 +88,27 @@ def test_deadlines_with_a_fixed_clock(app, factories):
     with app.app_context():
         later = [d.kind for d in due(date(2027, 6, 1))]
     assert "debrief" in later and "accreditation" not in later
+
+
+def test_the_activist_answers_on_her_review_page(app, factories):
+    from tests.conftest import TOKEN
+
+    maria = factories.activist("María Quispe", languages=["es"])
+    invitation = factories.invitation(activist=maria)
+    Invitation.update(state="invited").where(Invitation.id == invitation.id).execute()
+    _, token = factories.link(maria)
+    client = app.test_client()
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "Conferencia Internacional del Trabajo" in page and "Sí, iré" in page
+    csrf = TOKEN.search(page)
+    csrf = csrf.group(1) or csrf.group(2)
+    url = f"/r/{token}/invitations/{invitation.id}"
+    client.post(url, data={"csrf_token": csrf, "response": "question", "comment": "¿Cubren el cuidado de mi hija?"})
+    assert Invitation.get().state == "invited"
+    assert InvitationChange.select().where(InvitationChange.reason.contains("hija")).exists()
+    client.post(url, data={"csrf_token": csrf, "response": "accepted"})
+    assert Invitation.get().state == "accepted"
+    other = factories.activist("Otra")
+    _, other_token = factories.link(other)
+    assert client.post(f"/r/{other_token}/invitations/{invitation.id}",
+                       data={"csrf_token": csrf, "response": "declined"}).status_code == 404

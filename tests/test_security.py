@@ -14,7 +14,8 @@ from tests.conftest import csrf_token
 PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.choose_language",
           # The personal review pages: no account, the signed link is the key.
           "review.page", "review.decide_item", "review.decide_variant", "review.withdraw",
-          "review.receipt", "review.receipt_download", "review.image"}
+          "review.receipt", "review.receipt_download", "review.image",
+          "review.answer_invitation"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -64,3 +64,21 @@ def move(invitation, new_state, user, reason="", decided_by=None, activist=None)
         audit.record(f"invitation.{new_state}", invitation, {"from": change.from_state,
                                                              "reason": change.reason})
     return invitation
+
+
+def answer(invitation, activist, response, comment=""):
+    """The activist's own answer from their review page: accept, decline (with the reason
+    they give, if any) or ask a question (kept in the history for staff)."""
+    if invitation.activist_id != activist.id or invitation.state != "invited":
+        raise NotAllowed(_l("This invitation is not waiting for your answer."))
+    if response == "question":
+        if not (comment or "").strip():
+            raise NotAllowed(_l("Write your question."), "comment")
+        with database.atomic():
+            InvitationChange.create(invitation=invitation, from_state="invited", to_state="invited",
+                                    by=None, reason=f"? {comment.strip()}")
+        return invitation
+    if response not in ("accepted", "declined"):
+        raise NotAllowed(_l("Choose yes, no or ask a question."))
+    reason = (comment or "").strip() or (str(_l("Declined on the review page")) if response == "declined" else "")
+    return move(invitation, response, None, reason)

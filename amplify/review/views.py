@@ -89,6 +89,8 @@ def variant_card(variant, form=None):
 
 
 def page_context(link, failed=None):
+    from amplify.invitations.models import Event, Invitation
+
     activist = link.activist
     items = [item_card(item, activist, failed.get(("item", item.id)) if failed else None)
              for item in ledger.pending_for(activist)]
@@ -99,6 +101,9 @@ def page_context(link, failed=None):
         "variants": variants, "published": ledger.consented_publications(activist),
         "decisions": activist.decisions.where(Decision.outcome != "requested").order_by(Decision.seq.desc()).limit(50),
         "action": ActionForm(),
+        "invitations": list(Invitation.select(Invitation, Event).join(Event)
+                            .where((Invitation.activist == activist) & (Invitation.state == "invited"))
+                            .order_by(Event.starts_on)),
     }
 
 
@@ -170,6 +175,26 @@ def decide_variant(token, variant_id):
     form = DecisionForm(prefix=f"v{variant.id}")
     return answer(token, link, "variant", variant, form,
                   notices.for_variant(variant, notice_language()))
+
+
+@bp.post("/<token>/invitations/<id:invitation_id>")
+@security.public
+def answer_invitation(token, invitation_id):
+    from amplify.invitations.changes import answer
+    from amplify.invitations.models import Invitation
+    from amplify.rules import NotAllowed
+
+    link = open_link(token)
+    invitation = Invitation.get_or_none(Invitation.id == invitation_id)
+    if invitation is None or invitation.activist_id != link.activist_id or not ActionForm().validate_on_submit():
+        raise LinkUnusable()
+    try:
+        answer(invitation, link.activist, request.form.get("response", ""), request.form.get("comment", ""))
+    except NotAllowed as problem:
+        flash(problem.message, "error")
+    else:
+        flash(_("Thank you. Your answer was sent to the team."), "success")
+    return redirect(url_for("review.page", token=token) + f"#invitation-{invitation.id}")
 
 
 @bp.post("/<token>/items/<id:item_id>/withdraw")
