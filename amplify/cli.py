@@ -26,7 +26,8 @@ def main():
 
 def register_commands(app):
     """Commands are attached to the app too, so ``flask --app amplify`` works the same."""
-    for command in (init, run, db_group, user_group, campaign_group, audit_group, consent_group):
+    for command in (init, run, db_group, user_group, campaign_group, audit_group, consent_group,
+                    invitations_group):
         app.cli.add_command(command)
 
 
@@ -234,3 +235,22 @@ def consent_expire():
             note = "PUBLISHED, review it" if item.state == "published" else item.state
             click.echo(f"expired consent: item {item.id} {item.title!r} ({note})")
     click.echo(f"{len(items)} item(s) affected")
+
+
+@click.group("invitations")
+def invitations_group():
+    """Invitations to events."""
+
+
+@invitations_group.command("purge")
+@with_appcontext
+def invitations_purge():
+    """Delete sensitive fields (passport numbers) whose purge date has come (run daily)."""
+    from datetime import date
+
+    from amplify.invitations.changes import purge
+
+    _as_cli()
+    with connection():
+        count = purge(date.today())
+    click.echo(f"purged {count} invitation(s)")

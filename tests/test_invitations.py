@@ -112,3 +112,47 @@ def test_the_activist_answers_on_her_review_page(app, factories):
     _, other_token = factories.link(other)
     assert client.post(f"/r/{other_token}/invitations/{invitation.id}",
                        data={"csrf_token": csrf, "response": "declined"}).status_code == 404
+
+
+def test_support_totals_per_currency_and_refuses_negative_amounts(app, login, factories):
+    from amplify.invitations.models import Support
+
+    invitation = factories.invitation(activist=factories.activist())
+    session = login("events")
+    url = f"/invitations/{invitation.id}/support"
+    base = {"kind": "travel", "arrangement": "booked", "currency": "usd", "budget": "800.50", "actual": "760"}
+    assert session.post(url, base).status_code == 302
+    assert session.post(url, dict(base, kind="per_diem", arrangement="reimbursed", currency="EUR",
+                                  budget="120", actual="")).status_code == 302
+    bad = session.post(url, dict(base, budget="-5"))
+    assert bad.status_code == 400 and Support.select().count() == 2
+    assert session.post(url, dict(base, currency="U$")).status_code == 400
+    page = session.get(f"/invitations/{invitation.id}").get_data(as_text=True)
+    assert "budget 800.50, actual 760.00" in page and "budget 120.00, actual 0.00" in page
+
+
+def test_visa_deadlines_and_passport_purge(app, login, factories):
+    from amplify.invitations.changes import purge
+    from amplify.invitations.deadlines import due
+
+    person = factories.activist()
+    event = factories.event(days=90)
+    invitation = factories.invitation(event=event, activist=person)
+    Invitation.update(state="confirmed").where(Invitation.id == invitation.id).execute()
+    session = login("events")
+    response = session.post(f"/invitations/{invitation.id}/visa", {
+        "visa_required": "yes", "passport_expiry": str(event.ends_on + timedelta(days=30)),
+        "passport_number": "AB123456", "visa_outcome": ""})
+    assert response.status_code == 302
+    saved = Invitation.get()
+    assert saved.passport_number == "AB123456" and saved.purge_on == event.ends_on + timedelta(days=30)
+    with app.app_context():
+        kinds = {d.kind: d.on for d in due(event.starts_on - timedelta(days=40), horizon_days=365)}
+    assert kinds["visa"] == event.starts_on - timedelta(days=22)
+    assert kinds["passport"] == event.ends_on + timedelta(days=30)
+    viewer_page = login("viewer").get(f"/invitations/{invitation.id}").get_data(as_text=True)
+    assert "AB123456" not in viewer_page
+    with app.app_context():
+        assert purge(saved.purge_on - timedelta(days=1)) == 0
+        assert purge(saved.purge_on) == 1
+    assert Invitation.get().passport_number == ""

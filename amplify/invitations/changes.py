@@ -1,11 +1,13 @@
 """Workflows for events and invitations: one transaction each, audited."""
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 
 from amplify import audit
 from amplify.db import database, utcnow
 from amplify.invitations.models import (
-    NEEDS_REASON, STATES, Event, Invitation, InvitationChange, allowed_next,
+    NEEDS_REASON, STATES, Invitation, InvitationChange, allowed_next,
 )
 from amplify.rules import NotAllowed
 
@@ -82,3 +84,40 @@ def answer(invitation, activist, response, comment=""):
         raise NotAllowed(_l("Choose yes, no or ask a question."))
     reason = (comment or "").strip() or (str(_l("Declined on the review page")) if response == "declined" else "")
     return move(invitation, response, None, reason)
+
+
+PURGE_AFTER_DAYS = 30
+
+
+def add_support(invitation, **fields):
+    from amplify.invitations.models import Support
+
+    with database.atomic():
+        line = Support.create(invitation=invitation, **fields)
+        audit.record("invitation.support", invitation, {"kind": line.kind, "currency": line.currency})
+    return line
+
+
+def save_visa(invitation, **fields):
+    """Visa and passport details; the passport number is purged after the event."""
+    for name, value in fields.items():
+        setattr(invitation, name, value)
+    invitation.purge_on = invitation.event.ends_on + timedelta(days=PURGE_AFTER_DAYS)
+    invitation.updated_at = utcnow()
+    with database.atomic():
+        invitation.save()
+        audit.record("invitation.visa", invitation, {"changed": sorted(fields)})  # never the values
+    return invitation
+
+
+def purge(today):
+    """Delete sensitive fields that are due; returns how many invitations were purged."""
+    due = Invitation.select().where((Invitation.purge_on <= today) & (Invitation.passport_number != ""))
+    count = 0
+    with database.atomic():
+        for invitation in due:
+            invitation.passport_number = ""
+            invitation.save()
+            audit.record("invitation.purge", invitation, {"purged": ["passport_number"]})
+            count += 1
+    return count

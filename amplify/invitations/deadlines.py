@@ -16,7 +16,11 @@ KINDS = {
     "not_confirmed": _l("Accepted but not confirmed"),
     "accreditation": _l("Accreditation deadline"),
     "debrief": _l("Debrief after the event"),
+    "visa": _l("Visa application: last sensible day to apply"),
+    "passport": _l("Passport expires within 3 months after return"),
 }
+VISA_LAST_DAYS = 15  # Schengen: no later than 15 days before travel
+VISA_MARGIN_DAYS = 7
 
 
 @dataclass
@@ -49,6 +53,14 @@ def due(today, horizon_days=30):
                              invitation, event))
         else:
             found.append(Due("debrief", event.ends_on + timedelta(days=DEBRIEF_AFTER_DAYS), invitation, event))
+    for invitation in Invitation.select(Invitation, Event).join(Event).where(
+            Invitation.state.in_(["invited", "accepted", "confirmed", "reserve"])):
+        event = invitation.event
+        if invitation.visa_required and not invitation.visa_lodged_on:
+            found.append(Due("visa", event.starts_on - timedelta(days=VISA_LAST_DAYS + VISA_MARGIN_DAYS),
+                             invitation, event))
+        if invitation.passport_expiry and invitation.passport_expiry < event.ends_on + timedelta(days=92):
+            found.append(Due("passport", invitation.passport_expiry, invitation, event))
     for event in Event.select().where(Event.accreditation_deadline.is_null(False)
                                       & (Event.accreditation_deadline >= today)):
         found.append(Due("accreditation", event.accreditation_deadline, None, event))

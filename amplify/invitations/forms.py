@@ -1,12 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.forms import CheckboxesField, options, parsed_by
-from amplify.invitations.models import KINDS, LEVELS, ROLES
+from amplify.invitations.models import ARRANGEMENTS, KINDS, LEVELS, ROLES, SUPPORT_KINDS
 
 
 class EventForm(FlaskForm):
@@ -59,3 +62,31 @@ class MoveForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.state.choices = options(states)
         self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
+
+
+class SupportForm(FlaskForm):
+    kind = SelectField(_l("Support"), choices=options(SUPPORT_KINDS.items()))
+    arrangement = SelectField(_l("Arrangement"), choices=options(ARRANGEMENTS.items()))
+    provided = BooleanField(_l("Provided"))
+    budget = DecimalField(_l("Budget"), places=2, validators=[Optional(), NumberRange(min=0)])
+    actual = DecimalField(_l("Actual cost"), places=2, validators=[Optional(), NumberRange(min=0)])
+    currency = StringField(_l("Currency (ISO code, e.g. USD)"), validators=[DataRequired(), Length(min=3, max=3)])
+    receipt_noted = BooleanField(_l("Receipt noted"))
+    paid_on = DateField(_l("Paid on"), validators=[Optional()])
+    notes = StringField(_l("Notes"), validators=[Length(max=500)])
+
+    def validate_currency(self, field):
+        if not (field.data or "").isalpha():
+            raise ValidationError(_l("Three letters, e.g. USD, EUR, BRL."))
+
+
+class VisaForm(FlaskForm):
+    visa_required = SelectField(_l("Visa required"), choices=options(
+        [("", _l("Not known yet")), ("yes", _l("Yes")), ("no", _l("No"))]))
+    visa_letter_sent_on = DateField(_l("Invitation letter sent"), validators=[Optional()])
+    visa_appointment_on = DateField(_l("Visa appointment"), validators=[Optional()])
+    visa_lodged_on = DateField(_l("Application lodged"), validators=[Optional()])
+    visa_outcome = StringField(_l("Outcome"), validators=[Length(max=200)])
+    passport_expiry = DateField(_l("Passport expiry"), validators=[Optional()])
+    passport_number = StringField(_l("Passport number"), validators=[Length(max=40)],
+                                  description=_l("Sensitive: deleted on the purge date after the event."))

@@ -112,6 +112,14 @@ class Invitation(BaseModel):
     decided_on = peewee.DateField(null=True)
     answer_due = peewee.DateField(null=True)
     outcome = peewee.TextField(default="")
+    visa_required = peewee.BooleanField(null=True)
+    visa_letter_sent_on = peewee.DateField(null=True)
+    visa_appointment_on = peewee.DateField(null=True)
+    visa_lodged_on = peewee.DateField(null=True)
+    visa_outcome = peewee.CharField(default="")
+    passport_expiry = peewee.DateField(null=True)
+    passport_number = peewee.CharField(default="")  # sensitive: purged after the event
+    purge_on = peewee.DateField(null=True)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -134,3 +142,41 @@ class InvitationChange(BaseModel):
     at = UTCDateTimeField(default=utcnow)
     by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     reason = peewee.TextField(default="")
+
+
+SUPPORT_KINDS = {
+    "travel": _l("Travel"), "visa_letter": _l("Visa letter"), "accommodation": _l("Accommodation"),
+    "per_diem": _l("Per diem"), "interpretation": _l("Interpretation"), "childcare": _l("Childcare"),
+    "accessibility": _l("Accessibility"), "security": _l("Security accompaniment"),
+}
+ARRANGEMENTS = {"booked": _l("Booked by us"), "reimbursed": _l("Reimbursed")}
+
+
+class Support(BaseModel):
+    invitation = peewee.ForeignKeyField(Invitation, backref="support", on_delete="CASCADE")
+    kind = peewee.CharField()
+    arrangement = peewee.CharField()
+    provided = peewee.BooleanField(default=False)
+    budget_cents = peewee.IntegerField(null=True)
+    actual_cents = peewee.IntegerField(null=True)
+    currency = peewee.CharField(max_length=3)
+    receipt_noted = peewee.BooleanField(default=False)
+    paid_on = peewee.DateField(null=True)
+    notes = peewee.TextField(default="")
+
+    @property
+    def kind_label(self):
+        return SUPPORT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def arrangement_label(self):
+        return ARRANGEMENTS.get(self.arrangement, self.arrangement)
+
+
+def totals(lines):
+    """Budget and actual per currency: amounts in different currencies are never added."""
+    result = {}
+    for line in lines:
+        budget, actual = result.get(line.currency, (0, 0))
+        result[line.currency] = (budget + (line.budget_cents or 0), actual + (line.actual_cents or 0))
+    return dict(sorted(result.items()))

@@ -10,9 +10,11 @@ from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import Campaign
 from amplify.forms import form_status
 from amplify.invitations import fairness
-from amplify.invitations.changes import add_invitation, move, save_event
-from amplify.invitations.forms import EventForm, InvitationForm, MoveForm
-from amplify.invitations.models import OPEN, STATES, Event, Invitation, InvitationChange
+from amplify.invitations.changes import add_invitation, add_support, move, save_event, save_visa
+from amplify.invitations.forms import EventForm, InvitationForm, MoveForm, SupportForm, VisaForm
+from amplify.invitations.models import (
+    OPEN, STATES, Event, Invitation, InvitationChange, Support, totals,
+)
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
 from amplify.web import render
@@ -149,9 +151,58 @@ def invitation(invitation_id):
             else:
                 flash(_("State changed to “%(state)s”.", state=STATES[invitation.state]), "success")
                 return redirect(url_for("invitations.invitation", invitation_id=invitation.id))
+    return invitation_page(invitation, form=form)
+
+
+def invitation_page(invitation, form=None, support_form=None, visa_form=None):
     changes = invitation.changes.order_by(InvitationChange.at, InvitationChange.id)
-    return render("invitations/invitation.html", invitation=invitation, form=form, changes=changes,
-                  states=STATES, status=form_status(form))
+    lines = list(invitation.support.order_by(Support.id))
+    failed = any(f is not None and f.errors for f in (form, support_form, visa_form))
+    if visa_form is None:
+        visa_form = VisaForm(obj=invitation, visa_required={True: "yes", False: "no"}.get(invitation.visa_required, ""))
+        if not security.can("see_contacts"):
+            visa_form.passport_number.data = ""
+    return render("invitations/invitation.html", invitation=invitation, form=form or move_form(invitation),
+                  changes=changes, states=STATES, lines=lines, totals=totals(lines),
+                  support_form=support_form or SupportForm(currency="USD"), visa_form=visa_form,
+                  status=400 if failed else 200)
+
+
+def cents(value):
+    return int(round(value * 100)) if value is not None else None
+
+
+@bp.post("/<id:invitation_id>/support")
+@security.requires("edit_people")
+def add_support_line(invitation_id):
+    invitation = Invitation.get_or_404(Invitation.id == invitation_id)
+    form = SupportForm()
+    if form.validate_on_submit():
+        add_support(invitation, kind=form.kind.data, arrangement=form.arrangement.data,
+                    provided=form.provided.data, budget_cents=cents(form.budget.data),
+                    actual_cents=cents(form.actual.data), currency=form.currency.data.upper(),
+                    receipt_noted=form.receipt_noted.data, paid_on=form.paid_on.data,
+                    notes=(form.notes.data or "").strip())
+        flash(_("Support saved."), "success")
+        return redirect(url_for("invitations.invitation", invitation_id=invitation.id))
+    return invitation_page(invitation, support_form=form)
+
+
+@bp.post("/<id:invitation_id>/visa")
+@security.requires("see_contacts")
+def visa(invitation_id):
+    invitation = Invitation.get_or_404(Invitation.id == invitation_id)
+    form = VisaForm()
+    if form.validate_on_submit():
+        save_visa(invitation, visa_required={"yes": True, "no": False}.get(form.visa_required.data),
+                  visa_letter_sent_on=form.visa_letter_sent_on.data,
+                  visa_appointment_on=form.visa_appointment_on.data,
+                  visa_lodged_on=form.visa_lodged_on.data, visa_outcome=(form.visa_outcome.data or "").strip(),
+                  passport_expiry=form.passport_expiry.data,
+                  passport_number=(form.passport_number.data or "").strip())
+        flash(_("Visa details saved."), "success")
+        return redirect(url_for("invitations.invitation", invitation_id=invitation.id))
+    return invitation_page(invitation, visa_form=form)
 
 
 @bp.get("/fairness")
