@@ -156,3 +156,32 @@ def test_visa_deadlines_and_passport_purge(app, login, factories):
         assert purge(saved.purge_on - timedelta(days=1)) == 0
         assert purge(saved.purge_on) == 1
     assert Invitation.get().passport_number == ""
+
+
+def test_personal_calendar_feed_parses_and_can_be_revoked(app, login, factories):
+    import re
+
+    from icalendar import Calendar
+
+    person = factories.activist("Ana")
+    event = factories.event(title="Audiencia en el Congreso", days=20, place="Lima")
+    invitation = factories.invitation(event=event, activist=person)
+    Invitation.update(state="invited", answer_due=date.today() + timedelta(days=5)).where(
+        Invitation.id == invitation.id).execute()
+    session = login("events")
+    assert "no calendar address yet" in session.get("/invitations/feeds").get_data(as_text=True)
+    session.post("/invitations/feeds", {"action": "new"})
+    page = session.get("/invitations/feeds").get_data(as_text=True)
+    url = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', page).group(1)
+    path = url.split("localhost", 1)[1]
+    anonymous = app.test_client()
+    response = anonymous.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.data)
+    summaries = [str(c["SUMMARY"]) for c in calendar.walk("VEVENT")]
+    assert "Audiencia en el Congreso" in summaries
+    assert any("No answer from the activist" in s and "Ana" in s for s in summaries)
+    event_entry = next(c for c in calendar.walk("VEVENT") if str(c["SUMMARY"]) == "Audiencia en el Congreso")
+    assert event_entry["DTSTART"].dt == event.starts_on and str(event_entry["LOCATION"]) == "Lima"
+    session.post("/invitations/feeds", {"action": "revoke"})
+    assert anonymous.get(path).status_code == 404

@@ -15,7 +15,7 @@ PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.cho
           # The personal review pages: no account, the signed link is the key.
           "review.page", "review.decide_item", "review.decide_variant", "review.withdraw",
           "review.receipt", "review.receipt_download", "review.image",
-          "review.answer_invitation"}
+          "review.answer_invitation", "invitations.feed"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -180,3 +180,16 @@ def totals(lines):
         budget, actual = result.get(line.currency, (0, 0))
         result[line.currency] = (budget + (line.budget_cents or 0), actual + (line.actual_cents or 0))
     return dict(sorted(result.items()))
+
+
+class CalendarFeed(BaseModel):
+    """A staff member's secret calendar URL (events and deadlines), revocable at once."""
+
+    user = peewee.ForeignKeyField(User, backref="calendar_feeds", on_delete="CASCADE")
+    token = peewee.CharField(unique=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    revoked_at = UTCDateTimeField(null=True)
+
+    @classmethod
+    def active_for(cls, user):
+        return cls.select().where((cls.user == user) & cls.revoked_at.is_null()).first()

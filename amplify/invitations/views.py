@@ -13,7 +13,7 @@ from amplify.invitations import fairness
 from amplify.invitations.changes import add_invitation, add_support, move, save_event, save_visa
 from amplify.invitations.forms import EventForm, InvitationForm, MoveForm, SupportForm, VisaForm
 from amplify.invitations.models import (
-    OPEN, STATES, Event, Invitation, InvitationChange, Support, totals,
+    OPEN, STATES, CalendarFeed, Event, Invitation, InvitationChange, Support, totals,
 )
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
@@ -250,3 +250,45 @@ def fairness_page():
                   never=[by_id[i] for i in result.never_invited], groups=sorted(by_group.items()),
                   organizations=Organization.select().order_by(Organization.name),
                   chosen_orgs=set(org_ids), maximum=max([c for _, c in bars] + [1]))
+
+
+# Personal calendar feeds -----------------------------------------------------------------
+
+@bp.route("/feeds", methods=["GET", "POST"])
+@security.requires("view")
+def feeds():
+    """Your own secret calendar URL: make a new one (the old stops working) or revoke it."""
+    import secrets
+
+    from amplify import audit
+    from amplify.db import database, utcnow
+    from amplify.items.forms import ActionForm
+
+    form = ActionForm()
+    current = CalendarFeed.active_for(g.user)
+    if request.method == "POST" and form.validate_on_submit():
+        with database.atomic():
+            if current is not None:
+                current.revoked_at = utcnow()
+                current.save()
+            if request.form.get("action") == "new":
+                CalendarFeed.create(user=g.user, token=secrets.token_urlsafe(32))
+            audit.record("calendar_feed." + ("new" if request.form.get("action") == "new" else "revoke"),
+                         g.user, {}, subject_type="user")
+        return redirect(url_for("invitations.feeds"))
+    url = url_for("invitations.feed", token=current.token, _external=True) if current else None
+    return render("invitations/feeds.html", url=url, form=form)
+
+
+@bp.get("/feeds/<token>.ics")
+@security.public
+def feed(token):
+    from flask import Response
+
+    from amplify.invitations.feeds import build
+
+    subscription = CalendarFeed.get_or_none((CalendarFeed.token == token) & CalendarFeed.revoked_at.is_null())
+    if subscription is None or not subscription.user.active:
+        abort(404)
+    return Response(build(request.url_root), mimetype="text/calendar",
+                    headers={"Cache-Control": "private, max-age=900"})

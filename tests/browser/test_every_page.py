@@ -43,7 +43,7 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
                         "items.export", "consent.receipt_download", "review.receipt_download",
                         "drafting.hootsuite", "drafting.sprout", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
-                        "media.card_preview", "review.image")})
+                        "media.card_preview", "review.image", "invitations.feed")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()

@@ -1,0 +1,36 @@
+"""Personal iCal feeds of events and deadlines, for common calendar clients."""
+
+from datetime import date, timedelta
+
+from icalendar import Calendar, Event as CalendarEvent
+
+from amplify.invitations.deadlines import due
+from amplify.invitations.models import Event
+
+
+def build(base_url, today=None):
+    """Events from 30 days ago on, and deadlines for the next year, as an iCal calendar."""
+    today = today or date.today()
+    calendar = Calendar()
+    calendar.add("prodid", "-//Amplify//events and deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Amplify — events and deadlines")
+    for event in Event.select().where(Event.ends_on >= today - timedelta(days=30)).order_by(Event.starts_on):
+        entry = CalendarEvent()
+        entry.add("uid", f"event-{event.id}@amplify")
+        entry.add("summary", event.title)
+        entry.add("dtstart", event.starts_on)
+        entry.add("dtend", event.ends_on + timedelta(days=1))  # all-day: the end is exclusive
+        if event.place:
+            entry.add("location", event.place)
+        entry.add("url", f"{base_url}invitations/events/{event.id}")
+        calendar.add_component(entry)
+    for number, item in enumerate(due(today, horizon_days=365)):
+        entry = CalendarEvent()
+        who = item.invitation.activist.display_name if item.invitation and item.invitation.activist_id else ""
+        entry.add("uid", f"due-{item.kind}-{item.event.id}-{item.invitation.id if item.invitation else 0}@amplify")
+        entry.add("summary", " · ".join(p for p in (str(item.label), who, item.event.title) if p))
+        entry.add("dtstart", item.on)
+        entry.add("dtend", item.on + timedelta(days=1))
+        calendar.add_component(entry)
+    return calendar.to_ical()
