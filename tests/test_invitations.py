@@ -185,3 +185,14 @@ def test_personal_calendar_feed_parses_and_can_be_revoked(app, login, factories)
     assert event_entry["DTSTART"].dt == event.starts_on and str(event_entry["LOCATION"]) == "Lima"
     session.post("/invitations/feeds", {"action": "revoke"})
     assert anonymous.get(path).status_code == 404
+
+
+def test_fairness_pool_can_be_one_country(app, login, factories):
+    pe, br = factories.activist("Ana Perú", country="PE"), factories.activist("Bia Brasil", country="BR")
+    event = factories.event()
+    invitation = factories.invitation(event=event, activist=pe)
+    Invitation.update(state="invited").where(Invitation.id == invitation.id).execute()
+    page = login("viewer").get("/invitations/fairness?country=BR").get_data(as_text=True)
+    never = page.split("Never invited yet")[1]
+    assert "Bia Brasil" in never and "Ana Perú" not in page  # Peru is outside this pool
+    assert "<dt>People in the pool</dt><dd>1</dd>" in page

@@ -249,7 +249,10 @@ def fairness_page():
     return render("invitations/fairness.html", result=result, bars=bars, since=since, until=until,
                   never=[by_id[i] for i in result.never_invited], groups=sorted(by_group.items()),
                   organizations=Organization.select().order_by(Organization.name),
-                  chosen_orgs=set(org_ids), maximum=max([c for _, c in bars] + [1]))
+                  chosen_orgs=set(org_ids), chosen_countries=set(countries),
+                  countries=[row.country for row in Activist.select(Activist.country).distinct()
+                             .order_by(Activist.country)],
+                  maximum=max([c for _, c in bars] + [1]))
 
 
 # Personal calendar feeds -----------------------------------------------------------------
