@@ -148,16 +148,23 @@ def refused(item, problem):
     return redirect(url_for("items.show", item_id=item.id))
 
 
+def act(item, action, done):
+    """Run a workflow on ``item``; back to its page with what happened, or why not."""
+    try:
+        action()
+    except NotAllowed as problem:
+        return refused(item, problem.message)
+    flash(done, "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
 @bp.post("/<id:item_id>/review")
 @security.requires("edit_campaigns")
 def review(item_id):
     item = Item.get_or_404(Item.id == item_id)
     if ActionForm().validate_on_submit():
-        try:
-            send_for_review(item)
-        except NotAllowed as problem:
-            return refused(item, problem.message)
-        flash(_("Sent for review. Each person can now decide from their review page."), "success")
+        return act(item, lambda: send_for_review(item),
+                   _("Sent for review. Each person can now decide from their review page."))
     return redirect(url_for("items.show", item_id=item.id))
 
 
@@ -168,12 +175,8 @@ def safety(item_id):
     form = SafetyForm()
     if not form.validate_on_submit():
         return refused(item, _("Write what you checked."))
-    try:
-        sign_safety(item, g.user, form.note.data)
-    except NotAllowed as problem:
-        return refused(item, problem.message)
-    flash(_("Safety check signed for this version."), "success")
-    return redirect(url_for("items.show", item_id=item.id))
+    return act(item, lambda: sign_safety(item, g.user, form.note.data),
+               _("Safety check signed for this version."))
 
 
 @bp.post("/<id:item_id>/publications")
@@ -183,12 +186,8 @@ def add_publication(item_id):
     form = PublicationForm()
     if not form.validate_on_submit():
         return refused(item, " ".join(e for errors in form.errors.values() for e in errors))
-    try:
-        publish(item, g.user, form.channel.data, form.url.data)
-    except NotAllowed as problem:
-        return refused(item, problem.message)
-    flash(_("Publication logged."), "success")
-    return redirect(url_for("items.show", item_id=item.id))
+    return act(item, lambda: publish(item, g.user, form.channel.data, form.url.data),
+               _("Publication logged."))
 
 
 @bp.get("/<id:item_id>/export.txt")
