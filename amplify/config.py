@@ -29,6 +29,12 @@ ENVIRONMENT = {
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
+    "AMPLIFY_SMTP_HOST": ("SMTP_HOST", str),
+    "AMPLIFY_SMTP_PORT": ("SMTP_PORT", int),
+    "AMPLIFY_SMTP_USER": ("SMTP_USER", str),
+    "AMPLIFY_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "AMPLIFY_SMTP_STARTTLS": ("SMTP_STARTTLS", bool),
+    "AMPLIFY_MAIL_FROM": ("MAIL_FROM", str),
 }
 
 DEFAULTS = {
@@ -55,6 +61,12 @@ DEFAULTS = {
     "CONSENT_NOTICES": str(ROOT / "consent"),
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+    "SMTP_HOST": "",  # empty: reminders are copied by hand, never e-mailed
+    "SMTP_PORT": 587,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": True,
+    "MAIL_FROM": "",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -255,6 +255,15 @@ def factories(app):
                                   organization=organization, role=role, answer_due=None)
 
         @staticmethod
+        def reminder(invitation, kind="no_answer"):
+            from datetime import date
+
+            from amplify.invitations.models import Reminder
+
+            return Reminder.create(invitation=invitation, kind=kind, due_on=date.today(),
+                                   recipient="", subject="Recordatorio", body="¿Vienes?")
+
+        @staticmethod
         def link(activist):
             from amplify.consent.ledger import create_link
 

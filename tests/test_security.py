@@ -15,7 +15,7 @@ PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.cho
           # The personal review pages: no account, the signed link is the key.
           "review.page", "review.decide_item", "review.decide_variant", "review.withdraw",
           "review.receipt", "review.receipt_download", "review.image",
-          "review.answer_invitation", "invitations.feed"}
+          "review.answer_invitation", "review.media_consent", "invitations.feed"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -44,7 +44,8 @@ def world(factories):
             "publication_id": publication.id, "token": token, "variant_id": message.variant_set.first().id,
             "channel": "x",
             "sha": asset.sha256, "ext": asset.extension,
-            "event_id": invitation.event_id, "invitation_id": invitation.id}
+            "event_id": invitation.event_id, "invitation_id": invitation.id,
+            "reminder_id": factories.reminder(invitation).id}
 
 
 def routes(app):

@@ -24,9 +24,10 @@ class StaleVersion(DecisionRefused):
 
 def subject_of(subject_type, subject_id):
     from amplify.campaigns.models import MessageVariant
+    from amplify.invitations.models import Invitation
     from amplify.items.models import Item
 
-    model = {"item": Item, "variant": MessageVariant}[subject_type]
+    model = {"item": Item, "variant": MessageVariant, "invitation": Invitation}[subject_type]
     return model.get_or_none(model.id == subject_id)
 
 
@@ -37,7 +38,15 @@ def default_valid_until(campaign, today=None):
 
 
 def check_scope(scope, subject_type, today=None):
-    """Validate a scope the person chose (for a *given* decision on an item)."""
+    """Validate a scope the person chose (for a *given* decision on an item, or on being
+    named, photographed, recorded or quoted at an event)."""
+    if subject_type == "invitation":
+        from amplify.invitations.models import MEDIA_USES
+
+        uses = [u for u in scope.get("uses", []) if u in MEDIA_USES]
+        if not uses:
+            raise DecisionRefused(_l("Choose at least one, or answer no to all."), "uses")
+        return {"uses": sorted(uses)}
     if subject_type != "item":
         return {}
     from amplify.items.models import CHANNELS
@@ -116,6 +125,8 @@ def record_decision(activist, subject_type, subject, content_hash, outcome, *, m
 
 
 def _after_decision(subject_type, subject, decision):
+    if subject_type == "invitation":
+        return  # consent at an event changes no workflow state; staff see it on the invitation
     if subject_type == "item":
         from amplify.items.changes import refresh_state, require_takedown
 

@@ -93,3 +93,22 @@ def for_variant(variant, language, version=None):
                                 "contacted you"),
         }
     return _fill(version or current_version(), language, values)
+
+
+def for_invitation(invitation, language, version=None):
+    """The notice a person reads before choosing whether they may be named, photographed,
+    recorded or quoted at an event."""
+    event = invitation.event
+    with force_locale(language):
+        values = {
+            "what": gettext("what you say and images of you at “%(event)s” (%(when)s), only in the "
+                            "ways you tick below", event=event.title,
+                            when=format_date(event.starts_on, "long")),
+            "where": gettext("reports, posts, photos and recordings about the event"),
+            "who_sees": gettext("anyone, on the internet; it can be copied and shared"),
+            "who_asks": current_app.config["ORGANIZATION_NAME"],
+            "until": gettext("no end date"),
+            "withdraw": gettext("press “Withdraw” on this same page, or tell the person who "
+                                "contacted you"),
+        }
+    return _fill(version or current_version(), language, values)

@@ -6,6 +6,13 @@ from flask import current_app, jsonify
 from amplify.consent.models import DPV_STATUS, Decision
 
 
+PURPOSES = {
+    "item": "Publication of campaign communication that names, quotes or shows the person",
+    "variant": "Approval of a message variant on behalf of the movement",
+    "invitation": "Naming, photographing, recording or quoting the person at an event",
+}
+
+
 def history(decision):
     """This person's decisions about the same subject, up to and including ``decision``."""
     return list(Decision.select().where(
@@ -44,7 +51,8 @@ def receipt_data(decision, subject):
             "notice": {"version": decision.notice_version, "language": decision.notice_language,
                        "sha256": decision.notice_hash},
             "language": decision.notice_language,
-            "purposes": ["Publication of campaign communication that names, quotes or shows the person"],
+            "purposes": [PURPOSES.get(decision.subject_type, PURPOSES["item"])],
+            "uses_at_event": scope.get("uses"),
             "recipients": scope.get("channels", []),
             "attribution": scope.get("attribution"),
             "face_may_be_shown": scope.get("face"),

@@ -121,3 +121,81 @@ def purge(today):
             audit.record("invitation.purge", invitation, {"purged": ["passport_number"]})
             count += 1
     return count
+
+
+def media_consent(invitation):
+    """``(uses, decision)``: for each of MEDIA_USES, True or False as the person answered
+    for these exact terms, or None when not asked yet or the terms changed since."""
+    from amplify.consent.models import Decision
+    from amplify.invitations.models import MEDIA_USES
+
+    if invitation.activist_id is None:
+        return {use: None for use in MEDIA_USES}, None
+    decision = Decision.latest(invitation.activist_id, "invitation", invitation.id)
+    if decision is None or decision.content_hash != invitation.content_hash \
+            or decision.outcome not in ("given", "refused", "withdrawn"):
+        return {use: None for use in MEDIA_USES}, decision
+    chosen = set(decision.scope_data.get("uses", [])) if decision.outcome == "given" else set()
+    return {use: use in chosen for use in MEDIA_USES}, decision
+
+
+def record_media_consent(invitation, uses, *, method, recorded_by=None, witness="", notice=None,
+                         review_link=None, request_key=None, **guardian):
+    """The person's separate yes or no to being named, photographed, recorded or quoted at
+    the event, appended to the consent ledger for these exact terms. Nothing ticked is a
+    no (a withdrawal when they had said yes before)."""
+    from amplify.consent import ledger
+
+    if invitation.activist_id is None:
+        raise NotAllowed(_l("Name the activist first."))
+    uses = [u for u in uses if u]
+    current, decision = media_consent(invitation)
+    if uses:
+        outcome = "given"
+    elif decision is not None and decision.outcome == "given":
+        outcome = "withdrawn"
+    else:
+        outcome = "refused"
+    return ledger.record_decision(
+        invitation.activist, "invitation", invitation,
+        decision.content_hash if outcome == "withdrawn" else invitation.content_hash, outcome,
+        method=method, scope={"uses": uses}, recorded_by=recorded_by, witness=witness,
+        notice=notice, review_link=review_link, request_key=request_key, **guardian)
+
+
+def save_trip(invitation, **fields):
+    """Travel dates, risk, mitigation, check-in and interpretation for this trip."""
+    travel_on, return_on = fields.get("travel_on"), fields.get("return_on")
+    if travel_on and return_on and return_on < travel_on:
+        raise NotAllowed(_l("The return cannot be before the departure."), "return_on")
+    if fields.get("risk_level") in ("medium", "high") and not fields.get("checkin_contact", "").strip():
+        raise NotAllowed(_l("A trip at medium or high risk needs a check-in contact."), "checkin_contact")
+    for name, value in fields.items():
+        setattr(invitation, name, value.strip() if isinstance(value, str) else value)
+    invitation.updated_at = utcnow()
+    with database.atomic():
+        invitation.save()
+        # Risk notes and contacts stay out of the audit log: only which fields changed.
+        audit.record("invitation.trip", invitation, {"changed": sorted(fields)})
+    return invitation
+
+
+def save_outcome(invitation, outcome, follow_ups, evaluated_on, item_ids):
+    """What was said or achieved, follow-ups, and the items published about it."""
+    from amplify.invitations.models import InvitationItem
+    from amplify.items.models import Item
+
+    items = list(Item.select().where(Item.id.in_([int(i) for i in item_ids]))) if item_ids else []
+    if len(items) != len(set(item_ids)):
+        raise NotAllowed(_l("Choose items from the list."), "items")
+    with database.atomic():
+        invitation.outcome = (outcome or "").strip()
+        invitation.follow_ups = (follow_ups or "").strip()
+        invitation.evaluated_on = evaluated_on
+        invitation.updated_at = utcnow()
+        invitation.save()
+        InvitationItem.delete().where(InvitationItem.invitation == invitation).execute()
+        for item in items:
+            InvitationItem.create(invitation=invitation, item=item)
+        audit.record("invitation.outcome", invitation, {"items": sorted(i.id for i in items)})
+    return invitation

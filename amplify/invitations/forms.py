@@ -9,7 +9,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.forms import CheckboxesField, options, parsed_by
-from amplify.invitations.models import ARRANGEMENTS, KINDS, LEVELS, ROLES, SUPPORT_KINDS
+from amplify.consent.models import STAFF_METHODS
+from amplify.invitations.models import (
+    ARRANGEMENTS, KINDS, LEVELS, MEDIA_USES, RISK_LEVELS, ROLES, SUPPORT_KINDS,
+)
 
 
 class EventForm(FlaskForm):
@@ -90,3 +93,48 @@ class VisaForm(FlaskForm):
     passport_expiry = DateField(_l("Passport expiry"), validators=[Optional()])
     passport_number = StringField(_l("Passport number"), validators=[Length(max=40)],
                                   description=_l("Sensitive: deleted on the purge date after the event."))
+
+
+class TripForm(FlaskForm):
+    """Dates of travel, safety for this trip, interpretation."""
+
+    travel_on = DateField(_l("Travels on"), validators=[Optional()],
+                          description=_l("Empty: the first day of the event."))
+    return_on = DateField(_l("Returns on"), validators=[Optional()],
+                          description=_l("Empty: the last day of the event."))
+    risk_level = SelectField(_l("Risk for this trip"), choices=options(
+        [("", _l("Not assessed yet"))] + list(RISK_LEVELS.items())))
+    mitigation = TextAreaField(_l("Mitigation"), validators=[Length(max=4000)],
+                               description=_l("What we do to reduce the risk: who travels with her, "
+                                              "where she stays, what is not published."))
+    checkin_contact = StringField(_l("Check-in contact"), validators=[Length(max=200)],
+                                  description=_l("Who she checks in with during the trip and after "
+                                                 "return."))
+    checked_in_on = DateField(_l("Safe return confirmed on"), validators=[Optional()])
+    interpretation_needed = BooleanField(_l("Needs an interpreter"))
+    interpreter_booked_on = DateField(_l("Interpreter booked on"), validators=[Optional()])
+
+    def validate_return_on(self, field):
+        if field.data and self.travel_on.data and field.data < self.travel_on.data:
+            raise ValidationError(_l("The return cannot be before the departure."))
+
+
+class OutcomeForm(FlaskForm):
+    outcome = TextAreaField(_l("What was said or achieved"), validators=[Length(max=8000)])
+    follow_ups = TextAreaField(_l("Follow-ups"), validators=[Length(max=4000)])
+    evaluated_on = DateField(_l("Evaluation done on"), validators=[Optional()])
+    items = CheckboxesField(_l("Items published about it"), validate_choice=False, coerce=str)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items.choices = options([(str(i.id), i.title) for i in items])
+
+
+class MediaConsentForm(FlaskForm):
+    """Staff recording the person's answer about being named, photographed, recorded or
+    quoted at the event, with how it was given."""
+
+    uses = CheckboxesField(_l("She agrees to"), choices=options(MEDIA_USES.items()),
+                           description=_l("Nothing ticked records a no."))
+    method = SelectField(_l("How she answered"), choices=options(STAFF_METHODS.items()))
+    witness = StringField(_l("Witness (optional)"), validators=[Length(max=200)])

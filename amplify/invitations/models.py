@@ -4,12 +4,16 @@ The movement chooses who speaks, the activist decides, the NGO supports: an invi
 moves only along the transitions below, and every move is recorded with who, when, why.
 """
 
+import hashlib
+import json
+
 import peewee
 from flask_babel import lazy_gettext as _l
 
 from amplify.auth.models import User
 from amplify.campaigns.models import Campaign
 from amplify.db import BaseModel, ListField, UTCDateTimeField, utcnow
+from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 
 KINDS = {
@@ -58,6 +62,14 @@ TRANSITIONS = {
 }
 # What needs a reason when chosen.
 NEEDS_REASON = ("declined", "withdrawn", "cancelled", "refused_by_host", "no_show")
+
+
+RISK_LEVELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
+# What the person may separately agree to at the event, through the consent ledger.
+MEDIA_USES = {"named": _l("Being named"), "photographed": _l("Being photographed"),
+              "recorded": _l("Being recorded (audio or video)"), "quoted": _l("Being quoted")}
+# Where media consent is asked: from the invitation until the event is over.
+MEDIA_CONSENT_STATES = ("invited", "accepted", "confirmed", "reserve")
 
 
 def allowed_next(state):
@@ -120,8 +132,45 @@ class Invitation(BaseModel):
     passport_expiry = peewee.DateField(null=True)
     passport_number = peewee.CharField(default="")  # sensitive: purged after the event
     purge_on = peewee.DateField(null=True)
+    risk_level = peewee.CharField(default="")
+    mitigation = peewee.TextField(default="")
+    checkin_contact = peewee.CharField(default="")
+    travel_on = peewee.DateField(null=True)
+    return_on = peewee.DateField(null=True)
+    checked_in_on = peewee.DateField(null=True)
+    interpretation_needed = peewee.BooleanField(default=False)
+    interpreter_booked_on = peewee.DateField(null=True)
+    evaluated_on = peewee.DateField(null=True)
+    follow_ups = peewee.TextField(default="")
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
+
+    @property
+    def title(self):
+        """What the person is asked about: used in receipts and reminders."""
+        return f"{self.event.title} — {self.role_label}"
+
+    @property
+    def content_hash(self):
+        """The terms the person's consent at the event is about: if the event, its dates,
+        place or the person's role change, an earlier answer no longer covers it."""
+        event = self.event
+        terms = {"event": event.id, "title": event.title, "starts_on": event.starts_on.isoformat(),
+                 "ends_on": event.ends_on.isoformat(), "place": event.place, "online": event.online,
+                 "role": self.role, "activist": self.activist_id}
+        return hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()
+
+    @property
+    def travels_on(self):
+        return self.travel_on or self.event.starts_on
+
+    @property
+    def returns_on(self):
+        return self.return_on or self.event.ends_on
+
+    @property
+    def risk_label(self):
+        return RISK_LEVELS.get(self.risk_level, "")
 
     @property
     def state_label(self):
@@ -193,3 +242,31 @@ class CalendarFeed(BaseModel):
     @classmethod
     def active_for(cls, user):
         return cls.select().where((cls.user == user) & cls.revoked_at.is_null()).first()
+
+
+class InvitationItem(BaseModel):
+    """An item published about what the person said or achieved at the event."""
+
+    invitation = peewee.ForeignKeyField(Invitation, backref="outcome_links", on_delete="CASCADE")
+    item = peewee.ForeignKeyField(Item, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("invitation", "item"), True),)
+
+
+class Reminder(BaseModel):
+    """A reminder drafted for staff to send: copied into a message, or e-mailed when SMTP is
+    configured. Nothing here is ever sent without a person pressing a button."""
+
+    invitation = peewee.ForeignKeyField(Invitation, null=True, backref="reminders", on_delete="CASCADE")
+    kind = peewee.CharField()
+    due_on = peewee.DateField()
+    recipient = peewee.CharField(default="")
+    subject = peewee.CharField()
+    body = peewee.TextField()
+    created_at = UTCDateTimeField(default=utcnow)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    sent_at = UTCDateTimeField(null=True)
+    sent_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    method = peewee.CharField(default="")  # "copied" or "email"
+    error = peewee.TextField(default="")

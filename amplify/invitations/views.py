@@ -10,16 +10,30 @@ from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import Campaign
 from amplify.forms import form_status
 from amplify.invitations import fairness
-from amplify.invitations.changes import add_invitation, add_support, move, save_event, save_visa
-from amplify.invitations.forms import EventForm, InvitationForm, MoveForm, SupportForm, VisaForm
-from amplify.invitations.models import (
-    OPEN, STATES, CalendarFeed, Event, Invitation, InvitationChange, Support, totals,
+from amplify.invitations.changes import (
+    add_invitation, add_support, media_consent, move, record_media_consent, save_event, save_outcome,
+    save_trip, save_visa,
 )
+from amplify.invitations.forms import (
+    EventForm, InvitationForm, MediaConsentForm, MoveForm, OutcomeForm, SupportForm, TripForm,
+    VisaForm,
+)
+from amplify.invitations.models import (
+    MEDIA_CONSENT_STATES, MEDIA_USES, OPEN, STATES, CalendarFeed, Event, Invitation,
+    InvitationChange, InvitationItem, Reminder, Support, totals,
+)
+from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
 from amplify.web import render
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
+
+
+@bp.app_context_processor
+def media_use_labels():
+    """Labels of what a person may agree to at an event (receipts show them)."""
+    return {"media_uses": MEDIA_USES}
 
 
 @bp.get("/")
@@ -36,10 +50,88 @@ def board():
 @bp.get("/deadlines")
 @security.requires("view")
 def deadlines():
+    """What is due and overdue, with a button to draft a reminder for each."""
     from amplify.invitations.deadlines import due
+    from amplify.items.forms import ActionForm
 
     today = date.today()
-    return render("invitations/deadlines.html", items=due(today), today=today)
+    waiting = {(r.kind, r.invitation_id, r.due_on): r for r in Reminder.select().where(Reminder.sent_at.is_null())}
+    return render("invitations/deadlines.html", items=due(today), today=today, action=ActionForm(),
+                  waiting=waiting)
+
+
+@bp.post("/deadlines/remind")
+@security.requires("edit_people")
+def remind():
+    """Draft a reminder for one deadline into the outbox (nothing is sent)."""
+    from flask_babel import get_locale
+
+    from amplify.invitations.deadlines import due
+    from amplify.invitations.reminders import draft
+    from amplify.items.forms import ActionForm
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    key = request.form.get("key", "")
+    found = next((d for d in due(date.today()) if d.key == key), None)
+    if found is None:
+        flash(_("That deadline is no longer due."), "error")
+        return redirect(url_for("invitations.deadlines"))
+    reminder = draft(found, g.user, str(get_locale()))
+    return redirect(url_for("invitations.outbox") + f"#reminder-{reminder.id}")
+
+
+@bp.get("/outbox")
+@security.requires("view")
+def outbox():
+    """Reminders waiting to be sent by a person, and the last ones sent."""
+    from amplify.invitations.reminders import smtp_configured
+    from amplify.items.forms import ActionForm
+
+    waiting = Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)
+    sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
+    return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
+                  email=smtp_configured(), errors={})
+
+
+@bp.post("/outbox/<id:reminder_id>")
+@security.requires("edit_people")
+def send_reminder(reminder_id):
+    """Mark as sent by hand, send by e-mail, or discard — always a person's decision."""
+    from amplify import audit
+    from amplify.invitations.reminders import mark_sent, smtp_configured
+    from amplify.items.forms import ActionForm
+
+    reminder = Reminder.get_or_404(Reminder.id == reminder_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    subject, body = request.form.get("subject", ""), request.form.get("body", "")
+    recipient = request.form.get("recipient", "")
+    problem = None
+    if action == "discard" and reminder.sent_at is None:
+        reminder.delete_instance()
+        audit.record("reminder.discard", reminder, {"kind": reminder.kind})
+        flash(_("Reminder discarded."), "success")
+        return redirect(url_for("invitations.outbox"))
+    if action not in ("copied", "email"):
+        problem = _("Choose how it was sent.")
+    elif not subject.strip() or not body.strip():
+        problem = _("A reminder needs a subject and a text.")
+    else:
+        try:
+            mark_sent(reminder, g.user, action, subject, body, recipient)
+        except NotAllowed as refused:
+            problem = refused.message
+        else:
+            flash(_("Reminder marked as sent.") if action == "copied" else _("Reminder e-mailed."), "success")
+            return redirect(url_for("invitations.outbox"))
+    reminder.subject, reminder.body, reminder.recipient = subject, body, recipient  # keep what they typed
+    waiting = [reminder if r.id == reminder.id else r for r in
+               Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)]
+    sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
+    return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
+                  email=smtp_configured(), errors={reminder.id: problem}, status=400)
 
 
 @bp.get("/events/")
@@ -154,18 +246,113 @@ def invitation(invitation_id):
     return invitation_page(invitation, form=form)
 
 
-def invitation_page(invitation, form=None, support_form=None, visa_form=None):
+def outcome_items(invitation):
+    """Items to link as outcomes: published ones of the event's campaign (or of any campaign
+    when the event has none), newest first, and those already linked."""
+    query = Item.select().where(Item.state == "published")
+    if invitation.event.campaign_id:
+        query = query.where(Item.campaign == invitation.event.campaign_id)
+    linked = Item.select().join(InvitationItem).where(InvitationItem.invitation == invitation)
+    found = {item.id: item for item in query.order_by(Item.updated_at.desc()).limit(100)}
+    found.update({item.id: item for item in linked})
+    return list(found.values())
+
+
+def outcome_form(invitation, formdata=None):
+    form = OutcomeForm(formdata=formdata, obj=None if formdata else invitation,
+                       items=outcome_items(invitation))
+    if formdata is None:
+        form.items.data = [str(link.item_id) for link in invitation.outcome_links]
+    return form
+
+
+def invitation_page(invitation, form=None, support_form=None, visa_form=None, trip_form=None,
+                    outcome=None, consent_form=None):
     changes = invitation.changes.order_by(InvitationChange.at, InvitationChange.id)
     lines = list(invitation.support.order_by(Support.id))
-    failed = any(f is not None and f.errors for f in (form, support_form, visa_form))
+    failed = any(f is not None and f.errors
+                 for f in (form, support_form, visa_form, trip_form, outcome, consent_form))
     if visa_form is None:
         visa_form = VisaForm(obj=invitation, visa_required={True: "yes", False: "no"}.get(invitation.visa_required, ""))
         if not security.can("see_contacts"):
             visa_form.passport_number.data = ""
+    uses, decision = media_consent(invitation)
+    if consent_form is None:
+        consent_form = MediaConsentForm(formdata=None, uses=[u for u, yes in uses.items() if yes])
     return render("invitations/invitation.html", invitation=invitation, form=form or move_form(invitation),
                   changes=changes, states=STATES, lines=lines, totals=totals(lines),
                   support_form=support_form or SupportForm(currency="USD"), visa_form=visa_form,
+                  trip_form=trip_form or TripForm(obj=invitation),
+                  outcome_form=outcome or outcome_form(invitation),
+                  consent_form=consent_form, uses=uses, media_labels=MEDIA_USES, consent_decision=decision,
+                  consent_open=invitation.state in MEDIA_CONSENT_STATES and invitation.activist_id,
+                  reminders=invitation.reminders.order_by(Reminder.created_at.desc()),
                   status=400 if failed else 200)
+
+
+@bp.post("/<id:invitation_id>/trip")
+@security.requires("see_contacts")
+def trip(invitation_id):
+    """Travel dates, safety for this trip and interpretation (sensitive: contact roles only)."""
+    invitation = Invitation.get_or_404(Invitation.id == invitation_id)
+    form = TripForm()
+    if form.validate_on_submit():
+        try:
+            save_trip(invitation, travel_on=form.travel_on.data, return_on=form.return_on.data,
+                      risk_level=form.risk_level.data, mitigation=form.mitigation.data or "",
+                      checkin_contact=form.checkin_contact.data or "", checked_in_on=form.checked_in_on.data,
+                      interpretation_needed=form.interpretation_needed.data,
+                      interpreter_booked_on=form.interpreter_booked_on.data)
+        except NotAllowed as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            flash(_("Trip details saved."), "success")
+            return redirect(url_for("invitations.invitation", invitation_id=invitation.id) + "#trip")
+    return invitation_page(invitation, trip_form=form)
+
+
+@bp.post("/<id:invitation_id>/outcome")
+@security.requires("edit_people")
+def outcome(invitation_id):
+    invitation = Invitation.get_or_404(Invitation.id == invitation_id)
+    form = outcome_form(invitation, request.form)
+    if form.validate_on_submit():
+        try:
+            save_outcome(invitation, form.outcome.data, form.follow_ups.data, form.evaluated_on.data,
+                         [i for i in form.items.data if i.isdigit()] if form.items.data else [])
+        except NotAllowed as refused:
+            form.items.errors.append(refused.message)
+        else:
+            flash(_("Outcome saved."), "success")
+            return redirect(url_for("invitations.invitation", invitation_id=invitation.id) + "#outcome")
+    return invitation_page(invitation, outcome=form)
+
+
+@bp.post("/<id:invitation_id>/media-consent")
+@security.requires("edit_people")
+def media_consent_answer(invitation_id):
+    """Staff record the person's answer about being named, photographed, recorded or quoted
+    at the event, given by phone, in person, on paper or by message."""
+    from amplify.consent import ledger, notices
+
+    invitation = Invitation.get_or_404(Invitation.id == invitation_id)
+    form = MediaConsentForm()
+    if not form.validate_on_submit():
+        pass
+    elif not (invitation.state in MEDIA_CONSENT_STATES and invitation.activist_id):
+        form.uses.errors.append(_("Consent at the event is asked once she is invited, before the event."))
+    else:
+        language = notices.notice_language(invitation.activist.languages)
+        try:
+            record_media_consent(invitation, form.uses.data or [], method=form.method.data,
+                                 recorded_by=g.user, witness=form.witness.data or "",
+                                 notice=notices.for_invitation(invitation, language))
+        except ledger.DecisionRefused as refused:
+            form.uses.errors.append(refused.message)
+        else:
+            flash(_("Her answer was recorded in the consent ledger."), "success")
+            return redirect(url_for("invitations.invitation", invitation_id=invitation.id) + "#media-consent")
+    return invitation_page(invitation, consent_form=form)
 
 
 def cents(value):

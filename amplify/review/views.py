@@ -1,6 +1,8 @@
 """The personal review page: what waits for the person, what went out with their consent,
 and their receipts. Reached only through a signed personal link."""
 
+import secrets
+
 from flask import Blueprint, Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -104,7 +106,25 @@ def page_context(link, failed=None):
         "invitations": list(Invitation.select(Invitation, Event).join(Event)
                             .where((Invitation.activist == activist) & (Invitation.state == "invited"))
                             .order_by(Event.starts_on)),
+        "at_events": at_events(activist),
+        "request_key": secrets.token_urlsafe(16),
     }
+
+
+def at_events(activist):
+    """The person's coming events, with what she agreed to there (named, photographed,
+    recorded, quoted) and the notice she reads before choosing."""
+    from amplify.invitations.changes import media_consent
+    from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES, Event, Invitation
+
+    rows = []
+    for invitation in (Invitation.select(Invitation, Event).join(Event)
+                       .where((Invitation.activist == activist) & Invitation.state.in_(MEDIA_CONSENT_STATES))
+                       .order_by(Event.starts_on)):
+        uses, decision = media_consent(invitation)
+        rows.append({"invitation": invitation, "uses": uses, "labels": MEDIA_USES, "decision": decision,
+                     "notice": notices.for_invitation(invitation, notice_language())})
+    return rows
 
 
 @bp.get("/<token>")
@@ -195,6 +215,38 @@ def answer_invitation(token, invitation_id):
     else:
         flash(_("Thank you. Your answer was sent to the team."), "success")
     return redirect(url_for("review.page", token=token) + f"#invitation-{invitation.id}")
+
+
+@bp.post("/<token>/invitations/<id:invitation_id>/media")
+@security.public
+def media_consent(token, invitation_id):
+    """Her own, separate answer about being named, photographed, recorded or quoted at the
+    event: what she ticks is a yes, nothing ticked is a no."""
+    from amplify.invitations.changes import record_media_consent
+    from amplify.invitations.models import MEDIA_CONSENT_STATES, Invitation
+
+    link = open_link(token)
+    invitation = Invitation.get_or_none(Invitation.id == invitation_id)
+    if invitation is None or invitation.activist_id != link.activist_id or not ActionForm().validate_on_submit():
+        raise LinkUnusable()
+    if invitation.state not in MEDIA_CONSENT_STATES:
+        flash(_("This event is over or no longer planned."), "error")
+    elif request.form.get("content_hash") != invitation.content_hash:
+        flash(_("The event changed while you were reading. Please look at it again."), "error")
+    else:
+        try:
+            record_media_consent(
+                invitation, request.form.getlist("uses"), method="review_page", review_link=link,
+                notice=notices.for_invitation(invitation, notice_language()),
+                request_key=request.form.get("request_key") or None,
+                guardian_name=request.form.get("guardian_name", ""),
+                guardian_relationship=request.form.get("guardian_relationship", ""),
+                minor_agrees=request.form.get("minor_agrees") == "y")
+        except ledger.DecisionRefused as problem:
+            flash(problem.message, "error")
+        else:
+            flash(_("Thank you. Your choice was recorded."), "success")
+    return redirect(url_for("review.page", token=token) + f"#event-{invitation.id}")
 
 
 @bp.post("/<token>/items/<id:item_id>/withdraw")

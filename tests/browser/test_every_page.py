@@ -35,7 +35,8 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
              "link_id": link.id, "publication_id": Publication.select().first().id,
              "token": token, "variant_id": message.variant_set.first().id, "channel": "x",
              "sha": asset.sha256, "ext": asset.extension,
-             "event_id": invitation.event_id, "invitation_id": invitation.id}
+             "event_id": invitation.event_id, "invitation_id": invitation.id,
+            "reminder_id": factories.reminder(invitation).id}
     with app.test_request_context():
         urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
                        if method == "GET" and rule.endpoint not in

@@ -1,0 +1,119 @@
+"""Reminders drafted to an outbox. Staff read, edit and send them — by copying the text
+into their own messaging, or by e-mail when SMTP is configured. Nothing is sent silently."""
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+from flask_babel import force_locale, format_date, gettext
+from flask_babel import lazy_gettext as _l
+
+from amplify import audit
+from amplify.db import database, utcnow
+from amplify.i18n import LANGUAGES
+from amplify.invitations.models import Reminder
+from amplify.rules import NotAllowed
+
+# Deadlines whose reminder goes to the activist; the others go to the team.
+TO_ACTIVIST = ("no_answer", "passport", "checkin")
+
+
+def email_of(activist):
+    for channel in activist.contact_channels or ():
+        if str(channel.get("kind", "")).lower() in ("email", "e-mail", "correo") and "@" in channel.get("value", ""):
+            return channel["value"].strip()
+    return ""
+
+
+def text_for(due, language):
+    """Subject and body of a reminder about ``due``, written in ``language``."""
+    event, invitation = due.event, due.invitation
+    person = invitation.activist.display_name if invitation and invitation.activist_id else ""
+    with force_locale(language):
+        when = format_date(due.on, "long")
+        starts = format_date(event.starts_on, "long")
+        subject = gettext("%(what)s — %(event)s", what=str(due.label), event=event.title)
+        bodies = {
+            "no_answer": gettext("Hello %(name)s, we are waiting for your answer about “%(event)s” "
+                                 "(%(starts)s). Could you tell us by %(when)s whether you will go? "
+                                 "Saying no is fine and changes nothing in our support.",
+                                 name=person, event=event.title, starts=starts, when=when),
+            "passport": gettext("Hello %(name)s, your passport expires on %(when)s, less than three "
+                                "months after you come back from “%(event)s”. Many countries refuse "
+                                "entry then. Can we help you renew it?",
+                                name=person, event=event.title, when=when),
+            "checkin": gettext("Hello %(name)s, we hope you are back home safely from “%(event)s”. "
+                               "Please tell us you are well.", name=person, event=event.title),
+        }
+        body = bodies.get(due.kind) or gettext(
+            "%(what)s for %(person)s at “%(event)s” (%(starts)s): due %(when)s.",
+            what=str(due.label), person=person or gettext("the event"), event=event.title,
+            starts=starts, when=when)
+    return subject, body
+
+
+def draft(due, user, language):
+    """Put a reminder for ``due`` in the outbox; the one already waiting there if any."""
+    existing = Reminder.get_or_none((Reminder.kind == due.kind) & (Reminder.due_on == due.on)
+                                    & (Reminder.invitation == (due.invitation.id if due.invitation else None))
+                                    & Reminder.sent_at.is_null())
+    if existing is not None:
+        return existing
+    invitation = due.invitation
+    recipient = ""
+    if invitation is not None and invitation.activist_id and due.kind in TO_ACTIVIST:
+        activist = invitation.activist
+        language = next((code for code in activist.languages if code in LANGUAGES), language)
+        recipient = email_of(activist)
+    elif invitation is not None and invitation.proposed_by_id:
+        recipient = invitation.proposed_by.email
+    subject, body = text_for(due, language)
+    with database.atomic():
+        reminder = Reminder.create(invitation=invitation, kind=due.kind, due_on=due.on,
+                                   recipient=recipient, subject=subject, body=body, created_by=user)
+        audit.record("reminder.draft", reminder, {"kind": due.kind, "invitation": invitation.id if invitation else None})
+    return reminder
+
+
+def smtp_configured():
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def mark_sent(reminder, user, method, subject=None, body=None, recipient=None):
+    """Record that staff sent it (``method`` "copied" or "email"), with the text they sent."""
+    if reminder.sent_at is not None:
+        raise NotAllowed(_l("This reminder was already sent."))
+    if subject is not None:
+        reminder.subject, reminder.body, reminder.recipient = subject.strip(), body.strip(), recipient.strip()
+    if method == "email":
+        send_email(reminder)
+    with database.atomic():
+        reminder.sent_at, reminder.sent_by, reminder.method, reminder.error = utcnow(), user, method, ""
+        reminder.save()
+        audit.record("reminder.sent", reminder, {"method": method, "kind": reminder.kind})
+    return reminder
+
+
+def send_email(reminder):
+    config = current_app.config
+    if not smtp_configured():
+        raise NotAllowed(_l("E-mail is not configured: copy the text and send it yourself."))
+    if "@" not in reminder.recipient:
+        raise NotAllowed(_l("Give an e-mail address to send to."), "recipient")
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"] or config["SMTP_USER"] or f"amplify@{config['SMTP_HOST']}"
+    message["To"] = reminder.recipient
+    message["Subject"] = reminder.subject
+    message.set_content(reminder.body)
+    try:
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=15) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USER"]:
+                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as failure:
+        reminder.error = str(failure)[:500]
+        reminder.save()
+        raise NotAllowed(_l("The e-mail could not be sent: %(error)s. Nothing was marked as sent.",
+                            error=reminder.error)) from None
