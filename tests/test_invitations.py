@@ -188,7 +188,8 @@ def test_personal_calendar_feed_parses_and_can_be_revoked(app, login, factories)
 
 
 def test_fairness_pool_can_be_one_country(app, login, factories):
-    pe, br = factories.activist("Ana Perú", country="PE"), factories.activist("Bia Brasil", country="BR")
+    pe = factories.activist("Ana Perú", country="PE")
+    factories.activist("Bia Brasil", country="BR")
     event = factories.event()
     invitation = factories.invitation(event=event, activist=pe)
     Invitation.update(state="invited").where(Invitation.id == invitation.id).execute()
@@ -196,3 +197,24 @@ def test_fairness_pool_can_be_one_country(app, login, factories):
     never = page.split("Never invited yet")[1]
     assert "Bia Brasil" in never and "Ana Perú" not in page  # Peru is outside this pool
     assert "<dt>People in the pool</dt><dd>1</dd>" in page
+
+
+def test_board_filters_and_moves_with_one_click_with_or_without_htmx(app, login, factories):
+    ana, bea = factories.activist("Ana"), factories.activist("Bea")
+    first = factories.invitation(activist=ana)
+    factories.invitation(event=factories.event(title="Audiencia"), activist=bea)
+    session = login("events")
+    page = session.get("/invitations/?q=Audiencia").get_data(as_text=True)
+    assert "Bea" in page and "Ana" not in page
+    fragment = session.get("/invitations/?q=Ana", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.startswith('<div id="board">') and "Ana" in fragment and "<html" not in fragment
+    plain = session.post(f"/invitations/{first.id}/advance", {"state": "offered"})
+    assert plain.status_code == 302 and Invitation.get_by_id(first.id).state == "offered"
+    swapped = session.post(f"/invitations/{first.id}/advance", {"state": "nominated"},
+                           headers={"HX-Request": "true"})
+    body = swapped.get_data(as_text=True)
+    assert swapped.status_code == 200 and 'role="alert"' in body  # nominating needs who chose: not one click
+    assert Invitation.get_by_id(first.id).state == "offered"
+    wrong = session.post(f"/invitations/{first.id}/advance", {"state": "confirmed"}, headers={"HX-Request": "true"})
+    assert "Nominated" in wrong.get_data(as_text=True) and Invitation.get_by_id(first.id).state == "offered"
+    assert login("viewer").post(f"/invitations/{first.id}/advance", {"state": "nominated"}).status_code == 403

@@ -149,3 +149,36 @@ def test_export_leaves_items_and_decisions_out(app, tmp_path):
         import_pack(DEMO)
         export_pack("domestic-work-is-work", tmp_path / "out")
     assert not (tmp_path / "out" / "items").exists()
+
+
+def test_demo_pack_has_events_with_invitations_in_several_states(app, tmp_path):
+    from datetime import date
+
+    from amplify.invitations.deadlines import due
+    from amplify.invitations.models import Event, Invitation, InvitationChange
+
+    with app.app_context():
+        import_pack(DEMO)
+        kinds = {d.kind for d in due(date.today(), horizon_days=120)}
+    states = {i.state for i in Invitation.select()}
+    assert {"opportunity", "offered", "invited", "confirmed", "attended", "debriefed", "declined"} <= states
+    assert Event.select().count() == 5
+    # Replayed through the workflow: every step is in the history with the movement's decision.
+    ana = Invitation.get(Invitation.state == "debriefed")
+    assert [c.to_state for c in ana.changes.order_by(InvitationChange.id)][-2:] == ["attended", "debriefed"]
+    assert ana.decided_by == "Coordenação da Rede"
+    assert {"no_answer", "visa", "interpreter", "accreditation", "debrief", "reimbursement"} <= kinds
+
+
+def test_pack_event_with_an_impossible_move_is_refused(app, tmp_path):
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(DEMO, pack)
+    path = pack / "events" / "02-hearing.toml"
+    path.write_text(path.read_text().replace('moves = ["offered", "nominated", "invited"]',
+                                             'moves = ["offered", "invited"]'))
+    with app.app_context(), pytest.raises(PackError) as refused:
+        import_pack(pack)
+    assert "cannot go from offered to invited" in str(refused.value)
+    assert Campaign.select().count() == 0

@@ -7,6 +7,8 @@
     <folder>/items/NN-name.toml   optional seed items, each with a history that import
                                   replays through the real workflows (import only: consent
                                   decisions never leave the ledger through files)
+    <folder>/events/NN-name.toml  optional seed events with invitations, replayed the same
+                                  way (import only)
 
 Import validates the whole pack before it writes anything, then writes it in one
 transaction; importing the same pack again changes nothing. Export writes what import
@@ -191,8 +193,13 @@ def read_pack(folder):
     for path in sorted(item_dir.glob("*.toml")) if item_dir.is_dir() else []:
         items.append(_read_item(path, known_refs, {(m["key"], v["language"]) for m in messages
                                                    for v in m["variants"]}))
+    from amplify.invitations.packs import read_event
+
+    event_dir = folder / "events"
+    events = [read_event(path, known_refs, known_orgs | set(organizations))
+              for path in (sorted(event_dir.glob("*.toml")) if event_dir.is_dir() else [])]
     return {"campaign": campaign, "organizations": organizations, "people": people,
-            "messages": messages, "items": items}
+            "messages": messages, "items": items, "events": events}
 
 
 def _read_people(path):
@@ -388,6 +395,9 @@ def import_pack(folder, review_months=6):
         for message in pack["messages"]:
             _upsert_message(campaign, message)
         _import_items(campaign, pack["items"])
+        from amplify.invitations.packs import import_events
+
+        import_events(campaign, pack["events"])
     return campaign
 
 

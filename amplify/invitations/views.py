@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import peewee
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -36,15 +37,66 @@ def media_use_labels():
     return {"media_uses": MEDIA_USES}
 
 
+QUICK_MOVES = ("offered", "invited", "accepted", "confirmed", "reserve", "attended", "attended_remotely",
+               "debriefed")  # moves that need no reason and no name: one button on the board
+
+
+def board_context(problem=None):
+    """Invitations in columns by state, filtered by event and name."""
+    from amplify.items.forms import ActionForm
+    from amplify.web import int_arg
+
+    event_id, q = int_arg("event"), (request.values.get("q") or "").strip()[:100]
+    columns = {state: [] for state in STATES}
+    query = (Invitation.select(Invitation, Event).join(Event).switch(Invitation)
+             .join(Activist, peewee.JOIN.LEFT_OUTER).switch(Invitation)
+             .join(Organization, peewee.JOIN.LEFT_OUTER))
+    if event_id:
+        query = query.where(Invitation.event == event_id)
+    if q:
+        query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
+                            | Event.title.contains(q))
+    for invitation in query.order_by(Event.starts_on, Invitation.id):
+        columns[invitation.state].append(invitation)
+    return {"columns": columns, "states": STATES, "open_states": OPEN, "action": ActionForm(),
+            "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
+            "events": Event.select().order_by(Event.starts_on.desc())}
+
+
 @bp.get("/")
 @security.requires("view")
 def board():
     """Invitations in columns by state (open ones; closed ones below)."""
-    columns = {state: [] for state in STATES}
-    for invitation in (Invitation.select(Invitation, Event).join(Event)
-                       .order_by(Event.starts_on, Invitation.id)):
-        columns[invitation.state].append(invitation)
-    return render("invitations/board.html", columns=columns, states=STATES, open_states=OPEN)
+    return render("invitations/board.html", "invitations/_board.html", **board_context())
+
+
+@bp.post("/<id:invitation_id>/advance")
+@security.requires("edit_people")
+def advance(invitation_id):
+    """One click on the board: a move that needs no reason. Without JavaScript the board
+    reloads; with htmx only the board is swapped."""
+    from amplify.items.forms import ActionForm
+    from amplify.web import wants_fragment
+
+    invitation = Invitation.get_or_404(Invitation.id == invitation_id)
+    state = request.form.get("state", "")
+    problem = None
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if state not in QUICK_MOVES:
+        problem = _("Open the invitation to give the reason for this step.")
+    else:
+        try:
+            move(invitation, state, g.user)
+        except NotAllowed as refused:
+            problem = refused.message
+    if wants_fragment():
+        return render("invitations/_board.html", **board_context(problem))
+    if problem:
+        flash(problem, "error")
+    else:
+        flash(_("State changed to “%(state)s”.", state=STATES[invitation.state]), "success")
+    return redirect(url_for("invitations.board", event=request.args.get("event"), q=request.args.get("q")))
 
 
 @bp.get("/deadlines")

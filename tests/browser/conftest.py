@@ -54,3 +54,16 @@ def serious_violations(page):
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def signed_in(browser, live_server, email):
+    """A desktop page of a staff member who has signed in with the test password."""
+    from tests.conftest import PASSWORD
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    staff.set_default_timeout(15000)
+    staff.goto(f"{live_server}/auth/login")
+    staff.get_by_label("Email").fill(email)
+    staff.get_by_label("Password").fill(PASSWORD)
+    staff.get_by_role("button", name="Sign in").click()
+    return staff

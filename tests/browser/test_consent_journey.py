@@ -3,8 +3,7 @@ without JavaScript, each page checked with axe-core."""
 
 import re
 
-from tests.browser.conftest import serious_violations
-from tests.conftest import PASSWORD
+from tests.browser.conftest import serious_violations, signed_in
 
 
 def no_violations(page):
@@ -38,12 +37,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
                                method="review_page", scope={"channels": ["x"], "attribution": "full_name"})
         publish(Item.get_by_id(earlier.id), None, "x", "https://example.org/anterior")
 
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    staff.set_default_timeout(15000)
-    staff.goto(f"{live_server}/auth/login")
-    staff.get_by_label("Email").fill("comms@example.org")
-    staff.get_by_label("Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Sign in").click()
+    staff = signed_in(browser, live_server, "comms@example.org")
 
     # Staff create an item naming María and send it for review.
     staff.goto(f"{live_server}/items/new")

@@ -4,8 +4,7 @@ platforms, overflow the X text, send for review, consent, export, publish."""
 import re
 from datetime import date, timedelta
 
-from tests.browser.conftest import serious_violations
-from tests.conftest import PASSWORD
+from tests.browser.conftest import serious_violations, signed_in
 
 
 def test_compose_overflow_consent_export_publish(app, browser, live_server, make_user, factories):
@@ -20,12 +19,7 @@ def test_compose_overflow_consent_export_publish(app, browser, live_server, make
                                 call_to_action="¡Ratifica el C189!")
     factories.approve(factories.variant(message), maria)
 
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    staff.set_default_timeout(15000)
-    staff.goto(f"{live_server}/auth/login")
-    staff.get_by_label("Email").fill("comms@example.org")
-    staff.get_by_label("Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Sign in").click()
+    staff = signed_in(browser, live_server, "comms@example.org")
 
     staff.goto(f"{live_server}/campaigns/{campaign.slug}")
     staff.get_by_role("link", name="Compose posts").click()
