@@ -183,6 +183,9 @@ def test_personal_calendar_feed_parses_and_can_be_revoked(app, login, factories)
     assert any("No answer from the activist" in s and "Ana" in s for s in summaries)
     event_entry = next(c for c in calendar.walk("VEVENT") if str(c["SUMMARY"]) == "Audiencia en el Congreso")
     assert event_entry["DTSTART"].dt == event.starts_on and str(event_entry["LOCATION"]) == "Lima"
+    for entry in calendar.walk("VEVENT"):  # what RFC 5545 requires of every event
+        assert entry.get("UID") and entry.get("DTSTAMP") and entry.get("DTSTART")
+    assert len({str(e["UID"]) for e in calendar.walk("VEVENT")}) == len(calendar.walk("VEVENT"))
     session.post("/invitations/feeds", {"action": "revoke"})
     assert anonymous.get(path).status_code == 404
 
@@ -218,3 +221,19 @@ def test_board_filters_and_moves_with_one_click_with_or_without_htmx(app, login,
     wrong = session.post(f"/invitations/{first.id}/advance", {"state": "confirmed"}, headers={"HX-Request": "true"})
     assert "Nominated" in wrong.get_data(as_text=True) and Invitation.get_by_id(first.id).state == "offered"
     assert login("viewer").post(f"/invitations/{first.id}/advance", {"state": "nominated"}).status_code == 403
+
+
+def test_events_calendar_shows_each_day_of_an_event_and_deadlines(app, login, factories):
+    event = factories.event(title="Foro en Lima", days=0)
+    Event.update(starts_on=date(2027, 6, 29), ends_on=date(2027, 7, 2)).execute()
+    session = login("viewer")
+    june = session.get("/invitations/events/calendar?month=2027-06").get_data(as_text=True)
+    july = session.get("/invitations/events/calendar?month=2027-07").get_data(as_text=True)
+    # June's grid runs to Sunday 4 July: the event shows on each of its four days in both.
+    assert june.count("Foro en Lima") == 4 and july.count("Foro en Lima") == 4
+    assert session.get("/invitations/events/calendar?month=nonsense").status_code == 200
+    invitation = factories.invitation(event=event, activist=factories.activist("Ana"))
+    Invitation.update(state="invited", answer_due=date.today() + timedelta(days=3)).where(
+        Invitation.id == invitation.id).execute()
+    now = session.get("/invitations/events/calendar").get_data(as_text=True)
+    assert "No answer from the activist: Ana" in now

@@ -1,14 +1,14 @@
 """The drafting studio (``/drafting``): compose from approved messages, count as each
 platform counts, check for what could expose someone."""
 
-import calendar as pycalendar
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from amplify import security
+from amplify.calendars import month
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.drafting import exports
 from amplify.drafting.composer import compose
@@ -174,13 +174,9 @@ def calendar_page(slug):
     """Planned publications and key dates by month, a row per week (no JavaScript)."""
     campaign = Campaign.get_or_404(Campaign.slug == slug)
     today = date.today()
-    try:
-        first = date.fromisoformat((request.args.get("month") or today.strftime("%Y-%m")) + "-01")
-    except ValueError:
-        first = today.replace(day=1)
-    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    start = datetime.combine(weeks[0][0], time.min, tzinfo=timezone.utc)
-    end = datetime.combine(weeks[-1][-1], time.max, tzinfo=timezone.utc)
+    shown = month(request.args.get("month"), today)
+    start = datetime.combine(shown.start, time.min, tzinfo=timezone.utc)
+    end = datetime.combine(shown.end, time.max, tzinfo=timezone.utc)
     by_day = {}
     for item in Item.select().where((Item.campaign == campaign) & (Item.planned_at >= start)
                                     & (Item.planned_at <= end)).order_by(Item.planned_at):
@@ -189,11 +185,9 @@ def calendar_page(slug):
     for entry in campaign.key_dates:
         day = date.fromisoformat(entry["date"])
         key_dates.setdefault((day.month, day.day), []).append(f"{entry['label']} ({day.year})")
-    previous = (first - timedelta(days=1)).replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return render("drafting/calendar.html", campaign=campaign, weeks=weeks, month=first,
+    return render("drafting/calendar.html", campaign=campaign, weeks=shown.weeks, month=shown.first,
                   by_day=by_day, key_dates=key_dates, today=today,
-                  previous=previous.strftime("%Y-%m"), following=following.strftime("%Y-%m"))
+                  previous=shown.previous, following=shown.following)
 
 
 # Talking-point sheets ----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Personal iCal feeds of events and deadlines, for common calendar clients."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Calendar, Event as CalendarEvent
 
@@ -15,9 +15,11 @@ def build(base_url, today=None):
     calendar.add("prodid", "-//Amplify//events and deadlines//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Amplify — events and deadlines")
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)  # DTSTAMP is required (RFC 5545)
     for event in Event.select().where(Event.ends_on >= today - timedelta(days=30)).order_by(Event.starts_on):
         entry = CalendarEvent()
         entry.add("uid", f"event-{event.id}@amplify")
+        entry.add("dtstamp", stamp)
         entry.add("summary", event.title)
         entry.add("dtstart", event.starts_on)
         entry.add("dtend", event.ends_on + timedelta(days=1))  # all-day: the end is exclusive
@@ -25,10 +27,11 @@ def build(base_url, today=None):
             entry.add("location", event.place)
         entry.add("url", f"{base_url}invitations/events/{event.id}")
         calendar.add_component(entry)
-    for number, item in enumerate(due(today, horizon_days=365)):
+    for item in due(today, horizon_days=365):
         entry = CalendarEvent()
         who = item.invitation.activist.display_name if item.invitation and item.invitation.activist_id else ""
         entry.add("uid", f"due-{item.kind}-{item.event.id}-{item.invitation.id if item.invitation else 0}@amplify")
+        entry.add("dtstamp", stamp)
         entry.add("summary", " · ".join(p for p in (str(item.label), who, item.event.title) if p))
         entry.add("dtstart", item.on)
         entry.add("dtend", item.on + timedelta(days=1))

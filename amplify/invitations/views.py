@@ -193,6 +193,29 @@ def events():
                   events=Event.select().order_by(Event.starts_on.desc()))
 
 
+@bp.get("/events/calendar")
+@security.requires("view")
+def calendar_page():
+    """Events and deadlines by month, a row per week (no JavaScript)."""
+    from amplify.calendars import month
+    from amplify.invitations.deadlines import due
+
+    today = date.today()
+    shown = month(request.args.get("month"), today)
+    by_day = {}
+    for event in Event.select().where((Event.starts_on <= shown.end) & (Event.ends_on >= shown.start)):
+        day = max(event.starts_on, shown.start)
+        while day <= min(event.ends_on, shown.end):
+            by_day.setdefault(day, {"events": [], "due": []})["events"].append(event)
+            day += timedelta(days=1)
+    if shown.end >= today - timedelta(days=366):
+        for item in due(today, horizon_days=max(0, (shown.end - today).days)):
+            if shown.start <= item.on <= shown.end:
+                by_day.setdefault(item.on, {"events": [], "due": []})["due"].append(item)
+    return render("invitations/calendar.html", weeks=shown.weeks, month=shown.first, by_day=by_day,
+                  today=today, previous=shown.previous, following=shown.following)
+
+
 def event_fields(form):
     return {
         "title": form.title.data.strip(), "kind": form.kind.data, "level": form.level.data,
