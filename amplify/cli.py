@@ -26,8 +26,8 @@ def main():
 
 def register_commands(app):
     """Commands are attached to the app too, so ``flask --app amplify`` works the same."""
-    for command in (init, run, db_group, user_group, campaign_group, audit_group, consent_group,
-                    invitations_group):
+    for command in (init, run, worker, db_group, user_group, campaign_group, audit_group, consent_group,
+                    invitations_group, feeds_group):
         app.cli.add_command(command)
 
 
@@ -86,8 +86,22 @@ def run(host, port):
     """Serve Amplify for one machine (use gunicorn for many users; see README)."""
     from werkzeug.serving import run_simple
 
-    click.echo(f"Amplify on http://{host}:{port}/")
+    from amplify.feeds.tasks import start_in_process
+
+    consumer = start_in_process()
+    click.echo(f"Amplify on http://{host}:{port}/" + (" (with a background worker)" if consumer else ""))
     run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+@click.command()
+@click.option("--workers", default=1, show_default=True, type=int)
+@with_appcontext
+def worker(workers):
+    """Run background jobs (feed polling on schedule, "poll now"): beside gunicorn."""
+    from amplify.feeds.tasks import huey
+
+    click.echo("Amplify worker: " + type(huey.storage).__name__)
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
 @click.group("db")
@@ -254,3 +268,65 @@ def invitations_purge():
     with connection():
         count = purge(date.today())
     click.echo(f"purged {count} invitation(s)")
+
+
+@click.group("feeds")
+def feeds_group():
+    """Feed sources: the movement's statements and media monitoring."""
+
+
+@feeds_group.command("add")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(["movement", "monitoring"]), required=True)
+@click.option("--organization", "organization_slug", help="slug of the organization that publishes it")
+@click.option("--campaign", "campaign_slugs", multiple=True, help="slug of a campaign (repeatable)")
+@click.option("--interval", default=60, show_default=True, type=click.IntRange(5, 10080),
+              help="minutes between polls")
+@with_appcontext
+def feeds_add(url, kind, organization_slug, campaign_slugs, interval):
+    """Add a feed source."""
+    from amplify.campaigns.models import Campaign
+    from amplify.feeds.changes import save_source
+    from amplify.feeds.models import FeedSource
+    from amplify.people.models import Organization
+    from amplify.rules import NotAllowed
+
+    _as_cli()
+    with connection():
+        organization = None
+        if organization_slug:
+            organization = Organization.get_or_none(Organization.slug == organization_slug)
+            if organization is None:
+                raise click.ClickException(f"no organization {organization_slug!r}")
+        campaigns = []
+        for slug in campaign_slugs:
+            campaign = Campaign.get_or_none(Campaign.slug == slug)
+            if campaign is None:
+                raise click.ClickException(f"no campaign {slug!r}")
+            campaigns.append(campaign)
+        try:
+            source = save_source(FeedSource(), url=url, kind=kind, organization=organization,
+                                 campaigns=campaigns, interval_minutes=interval)
+        except NotAllowed as refused:
+            raise click.ClickException(str(refused.message)) from None
+    click.echo(f"added source {source.id}: {source.url}")
+
+
+@feeds_group.command("poll")
+@click.option("--all", "everything", is_flag=True, help="every active source, not only those due")
+@with_appcontext
+def feeds_poll(everything):
+    """Poll the sources that are due (or all active ones) now, in this process."""
+    from amplify.feeds.ingest import due_sources, poll
+    from amplify.feeds.models import FeedSource
+
+    _as_cli()
+    failed = 0
+    with connection():
+        sources = list(FeedSource.select().where(~FeedSource.paused) if everything else due_sources())
+        for source in sources:
+            added = poll(source)
+            state = f"error: {source.last_error}" if source.last_error else f"{added} new"
+            failed += bool(source.last_error)
+            click.echo(f"{source.url}: {state}" + (f" (warning: {source.warning})" if source.warning else ""))
+    click.echo(f"polled {len(sources)} source(s), {failed} failed")

@@ -35,6 +35,11 @@ ENVIRONMENT = {
     "AMPLIFY_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
     "AMPLIFY_SMTP_STARTTLS": ("SMTP_STARTTLS", bool),
     "AMPLIFY_MAIL_FROM": ("MAIL_FROM", str),
+    "AMPLIFY_FEEDS_ALLOW_PRIVATE": ("FEEDS_ALLOW_PRIVATE", bool),
+    "AMPLIFY_FEEDS_TIMEOUT": ("FEEDS_TIMEOUT", float),
+    "AMPLIFY_FEEDS_MAX_BYTES": ("FEEDS_MAX_BYTES", int),
+    "REDIS_URL": ("REDIS_URL", str),
+    "AMPLIFY_WORKER": ("WORKER", str),
 }
 
 DEFAULTS = {
@@ -67,6 +72,12 @@ DEFAULTS = {
     "SMTP_PASSWORD": "",
     "SMTP_STARTTLS": True,
     "MAIL_FROM": "",
+    "FEEDS_ALLOW_PRIVATE": False,  # True only for an intranet: lets feeds reach private addresses
+    "FEEDS_TIMEOUT": 10.0,
+    "FEEDS_MAX_BYTES": 5 * 1024 * 1024,
+    "REDIS_URL": "",  # empty: background jobs are kept in SQLite in the instance folder
+    "JOBS_IMMEDIATE": False,  # tests: run background jobs at once, in the request
+    "WORKER": "thread",  # "thread": `amplify run` polls in-process; "external": a huey consumer does
 }
 
 _TRUE = {"1", "true", "yes", "on"}

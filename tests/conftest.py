@@ -59,6 +59,7 @@ def make_app(tmp_path, database_url):
             "SECRET_KEY": "test-secret",
             "AUDIT_KEY": "test-audit-key",
             "DEMO_PACKS": str(tmp_path / "no-packs"),
+            "JOBS_IMMEDIATE": True,  # background jobs run inside the request
         }
         config.update(overrides)
         app = create_app(config)
@@ -262,6 +263,24 @@ def factories(app):
 
             return Reminder.create(invitation=invitation, kind=kind, due_on=date.today(),
                                    recipient="", subject="Recordatorio", body="¿Vienes?")
+
+        @staticmethod
+        def feed_source(url="https://movimiento.example.org/feed.xml", kind="movement", **fields):
+            from amplify.feeds.changes import save_source
+            from amplify.feeds.models import FeedSource
+
+            return save_source(FeedSource(), url=url, kind=kind, **fields)
+
+        @staticmethod
+        def feed_entry(source, title="Comunicado del sindicato", text="Exigimos la ratificación del C189.",
+                       **fields):
+            from amplify.feeds.ingest import entry_key
+            from amplify.feeds.models import FeedEntry
+
+            values = dict(link=f"https://movimiento.example.org/{abs(hash(title))}", guid="")
+            values.update(fields)
+            return FeedEntry.create(source=source, key=entry_key(values["guid"], values["link"], title, text),
+                                    title=title, text=text, summary=f"<p>{text}</p>", **values)
 
         @staticmethod
         def link(activist):

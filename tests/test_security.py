@@ -45,7 +45,7 @@ def world(factories):
             "channel": "x",
             "sha": asset.sha256, "ext": asset.extension,
             "event_id": invitation.event_id, "invitation_id": invitation.id,
-            "reminder_id": factories.reminder(invitation).id}
+            "reminder_id": factories.reminder(invitation).id, **feeds_world(factories)}
 
 
 def routes(app):
@@ -164,3 +164,12 @@ def test_no_template_has_inline_script_or_third_party_origin():
         assert not re.search(r"\son[a-z]+=", text), f"inline event handler in {template}"
         assert not re.search(r"(src|href)=\"https?://", text), f"third-party origin in {template}"
         assert "style=" not in text, f"inline style in {template}"
+
+
+def feeds_world(factories):
+    from amplify.feeds.models import PollJob
+
+    source = factories.feed_source()
+    entry = factories.feed_entry(source)
+    return {"source_id": source.id, "entry_id": entry.id,
+            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id}

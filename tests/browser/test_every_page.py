@@ -36,7 +36,7 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
              "token": token, "variant_id": message.variant_set.first().id, "channel": "x",
              "sha": asset.sha256, "ext": asset.extension,
              "event_id": invitation.event_id, "invitation_id": invitation.id,
-            "reminder_id": factories.reminder(invitation).id}
+            "reminder_id": factories.reminder(invitation).id, **feeds_world(factories)}
     with app.test_request_context():
         urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
                        if method == "GET" and rule.endpoint not in
@@ -44,7 +44,7 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
                         "items.export", "consent.receipt_download", "review.receipt_download",
                         "drafting.hootsuite", "drafting.sprout", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
-                        "media.card_preview", "review.image", "invitations.feed")})
+                        "media.card_preview", "review.image", "invitations.feed", "feeds.export_opml")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
@@ -66,3 +66,12 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
     context.close()
     assert not problems, problems
     assert len(urls) >= 20
+
+
+def feeds_world(factories):
+    from amplify.feeds.models import PollJob
+
+    source = factories.feed_source()
+    entry = factories.feed_entry(source)
+    return {"source_id": source.id, "entry_id": entry.id,
+            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id}

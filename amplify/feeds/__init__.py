@@ -1,0 +1,1 @@
+"""Feeds: the movement's own statements and the coverage that follows (``/feeds``)."""

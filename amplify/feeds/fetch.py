@@ -1,0 +1,167 @@
+"""Fetching a feed safely: HTTP(S) only, every address checked before connecting (no
+server-side request forgery, also after a redirect or a DNS change), a timeout, a size
+cap, a redirect limit, and conditional GET."""
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from flask_babel import lazy_gettext as _l
+
+USER_AGENT = "Amplify feed reader (+https://github.com/amplify)"
+
+
+class FetchError(Exception):
+    """The feed could not be fetched; ``message`` says why, for staff."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class Limits:
+    timeout: float = 10.0  # seconds for connecting and for each read
+    total: float = 30.0  # seconds for the whole fetch, redirects included
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    allow_private: bool = False
+
+
+@dataclass
+class Fetched:
+    status: int  # 200, or 304 when unchanged
+    url: str  # after redirects
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+
+
+def check_url(url):
+    """``(scheme, host, port, path)`` of an http(s) URL, or FetchError."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise FetchError(_l("This is not a valid web address.")) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(_l("Only http:// and https:// addresses can be fetched."))
+    if parts.username or parts.password:
+        raise FetchError(_l("Addresses with a user name or password are refused."))
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80), path
+
+
+def forbidden(address):
+    """Whether ``address`` is loopback, private, link-local (cloud metadata), multicast,
+    reserved or otherwise not on the public internet."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def resolve(host, port, limits):
+    """The addresses to connect to, every one of them checked."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(_l("The host name could not be found.")) from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not limits.allow_private:
+        for address in addresses:
+            if forbidden(address):
+                raise FetchError(_l("This address points into a private network and is refused. "
+                                    "(An administrator can allow it for an intranet.)"))
+    return addresses
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """HTTPS to a checked address, with the certificate checked against the host name."""
+
+    def __init__(self, address, host, port, timeout):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _request(scheme, host, port, path, address, headers, limits, deadline):
+    if scheme == "https":
+        connection = _PinnedHTTPS(address, host, port, limits.timeout)
+    else:
+        connection = http.client.HTTPConnection(address, port, timeout=limits.timeout)
+    host_header = host if port in (80, 443) else f"{host}:{port}"
+    if ":" in host and not host.startswith("["):
+        host_header = f"[{host}]" if port in (80, 443) else f"[{host}]:{port}"
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host_header)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        chunks, size = [], 0
+        if response.status == 200:
+            declared = response.getheader("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+                raise FetchError(_l("The feed is larger than %(size)s MB and was not read.",
+                                    size=limits.max_bytes // (1024 * 1024)))
+            while True:
+                if time.monotonic() > deadline:
+                    raise FetchError(_l("The server took too long to answer."))
+                chunk = response.read(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise FetchError(_l("The feed is larger than %(size)s MB and was not read.",
+                                        size=limits.max_bytes // (1024 * 1024)))
+                chunks.append(chunk)
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, b"".join(chunks)
+    except (TimeoutError, socket.timeout):
+        raise FetchError(_l("The server took too long to answer.")) from None
+    except ssl.SSLError as problem:
+        raise FetchError(_l("The secure connection failed: %(why)s", why=problem.reason or problem)) from None
+    except (OSError, http.client.HTTPException):
+        raise FetchError(_l("The server could not be reached.")) from None
+    finally:
+        connection.close()
+
+
+def fetch(url, etag="", last_modified="", limits=None):
+    """GET ``url`` (following up to ``max_redirects``), conditionally when ``etag`` or
+    ``last_modified`` are known. Returns Fetched, or raises FetchError."""
+    limits = limits or Limits()
+    deadline = time.monotonic() + limits.total
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
+               "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
+                         "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    for _ in range(limits.max_redirects + 1):
+        scheme, host, port, path = check_url(url)
+        addresses = resolve(host, port, limits)
+        status, response_headers, body = _request(scheme, host, port, path, addresses[0], headers,
+                                                  limits, deadline)
+        if status in (301, 302, 303, 307, 308):
+            location = response_headers.get("location")
+            if not location:
+                raise FetchError(_l("The server redirected without saying where."))
+            url = urljoin(url, location)
+            continue
+        if status == 304:
+            return Fetched(304, url, b"", response_headers)
+        if status != 200:
+            raise FetchError(_l("The server answered with status %(status)s.", status=status))
+        return Fetched(200, url, body, response_headers)
+    raise FetchError(_l("Too many redirects (more than %(count)s).", count=limits.max_redirects))

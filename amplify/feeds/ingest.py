@@ -1,0 +1,178 @@
+"""From fetched bytes to entries: parsed with feedparser, sanitized with nh3, matched
+against keywords and the names of people at high risk, de-duplicated per source."""
+
+import hashlib
+import html
+import re
+from datetime import datetime, timedelta, timezone
+
+import feedparser
+import nh3
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from amplify.db import database, utcnow
+from amplify.feeds.fetch import FetchError, Limits, fetch
+from amplify.feeds.models import FeedEntry, FeedSource
+from amplify.people.models import Activist
+
+# What survives of an entry's HTML: text structure and http(s) links. No images or media
+# (no remote resources), no style, no scripts, no event handlers.
+TAGS = {"p", "br", "a", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "q", "cite", "code", "pre"}
+ATTRIBUTES = {"a": {"href", "title"}}
+SCHEMES = {"http", "https", "mailto"}
+MAX_BACKOFF = timedelta(hours=24)
+SPACES = re.compile(r"\s+")
+
+
+def sanitize(markup):
+    return nh3.clean(markup or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
+                     link_rel="noopener noreferrer nofollow", clean_content_tags={"script", "style"})
+
+
+def plain(markup):
+    """Text only: tags dropped (script and style with their content), entities decoded."""
+    text = nh3.clean(markup or "", tags=set(), clean_content_tags={"script", "style"})
+    return SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def web_link(value):
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+def entry_key(guid, link, title, content):
+    """Same entry, same key: its guid, else its link, else its title and content."""
+    basis = f"g:{guid}" if guid else f"l:{link}" if link else f"h:{title}\n{content}"
+    return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def pattern(words):
+    """One case-insensitive regex for whole words or phrases (``#Tag`` also matches ``Tag``)."""
+    terms = sorted({w.strip().lstrip("#") for w in words if len(w.strip().lstrip("#")) >= 3},
+                   key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
+
+
+def keywords_of(source):
+    """The source's own keywords, else its campaigns' hashtags and names."""
+    if source.keywords:
+        return source.keywords
+    words = []
+    for campaign in source.campaigns():
+        words += [campaign.name] + list(campaign.hashtags or [])
+    return words
+
+
+def high_risk_names():
+    """``{name as written: display name}`` of every person at high risk: the display name
+    (without a parenthesis) and the pseudonym."""
+    names = {}
+    for person in Activist.select(Activist.display_name, Activist.pseudonym).where(Activist.risk_level == "high"):
+        for name in (person.display_name.split("(")[0].strip(), (person.pseudonym or "").strip()):
+            if len(name) >= 4:
+                names[name.casefold()] = person.display_name
+    return names
+
+
+def _when(parsed):
+    stamp = parsed.get("published_parsed") or parsed.get("updated_parsed")
+    try:
+        return datetime(*stamp[:6], tzinfo=timezone.utc) if stamp else None
+    except (TypeError, ValueError):
+        return None
+
+
+def parse(body, content_type=""):
+    """feedparser on the bytes, with its own sanitizer off: nh3 sanitizes what we keep."""
+    headers = {"content-type": content_type} if content_type else {}
+    return feedparser.parse(body, response_headers=headers, sanitize_html=False,
+                            resolve_relative_uris=False)
+
+
+def ingest(source, body, content_type="", now=None):
+    """Store the new entries of ``body``. Returns ``(added, warning)``."""
+    now = now or utcnow()
+    parsed = parse(body, content_type)
+    warning = ""
+    if parsed.bozo:
+        problem = parsed.get("bozo_exception")
+        warning = str(_l("The feed is not well-formed; what could be read was kept (%(problem)s).",
+                         problem=f"{type(problem).__name__}: {str(problem)[:200]}" if problem else "?"))
+    if not parsed.entries and not parsed.feed.get("title"):
+        warning = str(_l("No feed was found at this address (is it a web page?)."))
+    keywords = pattern(keywords_of(source))
+    risky = high_risk_names()
+    risky_pattern = pattern(list(risky))
+    rows, keys = [], []
+    for entry in parsed.entries:
+        content = entry.get("content", [{}])[0].get("value", "") if entry.get("content") else ""
+        summary_html = content or entry.get("summary", "")
+        title = plain(entry.get("title", ""))[:1000]
+        text = plain(summary_html)
+        guid, link = (entry.get("id") or "").strip()[:2000], web_link(entry.get("link"))[:2000]
+        if not (guid or link or title or text):
+            continue  # nothing usable in this entry
+        key = entry_key(guid, link, title, text)
+        haystack = f"{title}\n{text}"
+        matched = sorted({m.casefold() for m in keywords.findall(haystack)}) if keywords else []
+        named = sorted({risky[m.casefold()] for m in risky_pattern.findall(haystack)}) if risky_pattern else []
+        keys.append(key)
+        rows.append({"source": source.id, "key": key, "guid": guid, "link": link, "title": title,
+                     "summary": sanitize(summary_html), "text": text, "published_at": _when(entry),
+                     "fetched_at": now, "matched": matched, "high_risk": named, "state": "new"})
+    existing = set()
+    for start in range(0, len(keys), 500):
+        existing |= {row.key for row in FeedEntry.select(FeedEntry.key).where(
+            (FeedEntry.source == source.id) & FeedEntry.key.in_(keys[start:start + 500]))}
+    fresh, seen = [], set(existing)
+    for row in rows:
+        if row["key"] not in seen:
+            seen.add(row["key"])
+            fresh.append(row)
+    with database.atomic():
+        for start in range(0, len(fresh), 200):
+            FeedEntry.insert_many(fresh[start:start + 200]).execute()
+        if not source.title and parsed.feed.get("title"):
+            source.title = plain(parsed.feed["title"])[:200]
+    return len(fresh), warning
+
+
+def limits():
+    config = current_app.config
+    return Limits(timeout=config["FEEDS_TIMEOUT"], max_bytes=config["FEEDS_MAX_BYTES"],
+                  allow_private=config["FEEDS_ALLOW_PRIVATE"])
+
+
+def poll(source, now=None):
+    """Fetch and ingest one source, updating its state. Returns the number added (0 for
+    an unchanged feed); a failure is recorded on the source, with back-off."""
+    now = now or utcnow()
+    source.last_fetch_at = now
+    try:
+        fetched = fetch(source.url, source.etag, source.last_modified, limits())
+        added, warning = (0, source.warning) if fetched.status == 304 else \
+            ingest(source, fetched.body, fetched.headers.get("content-type", ""), now)
+    except FetchError as failure:
+        source.failures += 1
+        source.last_error = str(failure.message)
+        delay = min(timedelta(minutes=source.interval_minutes) * 2 ** min(source.failures, 8), MAX_BACKOFF)
+        source.next_fetch_at = now + delay
+        source.save()
+        return 0
+    if fetched.status == 200:
+        source.etag = fetched.headers.get("etag", "")[:250]
+        source.last_modified = fetched.headers.get("last-modified", "")[:250]
+    source.failures, source.last_error, source.warning = 0, "", warning
+    source.last_success_at = now
+    source.next_fetch_at = now + timedelta(minutes=source.interval_minutes)
+    source.save()
+    return added
+
+
+def due_sources(now=None):
+    now = now or utcnow()
+    return FeedSource.select().where(~FeedSource.paused & (FeedSource.next_fetch_at.is_null()
+                                                            | (FeedSource.next_fetch_at <= now)))

@@ -1,0 +1,95 @@
+"""Background work with huey: feeds polled on schedule, and "poll now" jobs.
+
+Jobs are kept in SQLite in the instance folder, or in Redis when ``REDIS_URL`` is set.
+``amplify run`` starts a worker thread itself; with gunicorn, run ``amplify worker`` (or
+``huey_consumer amplify.feeds.tasks.huey``) beside it and set ``AMPLIFY_WORKER=external``.
+"""
+
+import os
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+
+from amplify.config import DEFAULTS, from_environment
+
+
+def make_huey(config):
+    if config.get("REDIS_URL"):
+        return RedisHuey("amplify", url=config["REDIS_URL"])
+    folder = Path(config.get("INSTANCE_PATH") or DEFAULTS["INSTANCE_PATH"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("amplify", filename=str(folder / "jobs.sqlite3"))
+
+
+huey = make_huey({**DEFAULTS, **from_environment()})
+_app = None
+
+
+def bind(app):
+    """Tasks run against this app (the consumer makes its own when none is bound)."""
+    global _app
+    _app = app
+    huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))
+
+
+def _with_app(function, *args):
+    if has_app_context():
+        return function(*args)
+    app = _app
+    if app is None:
+        from amplify import create_app
+
+        app = create_app()
+    with app.app_context():
+        return function(*args)
+
+
+def run_job(job_id):
+    """Poll the sources of a "poll now" job one by one, counting progress as it goes."""
+    from amplify.db import utcnow
+    from amplify.feeds.ingest import poll
+    from amplify.feeds.models import FeedSource, PollJob
+
+    job = PollJob.get_or_none(PollJob.id == job_id)
+    if job is None:
+        return
+    for source_id in job.source_ids:
+        source = FeedSource.get_or_none(FeedSource.id == int(source_id))
+        added = poll(source) if source is not None else 0
+        failed = source is not None and bool(source.last_error)
+        PollJob.update(done=PollJob.done + 1, added=PollJob.added + added,
+                       failed=PollJob.failed + int(failed)).where(PollJob.id == job_id).execute()
+    PollJob.update(finished_at=utcnow()).where(PollJob.id == job_id).execute()
+
+
+def poll_due():
+    from amplify.feeds.ingest import due_sources, poll
+
+    return sum(poll(source) for source in due_sources())
+
+
+@huey.task()
+def poll_job(job_id):
+    _with_app(run_job, job_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def poll_due_sources():
+    _with_app(poll_due)
+
+
+class InProcessConsumer(Consumer):
+    """A consumer in threads of the web process: it leaves the server's signals alone."""
+
+    def _set_signal_handlers(self):
+        pass
+
+
+def start_in_process():
+    if huey.immediate or os.environ.get("AMPLIFY_WORKER", current_app.config.get("WORKER")) != "thread":
+        return None
+    consumer = InProcessConsumer(huey, workers=1, periodic=True, worker_type="thread")
+    consumer.start()
+    return consumer

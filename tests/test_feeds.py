@@ -1,0 +1,304 @@
+"""Feeds, fetched from a real local HTTP server (pytest-httpserver): formats, encodings,
+hostile HTML, conditional GET, redirects, timeouts, size cap, private addresses,
+de-duplication, and every inbox action."""
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug import Response
+
+from amplify.feeds.models import FeedEntry, FeedSource, PollJob
+
+FEEDS = Path(__file__).parent / "feeds"
+RSS = "application/rss+xml"
+
+
+@pytest.fixture
+def feeds_app(app):
+    app.config["FEEDS_ALLOW_PRIVATE"] = True  # the test server is on 127.0.0.1
+    return app
+
+
+def serve(httpserver, name, path=None, content_type=RSS, **headers):
+    path = path or f"/{name}"
+    httpserver.expect_request(path).respond_with_data((FEEDS / name).read_bytes(), content_type=content_type,
+                                                      headers=headers)
+    return httpserver.url_for(path)
+
+
+def poll_url(app, factories, url, **fields):
+    from amplify.feeds.ingest import poll
+
+    source = factories.feed_source(url=url, **fields)
+    with app.app_context():
+        added = poll(FeedSource.get_by_id(source.id))
+    return FeedSource.get_by_id(source.id), added
+
+
+@pytest.mark.parametrize("name, titles", [
+    ("rss20.xml", {"El trabajo del hogar es trabajo: exigimos ratificar el C189",
+                   "Asamblea nacional de trabajadoras del hogar", "Sin enlace ni identificador"}),
+    ("rss091.xml", {"Boletín de octubre"}),
+    ("atom.xml", {"Trabalho doméstico é trabalho"}),
+    ("rdf.xml", {"Trabajadoras migrantes y el C189"}),
+    ("latin1.xml", {"Trabajadoras del hogar en España: ¡C189 ya!"}),
+])
+def test_every_format_and_encoding_is_read(feeds_app, httpserver, factories, name, titles):
+    source, added = poll_url(feeds_app, factories, serve(httpserver, name))
+    assert {e.title for e in FeedEntry.select()} == titles and added == len(titles)
+    assert source.last_error == "" and source.warning == "" and source.last_success_at is not None
+
+
+def test_ill_formed_and_wrongly_encoded_feeds_are_kept_with_a_warning(feeds_app, httpserver, factories):
+    source, added = poll_url(feeds_app, factories, serve(httpserver, "illformed.xml"))
+    assert added >= 1 and "Diputadas debaten el Convenio 189 & la ley" in {e.title for e in FeedEntry.select()}
+    assert "not well-formed" in source.warning and source.last_error == ""
+    other, added = poll_url(feeds_app, factories, serve(httpserver, "wrong-encoding.xml"))
+    titles = [e.title for e in FeedEntry.select().where(FeedEntry.source == other.id)]
+    assert titles and "trabajo del hogar" in titles[0] and other.warning
+
+
+def test_polling_again_adds_nothing_and_an_unchanged_feed_costs_a_304(feeds_app, httpserver, factories):
+    from amplify.feeds.ingest import poll
+
+    body = (FEEDS / "rss20.xml").read_bytes()
+    url = httpserver.url_for("/feed")
+    # First poll: no validators sent; the answer carries an ETag.
+    httpserver.expect_oneshot_request("/feed").respond_with_data(body, content_type=RSS, headers={"ETag": '"v1"'})
+    source, added = poll_url(feeds_app, factories, url)
+    assert added == 3 and source.etag == '"v1"'
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/feed", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
+    with feeds_app.app_context():
+        assert poll(FeedSource.get_by_id(source.id)) == 0
+    assert FeedEntry.select().count() == 3 and FeedSource.get_by_id(source.id).last_error == ""
+    assert httpserver.log[-1][0].headers["If-None-Match"] == '"v1"'
+    # A server without validators: the same entries again are recognised (guid, link, else hash).
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/feed").respond_with_data(body, content_type=RSS)
+    with feeds_app.app_context():
+        assert poll(FeedSource.get_by_id(source.id)) == 0
+    assert FeedEntry.select().count() == 3
+
+
+def test_redirects_are_followed_up_to_the_limit(feeds_app, httpserver, factories):
+    feed = serve(httpserver, "atom.xml", path="/final", content_type="application/atom+xml")
+    httpserver.expect_request("/moved").respond_with_data("", status=301, headers={"Location": feed})
+    source, added = poll_url(feeds_app, factories, httpserver.url_for("/moved"))
+    assert added == 1
+    for number in range(7):
+        httpserver.expect_request(f"/loop{number}").respond_with_data(
+            "", status=302, headers={"Location": f"/loop{number + 1}"})
+    looping, added = poll_url(feeds_app, factories, httpserver.url_for("/loop0"))
+    assert added == 0 and "Too many redirects" in looping.last_error and looping.failures == 1
+
+
+def test_a_slow_server_times_out_and_the_source_backs_off(feeds_app, httpserver, factories):
+    feeds_app.config["FEEDS_TIMEOUT"] = 0.3
+
+    def slow(request):
+        time.sleep(1.0)
+        return Response((FEEDS / "rss20.xml").read_bytes(), content_type=RSS)
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    source, added = poll_url(feeds_app, factories, httpserver.url_for("/slow"), interval_minutes=30)
+    assert added == 0 and "too long" in source.last_error and source.failures == 1
+    assert source.next_fetch_at - source.last_fetch_at == timedelta(minutes=60)  # 30 min × 2¹
+    from amplify.feeds.ingest import poll
+
+    with feeds_app.app_context():
+        poll(source)
+    assert source.failures == 2 and source.next_fetch_at - source.last_fetch_at == timedelta(minutes=120)
+
+
+def test_oversized_feeds_are_refused_with_or_without_a_declared_length(feeds_app, httpserver, factories):
+    feeds_app.config["FEEDS_MAX_BYTES"] = 1000
+    big = b"<rss>" + b" " * 5000 + b"</rss>"
+    httpserver.expect_request("/declared").respond_with_data(big, content_type=RSS)
+    httpserver.expect_request("/streamed").respond_with_handler(
+        lambda request: Response((big[i:i + 512] for i in range(0, len(big), 512)), content_type=RSS))
+    for path in ("/declared", "/streamed"):
+        source, added = poll_url(feeds_app, factories, httpserver.url_for(path))
+        assert added == 0 and "larger than" in source.last_error, path
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254",
+                                     "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1",
+                                     "224.0.0.1"])
+def test_private_loopback_link_local_and_metadata_addresses_are_refused(address):
+    from amplify.feeds.fetch import forbidden
+
+    assert forbidden(address)
+
+
+def test_fetching_a_private_address_is_refused_before_any_request(app, httpserver, factories):
+    url = serve(httpserver, "rss20.xml")
+    source, added = poll_url(app, factories, url)  # FEEDS_ALLOW_PRIVATE is off by default
+    assert added == 0 and "private network" in source.last_error and not httpserver.log
+    metadata, _ = poll_url(app, factories, "http://169.254.169.254/latest/meta-data/")
+    assert "private network" in metadata.last_error
+    named, _ = poll_url(app, factories, f"http://127.0.0.1:{httpserver.port}/other.xml")
+    assert "private network" in named.last_error and not httpserver.log
+    from amplify.feeds.fetch import forbidden
+
+    assert not forbidden("93.184.216.34") and not forbidden("2606:4700::1111")
+
+
+def test_only_http_and_https_sources(app, login):
+    session = login("comms")
+    for url in ("file:///etc/passwd", "ftp://example.org/feed", "gopher://x", "javascript:alert(1)",
+                "https://user:pw@example.org/feed"):
+        response = session.post("/feeds/sources/new", {"url": url, "kind": "movement", "interval_minutes": "60"})
+        assert response.status_code == 400 and url.split(":")[0] in response.get_data(as_text=True), url
+    assert FeedSource.select().count() == 0
+
+
+def test_hostile_html_never_reaches_the_staff_browser(feeds_app, httpserver, factories, login):
+    source, added = poll_url(feeds_app, factories, serve(httpserver, "hostile.xml"))
+    entry = FeedEntry.get()
+    assert entry.link == ""  # a javascript: link is dropped
+    session = login("comms")
+    for path in ("/feeds/", f"/feeds/entries/{entry.id}", f"/feeds/sources/{source.id}"):
+        page = session.get(path).get_data(as_text=True).lower()
+        body = page.split("<main", 1)[1]
+        for bad in ("<script", "onerror", "onclick", "onload", "javascript:", "<style", "<iframe", "<svg on",
+                    "<object", "<form action=\"https://evil", "tracker.example.net", "position:fixed",
+                    "alert(1)", "<img"):
+            assert bad not in body, (path, bad)
+    page = session.get(f"/feeds/entries/{entry.id}").get_data(as_text=True)
+    assert 'href="https://ok.example.org/nota"' in page and 'rel="noopener noreferrer nofollow"' in page
+    assert "Hola" in page
+
+
+def test_keywords_are_marked_and_high_risk_names_flagged(feeds_app, httpserver, factories, login):
+    factories.activist("María Quispe", risk_level="high")
+    campaign = factories.campaign(hashtags=["#TrabajoDigno"])
+    poll_url(feeds_app, factories, serve(httpserver, "rss20.xml"), campaigns=[campaign])
+    flagged = FeedEntry.get(FeedEntry.title == "Asamblea nacional de trabajadoras del hogar")
+    assert flagged.high_risk == ["María Quispe"]
+    matched = FeedEntry.get(FeedEntry.guid == "sindicato-2026-001")
+    assert "trabajodigno" in matched.matched
+    page = login("comms").get("/feeds/").get_data(as_text=True)
+    assert "<mark>TrabajoDigno</mark>" in page and "Names a person at high risk" in page
+
+
+def test_every_inbox_action(feeds_app, httpserver, factories, login):
+    from amplify.campaigns.models import MessageVariant
+    from amplify.items.models import Item, ItemPerson
+
+    org = factories.organization("Sindicato del Valle")
+    maria = factories.activist("María Quispe", organization=org.id)
+    campaign = factories.campaign("Trabajo digno")
+    source, _ = poll_url(feeds_app, factories, serve(httpserver, "rss20.xml"), organization=org,
+                         campaigns=[campaign])
+    monitoring, _ = poll_url(feeds_app, factories, serve(httpserver, "atom.xml", path="/press"), kind="monitoring")
+    session = login("comms")
+    statement = FeedEntry.get(FeedEntry.title == "Asamblea nacional de trabajadoras del hogar")
+    # Amplify: a draft item in the organization's words, attributed, with the person it names.
+    bad = session.post(f"/feeds/entries/{statement.id}/amplify", {"a-campaign": "999", "a-channel": "x",
+                                                                  "a-language": "es"})
+    assert bad.status_code == 400 and Item.select().count() == 0
+    made = session.post(f"/feeds/entries/{statement.id}/amplify", {"a-campaign": str(campaign.id),
+                                                                   "a-channel": "mastodon", "a-language": "es"})
+    item = Item.get()
+    assert made.status_code == 302 and f"/items/{item.id}/edit" in made.headers["Location"]
+    assert item.text.startswith("Sindicato del Valle: «Asamblea nacional") and item.composed_text == item.text
+    assert item.state == "draft" and [p.activist_id for p in ItemPerson.select()] == [maria.id]
+    assert FeedEntry.get_by_id(statement.id).state == "amplified"
+    # Media coverage is logged, never amplified as if it were the movement's voice.
+    press = FeedEntry.get(FeedEntry.source == monitoring.id)
+    refused = session.post(f"/feeds/entries/{press.id}/amplify", {"a-campaign": str(campaign.id),
+                                                                  "a-channel": "x", "a-language": "es"})
+    assert refused.status_code == 400 and Item.select().count() == 1
+    # Propose as message: a proposed variant for the spokespeople.
+    proposal = FeedEntry.get(FeedEntry.guid == "sindicato-2026-001")
+    assert session.post(f"/feeds/entries/{proposal.id}/propose", {"p-campaign": str(campaign.id),
+                                                                  "p-language": "es"}).status_code == 302
+    variant = MessageVariant.get()
+    assert variant.state == "proposed" and variant.evidence_source == proposal.link
+    # Log as coverage, ignore; in bulk too.
+    assert session.post(f"/feeds/entries/{press.id}/coverage", {"campaign": str(campaign.id)}).status_code == 302
+    last = FeedEntry.get(FeedEntry.title == "Sin enlace ni identificador")
+    assert session.post(f"/feeds/entries/{last.id}/ignore", {}).status_code == 302
+    assert {e.state for e in FeedEntry.select()} == {"amplified", "proposed", "coverage", "ignored"}
+    page = session.get(f"/feeds/coverage?campaign={campaign.slug}").get_data(as_text=True)
+    assert "Trabalho doméstico é trabalho" in page and "<svg" in page
+    assert login("viewer").post(f"/feeds/entries/{last.id}/ignore", {}).status_code == 403
+
+
+def test_bulk_actions(feeds_app, httpserver, factories, login):
+    campaign = factories.campaign("Trabajo digno")
+    poll_url(feeds_app, factories, serve(httpserver, "rss20.xml"))
+    ids = [str(e.id) for e in FeedEntry.select()]
+    session = login("comms")
+    no_campaign = session.post("/feeds/entries/bulk", {"entry": ids[:2], "action": "coverage", "campaign": ""})
+    assert no_campaign.status_code == 302 and not FeedEntry.select().where(FeedEntry.state != "new").exists()
+    session.post("/feeds/entries/bulk", {"entry": ids[:2], "action": "coverage", "campaign": str(campaign.id)})
+    session.post("/feeds/entries/bulk", {"entry": ids[2:], "action": "ignore"})
+    states = sorted(e.state for e in FeedEntry.select())
+    assert states == ["coverage", "coverage", "ignored"]
+
+
+def test_sources_pause_delete_and_opml_round_trip(feeds_app, factories, login):
+    import io
+
+    session = login("comms")
+    response = session.post("/feeds/sources/new", {"url": "https://sindicato.example.org/feed", "kind": "movement",
+                                                   "interval_minutes": "30", "keywords": "C189\nTrabajo digno"})
+    source = FeedSource.get()
+    assert response.status_code == 302 and source.keywords == ["C189", "Trabajo digno"]
+    twice = session.post("/feeds/sources/new", {"url": "https://sindicato.example.org/feed", "kind": "movement",
+                                                "interval_minutes": "30"})
+    assert twice.status_code == 400 and FeedSource.select().count() == 1
+    session.post(f"/feeds/sources/{source.id}/pause", {})
+    assert FeedSource.get().paused
+    opml = session.get("/feeds/sources.opml").data
+    assert b'xmlUrl="https://sindicato.example.org/feed"' in opml
+    session.post(f"/feeds/sources/{source.id}/delete", {})
+    assert FeedSource.select().count() == 0
+    imported = session.post("/feeds/sources/import", {"kind": "monitoring", "file": (io.BytesIO(opml), "f.opml")},
+                            content_type="multipart/form-data")
+    assert imported.status_code == 302 and FeedSource.get().kind == "movement"  # the category was kept
+    evil = b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x "y">]><opml><body/></opml>'
+    refused = session.post("/feeds/sources/import", {"kind": "movement", "file": (io.BytesIO(evil), "e.opml")},
+                           content_type="multipart/form-data")
+    assert refused.status_code == 400 and "DTD" in refused.get_data(as_text=True)
+    junk = session.post("/feeds/sources/import", {"kind": "movement", "file": (io.BytesIO(b"not xml"), "j.opml")},
+                        content_type="multipart/form-data")
+    assert junk.status_code == 400 and FeedSource.select().count() == 1
+
+
+def test_poll_now_shows_progress_to_the_end(feeds_app, httpserver, factories, login):
+    factories.feed_source(url=serve(httpserver, "rss20.xml"))
+    httpserver.expect_request("/missing").respond_with_data("gone", status=404)
+    factories.feed_source(url=httpserver.url_for("/missing"))
+    session = login("comms")
+    response = session.post("/feeds/poll", {})
+    job = PollJob.get()
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/feeds/poll/{job.id}")
+    assert job.done == 2 and job.added == 3 and job.failed == 1 and job.finished_at
+    page = session.get(f"/feeds/poll/{job.id}").get_data(as_text=True)
+    assert '<progress id="poll-bar" max="2" value="2">' in page and "status 404" in page
+    fragment = session.get(f"/feeds/poll/{job.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.startswith('<div id="progress"') and "hx-trigger" not in fragment
+
+
+def test_progress_of_an_unfinished_poll_refreshes_itself(app, login):
+    job = PollJob.create(total=4, done=1, source_ids=["1", "2", "3", "4"])
+    page = login("viewer").get(f"/feeds/poll/{job.id}").get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in page and '<meta http-equiv="refresh" content="2">' in page
+
+
+def test_cli_adds_and_polls(feeds_app, httpserver, runner_for, factories):
+    runner = runner_for(feeds_app)
+    url = serve(httpserver, "rss20.xml")
+    result = runner.invoke(args=["feeds", "add", url, "--kind", "movement"])
+    assert result.exit_code == 0, result.output
+    bad = runner.invoke(args=["feeds", "add", "ftp://x.example.org/f", "--kind", "movement"])
+    assert bad.exit_code != 0 and "http" in bad.output
+    polled = runner.invoke(args=["feeds", "poll", "--all"])
+    assert polled.exit_code == 0 and "3 new" in polled.output and "1 source(s), 0 failed" in polled.output
+    again = runner.invoke(args=["feeds", "poll", "--all"])
+    assert "0 new" in again.output and FeedEntry.select().count() == 3
