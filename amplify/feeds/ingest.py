@@ -106,32 +106,37 @@ def ingest(source, body, content_type="", now=None):
     keywords = pattern(keywords_of(source))
     risky = high_risk_names()
     risky_pattern = pattern(list(risky))
-    rows, keys = [], []
+    # First the keys (cheap: guid or link), so entries seen before cost no sanitizing.
+    candidates = []
     for entry in parsed.entries:
         content = entry.get("content", [{}])[0].get("value", "") if entry.get("content") else ""
         summary_html = content or entry.get("summary", "")
-        title = plain(entry.get("title", ""))[:1000]
-        text = plain(summary_html)
         guid, link = (entry.get("id") or "").strip()[:2000], web_link(entry.get("link"))[:2000]
-        if not (guid or link or title or text):
-            continue  # nothing usable in this entry
-        key = entry_key(guid, link, title, text)
-        haystack = f"{title}\n{text}"
-        matched = sorted({m.casefold() for m in keywords.findall(haystack)}) if keywords else []
-        named = sorted({risky[m.casefold()] for m in risky_pattern.findall(haystack)}) if risky_pattern else []
-        keys.append(key)
-        rows.append({"source": source.id, "key": key, "guid": guid, "link": link, "title": title,
-                     "summary": sanitize(summary_html), "text": text, "published_at": _when(entry),
-                     "fetched_at": now, "matched": matched, "high_risk": named, "state": "new"})
+        title = text = None
+        if not (guid or link):
+            title, text = plain(entry.get("title", ""))[:1000], plain(summary_html)
+            if not (title or text):
+                continue  # nothing usable in this entry
+        candidates.append((entry_key(guid, link, title, text), entry, guid, link, summary_html, title, text))
+    keys = [c[0] for c in candidates]
     existing = set()
     for start in range(0, len(keys), 500):
         existing |= {row.key for row in FeedEntry.select(FeedEntry.key).where(
             (FeedEntry.source == source.id) & FeedEntry.key.in_(keys[start:start + 500]))}
     fresh, seen = [], set(existing)
-    for row in rows:
-        if row["key"] not in seen:
-            seen.add(row["key"])
-            fresh.append(row)
+    for key, entry, guid, link, summary_html, title, text in candidates:
+        if key in seen:
+            continue
+        seen.add(key)
+        if title is None:
+            title, text = plain(entry.get("title", ""))[:1000], plain(summary_html)
+        haystack = f"{title}\n{text}"
+        fresh.append({"source": source.id, "key": key, "guid": guid, "link": link, "title": title,
+                      "summary": sanitize(summary_html), "text": text, "published_at": _when(entry),
+                      "fetched_at": now, "state": "new",
+                      "matched": sorted({m.casefold() for m in keywords.findall(haystack)}) if keywords else [],
+                      "high_risk": sorted({risky[m.casefold()] for m in risky_pattern.findall(haystack)})
+                      if risky_pattern else []})
     with database.atomic():
         for start in range(0, len(fresh), 200):
             FeedEntry.insert_many(fresh[start:start + 200]).execute()
