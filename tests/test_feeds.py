@@ -245,6 +245,7 @@ def test_sources_pause_delete_and_opml_round_trip(feeds_app, factories, login):
     import io
 
     session = login("comms")
+    assert "[]" not in session.get("/feeds/sources/new").get_data(as_text=True).split('id="keywords"')[1][:80]
     response = session.post("/feeds/sources/new", {"url": "https://sindicato.example.org/feed", "kind": "movement",
                                                    "interval_minutes": "30", "keywords": "C189\nTrabajo digno"})
     source = FeedSource.get()

@@ -209,10 +209,11 @@ def sources():
 def source_form(source=None, formdata=None):
     form = SourceForm(formdata=formdata, obj=None if formdata else source,
                       organizations=Organization.select().order_by(Organization.name), campaigns=campaigns())
-    if formdata is None and source is not None and source.id:
-        form.organization.data = str(source.organization_id or "")
-        form.campaigns.data = [str(c.id) for c in source.campaigns()]
-        form.keywords.data = "\n".join(source.keywords)
+    if formdata is None and source is not None:
+        form.keywords.data = "\n".join(source.keywords or [])
+        if source.id:
+            form.organization.data = str(source.organization_id or "")
+            form.campaigns.data = [str(c.id) for c in source.campaigns()]
     return form
 
 
