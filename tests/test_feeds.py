@@ -303,3 +303,25 @@ def test_cli_adds_and_polls(feeds_app, httpserver, runner_for, factories):
     assert polled.exit_code == 0 and "3 new" in polled.output and "1 source(s), 0 failed" in polled.output
     again = runner.invoke(args=["feeds", "poll", "--all"])
     assert "0 new" in again.output and FeedEntry.select().count() == 3
+
+
+def test_a_worker_thread_runs_poll_now_in_the_background(make_app, httpserver, factories):
+    """The real queue (SQLite in the instance folder) and a real consumer thread, as
+    `amplify run` starts it: the job is done by the worker, not by the request."""
+    from amplify.feeds import tasks
+
+    app = make_app(JOBS_IMMEDIATE=False, FEEDS_ALLOW_PRIVATE=True)
+    source = factories.feed_source(url=serve(httpserver, "rss20.xml"))
+    job = PollJob.create(total=1, source_ids=[str(source.id)])
+    with app.app_context():
+        tasks.poll_job(job.id)  # enqueued: nothing runs yet
+        assert PollJob.get_by_id(job.id).done == 0 and not httpserver.log
+        consumer = tasks.start_in_process()
+    try:
+        deadline = time.monotonic() + 20
+        while PollJob.get_by_id(job.id).finished_at is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        consumer.stop(graceful=True)
+    finished = PollJob.get_by_id(job.id)
+    assert finished.finished_at and finished.added == 3 and FeedEntry.select().count() == 3

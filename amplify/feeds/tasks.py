@@ -31,7 +31,12 @@ def bind(app):
     """Tasks run against this app (the consumer makes its own when none is bound)."""
     global _app
     _app = app
-    huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))
+    if isinstance(huey, SqliteHuey):  # this app's instance folder keeps its jobs
+        folder = Path(app.config["INSTANCE_PATH"])
+        folder.mkdir(parents=True, exist_ok=True)
+        huey.storage_kwargs["filename"] = str(folder / "jobs.sqlite3")
+    huey._immediate = bool(app.config.get("JOBS_IMMEDIATE"))
+    huey.storage = huey.create_storage()
 
 
 def _with_app(function, *args):
