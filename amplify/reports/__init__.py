@@ -1,0 +1,1 @@
+"""Reports that go back to the movement (``/reports``, shared at ``/s/<token>``)."""

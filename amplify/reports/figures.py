@@ -1,0 +1,282 @@
+"""The figures of a report, computed in the database: a fixed number of queries, whatever
+the amount of data (aggregates and grouped counts; lists only of what the report shows).
+
+A *scope* says what a report covers: one campaign, or one organization's people and
+messages. People are named only as they chose to be (their attribution); people who chose
+anonymity are counted, never named; nothing about a person at high risk is shown unless
+their consent covers it (for an event: their yes to being named there).
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+
+import peewee
+from peewee import fn
+
+from amplify.campaigns.models import FRAMEWORKS, Campaign, CampaignOrganization
+from amplify.consent.models import Decision
+from amplify.db import is_postgres
+from amplify.feeds.models import FeedEntry
+from amplify.invitations import fairness
+from amplify.invitations.models import Event, Invitation
+from amplify.items.models import Item, ItemPerson, Publication
+from amplify.people.models import Activist, Organization
+
+ANSWERS = ("given", "refused", "changes_requested")
+OUTCOMES = ("given", "refused", "changes_requested", "withdrawn")
+REACHED = ("attended", "attended_remotely", "debriefed")
+COUNTED = ("invited", "accepted", "confirmed", "reserve", "attended", "attended_remotely", "no_show",
+           "debriefed", "declined", "expired")
+LEVEL_ORDER = ("local", "national", "regional", "global")
+
+
+def month_of(column):
+    """``YYYY-MM`` of a timestamp or date column, on either database."""
+    if is_postgres():
+        return fn.to_char(column, "YYYY-MM")
+    return fn.strftime("%Y-%m", column)
+
+
+def seconds_between(later, earlier):
+    """Seconds from ``earlier`` to ``later`` (timestamps), on either database."""
+    if is_postgres():
+        return peewee.NodeList((peewee.SQL("EXTRACT(EPOCH FROM"), later, peewee.SQL("-"), earlier,
+                                peewee.SQL(")")))
+    return (fn.julianday(later) - fn.julianday(earlier)) * 86400.0
+
+
+def start_of(day):
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+class CampaignScope:
+    kind = "campaign"
+
+    def __init__(self, campaign):
+        self.campaign, self.subject = campaign, campaign
+        self.title = campaign.name
+
+    def items(self):
+        return Item.select(Item.id).where(Item.campaign == self.campaign)
+
+    def decisions(self, query):
+        return query.where(Decision.subject_id.in_(self.items()))
+
+    def invitations(self, query):
+        return query.where(Event.campaign == self.campaign)
+
+    def coverage(self, query):
+        return query.where(FeedEntry.campaign == self.campaign)
+
+    def pool(self):
+        org_ids = CampaignOrganization.select(CampaignOrganization.organization).where(
+            CampaignOrganization.campaign == self.campaign)
+        if CampaignOrganization.select().where(CampaignOrganization.campaign == self.campaign).exists():
+            return Activist.select().where(Activist.organization.in_(org_ids))
+        return Activist.select()
+
+    def frameworks(self):
+        return set(self.campaign.frameworks or [])
+
+
+class OrganizationScope:
+    kind = "organization"
+
+    def __init__(self, organization):
+        self.organization, self.subject = organization, organization
+        self.title = organization.name
+
+    def people(self):
+        return Activist.select(Activist.id).where(Activist.organization == self.organization)
+
+    def items(self):
+        return ItemPerson.select(ItemPerson.item).where(ItemPerson.activist.in_(self.people()))
+
+    def decisions(self, query):
+        return query.where(Decision.activist.in_(self.people()))
+
+    def invitations(self, query):
+        return query.where(Invitation.activist.in_(self.people()) | (Invitation.organization == self.organization))
+
+    def campaigns(self):
+        return CampaignOrganization.select(CampaignOrganization.campaign).where(
+            CampaignOrganization.organization == self.organization)
+
+    def coverage(self, query):
+        return query.where(FeedEntry.campaign.in_(self.campaigns()))
+
+    def pool(self):
+        return Activist.select().where(Activist.organization == self.organization)
+
+    def frameworks(self):
+        found = set()
+        for campaign in Campaign.select(Campaign.frameworks).where(Campaign.id.in_(self.campaigns())):
+            found |= set(campaign.frameworks or [])
+        return found
+
+
+@dataclass
+class Report:
+    scope: object
+    since: object
+    until: object
+    publications: list = field(default_factory=list)  # (month, channel, language, count)
+    outcomes: dict = field(default_factory=dict)  # outcome -> count
+    answers: int = 0
+    median_answer_hours: float | None = None
+    takedowns: list = field(default_factory=list)  # (channel, required, done, hours)
+    median_takedown_hours: float | None = None
+    invitations_by_state: dict = field(default_factory=dict)
+    invitations_by_level: dict = field(default_factory=dict)
+    invitations_by_role: dict = field(default_factory=dict)
+    first_time_named: list = field(default_factory=list)  # (name, event title, level)
+    first_time_unnamed: int = 0
+    fairness: object = None
+    fairness_groups: list = field(default_factory=list)  # (organization, country, pool, invited, invitations)
+    coverage: list = field(default_factory=list)  # (month, count)
+    frameworks: list = field(default_factory=list)  # (code, label)
+
+    @property
+    def first_time_total(self):
+        return len(self.first_time_named) + self.first_time_unnamed
+
+
+def build(scope, since, until, anonymous_label="—"):
+    """Every figure of the report for ``scope`` between ``since`` and ``until`` (dates,
+    both included)."""
+    start, end = start_of(since), start_of(until + timedelta(days=1))
+    report = Report(scope, since, until)
+
+    # Items published, by month, channel and language (one query).
+    month = month_of(Publication.published_at)
+    rows = (Publication.select(month.alias("month"), Publication.channel, Item.language,
+                               fn.COUNT(Publication.id).alias("n"))
+            .join(Item).where(Publication.item.in_(scope.items()) & (Publication.published_at >= start)
+                              & (Publication.published_at < end))
+            .group_by(month, Publication.channel, Item.language).order_by(month, Publication.channel)
+            .tuples())
+    report.publications = [tuple(row) for row in rows]
+
+    # Consent outcomes on items (one query).
+    base = Decision.select(Decision.outcome, fn.COUNT(Decision.id)).where(
+        (Decision.subject_type == "item") & Decision.outcome.in_(OUTCOMES)
+        & (Decision.at >= start) & (Decision.at < end))
+    report.outcomes = {o: 0 for o in OUTCOMES}
+    report.outcomes.update(dict(scope.decisions(base).group_by(Decision.outcome).tuples()))
+
+    # Time from request to answer: each answer against the latest request for the same
+    # person, item and version before it (one query; the median over what it returns).
+    request = Decision.alias("request")
+    asked = (request.select(fn.MAX(request.at)).where(
+        (request.activist == Decision.activist) & (request.subject_type == Decision.subject_type)
+        & (request.subject_id == Decision.subject_id) & (request.content_hash == Decision.content_hash)
+        & (request.outcome == "requested") & (request.seq < Decision.seq)))
+    waits = scope.decisions(Decision.select(seconds_between(Decision.at, asked)).where(
+        (Decision.subject_type == "item") & Decision.outcome.in_(ANSWERS)
+        & (Decision.at >= start) & (Decision.at < end)))
+    seconds = [row[0] for row in waits.tuples() if row[0] is not None]
+    report.answers = len(seconds)
+    report.median_answer_hours = statistics.median(seconds) / 3600 if seconds else None
+
+    # Withdrawals: each take-down, how long it took (one query).
+    takedowns = (Publication.select(Publication.channel, Publication.takedown_required_at, Publication.taken_down_at)
+                 .where(Publication.item.in_(scope.items()) & Publication.takedown_required_at.is_null(False)
+                        & (Publication.takedown_required_at >= start) & (Publication.takedown_required_at < end))
+                 .order_by(Publication.takedown_required_at).limit(500))
+    for channel, required, done in takedowns.tuples():
+        required = required if required.tzinfo else required.replace(tzinfo=timezone.utc)
+        done = done.replace(tzinfo=timezone.utc) if done and not done.tzinfo else done
+        hours = (done - required).total_seconds() / 3600 if done else None
+        report.takedowns.append((channel, required, done, hours))
+    durations = [t[3] for t in report.takedowns if t[3] is not None]
+    report.median_takedown_hours = statistics.median(durations) if durations else None
+
+    # Invitations by state, level and role (one grouped query).
+    in_period = (Event.starts_on >= since) & (Event.starts_on <= until)
+    grouped = scope.invitations(Invitation.select(Invitation.state, Event.level, Invitation.role,
+                                                  fn.COUNT(Invitation.id)).join(Event).where(in_period))
+    for state, level, role, count in grouped.group_by(Invitation.state, Event.level, Invitation.role).tuples():
+        report.invitations_by_state[state] = report.invitations_by_state.get(state, 0) + count
+        report.invitations_by_level[level] = report.invitations_by_level.get(level, 0) + count
+        report.invitations_by_role[role] = report.invitations_by_role.get(role, 0) + count
+    report.invitations_by_level = {lv: report.invitations_by_level[lv] for lv in LEVEL_ORDER
+                                   if lv in report.invitations_by_level}
+
+    # People who reached a space for the first time (one query, then one for their
+    # consent to be named at that event).
+    earlier = Invitation.alias("earlier")
+    earlier_event = Event.alias("earlier_event")
+    before = (earlier.select(earlier.id).join(earlier_event, on=(earlier.event == earlier_event.id))
+              .where((earlier.activist == Invitation.activist) & earlier.state.in_(REACHED)
+                     & (earlier_event.starts_on < Event.starts_on)))
+    reached = scope.invitations(
+        Invitation.select(Invitation, Event, Activist).join(Event).switch(Invitation).join(Activist)
+        .where(in_period & Invitation.state.in_(REACHED) & ~fn.EXISTS(before)))
+    firsts = {}
+    for invitation in reached.order_by(Event.starts_on, Invitation.id):
+        firsts.setdefault(invitation.activist_id, invitation)  # their first, if twice in the period
+    named_at_event = consent_to_be_named(firsts.values())
+    for invitation in firsts.values():
+        person = invitation.activist
+        may_name = person.default_attribution != "anonymous" and (
+            named_at_event.get(invitation.id) is True
+            or (person.risk_level != "high" and named_at_event.get(invitation.id) is not False))
+        if may_name:
+            report.first_time_named.append((person.name_for(person.default_attribution, anonymous_label),
+                                            invitation.event.title, invitation.event.level))
+        else:
+            report.first_time_unnamed += 1
+
+    # Fairness over the whole pool, people with no invitation included (two queries).
+    pool = {p.id: p for p in scope.pool().select(Activist.id, Activist.organization, Activist.country)}
+    counts = dict(scope.invitations(
+        Invitation.select(Invitation.activist, fn.COUNT(Invitation.id)).join(Event)
+        .where(in_period & Invitation.state.in_(COUNTED) & Invitation.activist.is_null(False)))
+        .group_by(Invitation.activist).tuples())
+    counts = {person: n for person, n in counts.items() if person in pool}
+    report.fairness = fairness.measure(list(pool), counts, first_timers=report.first_time_total)
+    names = dict(Organization.select(Organization.id, Organization.name).tuples())
+    groups = {}
+    for person in pool.values():
+        key = (names.get(person.organization_id, "—"), person.country)
+        group = groups.setdefault(key, [0, 0, 0])
+        group[0] += 1
+        group[1] += 1 if counts.get(person.id) else 0
+        group[2] += counts.get(person.id, 0)
+    report.fairness_groups = [(org, country, *values) for (org, country), values in sorted(groups.items())]
+
+    # Coverage mentions by month (one query).
+    when = fn.COALESCE(FeedEntry.published_at, FeedEntry.fetched_at)
+    month = month_of(when)
+    coverage = scope.coverage(FeedEntry.select(month, fn.COUNT(FeedEntry.id)).where(
+        (FeedEntry.state == "coverage") & (when >= start) & (when < end)))
+    report.coverage = [tuple(row) for row in coverage.group_by(month).order_by(month).tuples()]
+
+    # Frameworks the work touched: the campaign's own and those of the events (one query).
+    codes = scope.frameworks()
+    for (listed,) in scope.invitations(Event.select(Event.frameworks).join(Invitation).where(in_period)
+                                       ).distinct().tuples():
+        codes |= set(listed if isinstance(listed, list) else Event.frameworks.python_value(listed))
+    report.frameworks = [(code, FRAMEWORKS[code]) for code in FRAMEWORKS if code in codes]
+    return report
+
+
+def consent_to_be_named(invitations):
+    """``{invitation id: True | False}`` where the person answered, for the event's current
+    terms, whether they may be named there (one query)."""
+    invitations = list(invitations)
+    if not invitations:
+        return {}
+    latest = {}
+    for decision in (Decision.select().where((Decision.subject_type == "invitation")
+                                             & Decision.subject_id.in_([i.id for i in invitations]))
+                     .order_by(Decision.seq)):
+        latest[(decision.subject_id, decision.activist_id)] = decision
+    answers = {}
+    for invitation in invitations:
+        decision = latest.get((invitation.id, invitation.activist_id))
+        if decision is None or decision.content_hash != invitation.content_hash:
+            continue
+        answers[invitation.id] = decision.outcome == "given" and "named" in decision.scope_data.get("uses", [])
+    return answers

@@ -1,0 +1,213 @@
+"""Report figures against a small world computed by hand, the anonymity and risk rules,
+a query count that does not grow with the data, and the share link's limits."""
+
+import json
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from amplify.consent.models import Decision
+from amplify.db import database
+from amplify.feeds.models import FeedEntry
+from amplify.invitations.models import Event, Invitation
+from amplify.items.models import Publication
+
+SINCE, UNTIL = date(2026, 9, 1), date(2026, 10, 31)
+
+
+def at(day, hour=12):
+    return datetime(2026, day[0], day[1], hour, tzinfo=timezone.utc)
+
+
+@contextmanager
+def counting_queries():
+    counted = []
+    original = database.obj.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        counted.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    database.obj.execute_sql = counting
+    try:
+        yield counted
+    finally:
+        database.obj.execute_sql = original
+
+
+def decide(app, person, item, outcome, when, content_hash=None, scope="{}"):
+    with app.app_context(), database.atomic():
+        return Decision.append(at=when, activist=person.id, subject_type="item", subject_id=item.id,
+                               content_hash=content_hash or item.content_hash, outcome=outcome, scope=scope,
+                               method="review_page")
+
+
+@pytest.fixture
+def world(app, factories):
+    """A campaign of one organization (Sindicato) in September–October 2026:
+
+    - items: Ana's (given after 2 h, published on X in Sept., withdrawn, taken down in 5 h),
+      Bea's (refused after 4 h), Dora's (changes requested after 6 h; a 1-hour answer in
+      August is outside the period), one without people (published on Mastodon in Oct., pt);
+    - invitations: Ana attended a national hearing (her first) and declined a global one;
+      Bea (anonymous) attended the hearing; Carla (high risk) attended the global session;
+      Dora attended the hearing but had attended a space in 2025; Eva, of another
+      organization, was invited to the global session; Fer (Sindicato) was never invited;
+    - coverage: two mentions in September, one in October, one in November (outside), one
+      of another campaign.
+    """
+    from amplify.campaigns.models import CampaignOrganization
+
+    sindicato, otra = factories.organization("Sindicato"), factories.organization("Otra")
+    people = {}
+    for name, attribution, risk, org in (("Ana Quispe", "full_name", "low", sindicato),
+                                         ("Bea Rojas", "anonymous", "low", sindicato),
+                                         ("Carla Mamani", "full_name", "high", sindicato),
+                                         ("Dora Silva", "pseudonym", "medium", sindicato),
+                                         ("Eva Lima", "full_name", "low", otra),
+                                         ("Fer Torres", "first_name", "low", sindicato)):
+        people[name.split()[0].lower()] = factories.activist(
+            name, default_attribution=attribution, risk_level=risk, organization=org.id,
+            pseudonym="La Dora" if name.startswith("Dora") else "")
+    campaign = factories.campaign("Trabajo digno", frameworks=["C189"])
+    CampaignOrganization.create(campaign=campaign, organization=sindicato)
+    other_campaign = factories.campaign("Otra campaña")
+    p = people
+    items = {}
+    for key, person in (("ana", p["ana"]), ("bea", p["bea"]), ("dora", p["dora"])):
+        items[key] = factories.item(campaign, people=[(person, "quoted", None)], title=f"Item {key}")
+    items["none"] = factories.item(campaign, title="Sin personas", text="Texto", channel="mastodon", language="pt")
+    decide(app, p["ana"], items["ana"], "requested", at((9, 2), 8))
+    decide(app, p["ana"], items["ana"], "given", at((9, 2), 10))
+    decide(app, p["bea"], items["bea"], "requested", at((9, 3), 8))
+    decide(app, p["bea"], items["bea"], "refused", at((9, 3), 12))
+    decide(app, p["dora"], items["dora"], "requested", at((8, 20), 8), content_hash="0" * 64)
+    decide(app, p["dora"], items["dora"], "given", at((8, 20), 9), content_hash="0" * 64)  # August
+    decide(app, p["dora"], items["dora"], "requested", at((9, 5), 8))
+    decide(app, p["dora"], items["dora"], "changes_requested", at((9, 5), 14))
+    decide(app, p["ana"], items["ana"], "withdrawn", at((10, 1), 9))
+    Publication.create(item=items["ana"], channel="x", published_at=at((9, 4)), takedown_state="taken_down",
+                       takedown_required_at=at((10, 1), 9), taken_down_at=at((10, 1), 14))
+    Publication.create(item=items["none"], channel="mastodon", published_at=at((10, 10)))
+    Publication.create(item=items["none"], channel="mastodon", published_at=at((11, 10)))  # outside
+
+    hearing = factories.event(title="Audiencia", days=0, level="national", campaign=campaign.id, frameworks=[])
+    Event.update(starts_on=date(2026, 9, 15), ends_on=date(2026, 9, 15)).where(Event.id == hearing.id).execute()
+    session = factories.event(title="Sesión OIT", days=0, level="global", campaign=campaign.id,
+                              frameworks=["C190", "CEDAW"])
+    Event.update(starts_on=date(2026, 10, 5), ends_on=date(2026, 10, 9)).where(Event.id == session.id).execute()
+    old = factories.event(title="Foro 2025", days=0, level="regional", campaign=other_campaign.id)
+    Event.update(starts_on=date(2025, 5, 5), ends_on=date(2025, 5, 6)).where(Event.id == old.id).execute()
+
+    def invite(event, person, state, role="speaker"):
+        invitation = factories.invitation(event=Event.get_by_id(event.id), activist=person, role=role)
+        Invitation.update(state=state).where(Invitation.id == invitation.id).execute()
+        return Invitation.get_by_id(invitation.id)
+
+    invitations = {
+        "ana": invite(hearing, p["ana"], "attended"), "ana2": invite(session, p["ana"], "declined", "panelist"),
+        "bea": invite(hearing, p["bea"], "attended", "delegate"), "carla": invite(session, p["carla"], "attended"),
+        "dora": invite(hearing, p["dora"], "debriefed", "delegate"), "dora_old": invite(old, p["dora"], "attended"),
+        "eva": invite(session, p["eva"], "invited", "observer"),
+    }
+    source = factories.feed_source(kind="monitoring")
+    for title, published, target in (("Nota 1", at((9, 6)), campaign), ("Nota 2", at((9, 20)), campaign),
+                                     ("Nota 3", at((10, 2)), campaign), ("Nota 4", at((11, 2)), campaign),
+                                     ("Nota 5", at((9, 7)), other_campaign)):
+        factories.feed_entry(source, title=title, published_at=published, state="coverage", campaign=target)
+    return {"campaign": campaign, "people": p, "items": items, "invitations": invitations,
+            "sindicato": sindicato, "session": session}
+
+
+def build(app, scope_subject, kind="campaign"):
+    from amplify.reports.figures import CampaignScope, OrganizationScope, build
+
+    scope = CampaignScope(scope_subject) if kind == "campaign" else OrganizationScope(scope_subject)
+    with app.app_context():
+        return build(scope, SINCE, UNTIL, anonymous_label="anónima")
+
+
+def test_campaign_figures_match_the_hand_computed_world(app, world):
+    report = build(app, world["campaign"])
+    assert report.publications == [("2026-09", "x", "es", 1), ("2026-10", "mastodon", "pt", 1)]
+    assert report.outcomes == {"given": 1, "refused": 1, "changes_requested": 1, "withdrawn": 1}
+    assert report.answers == 3 and report.median_answer_hours == pytest.approx(4.0)  # 2 h, 4 h, 6 h
+    assert [(c, h) for c, _r, _d, h in report.takedowns] == [("x", pytest.approx(5.0))]
+    assert report.median_takedown_hours == pytest.approx(5.0)
+    assert report.invitations_by_state == {"attended": 3, "debriefed": 1, "declined": 1, "invited": 1}
+    assert report.invitations_by_level == {"national": 3, "global": 3}
+    assert report.invitations_by_role == {"speaker": 2, "panelist": 1, "delegate": 2, "observer": 1}
+    # First time in a space: Ana (named in full), Bea (anonymous: counted), Carla (high risk,
+    # no consent to be named there: counted). Dora had been to a space in 2025.
+    assert report.first_time_named == [("Ana Quispe", "Audiencia", "national")]
+    assert report.first_time_unnamed == 2 and report.first_time_total == 3
+    # Pool: the Sindicato's five people; Eva belongs to another organization.
+    # Invitations: Ana 2, Bea 1, Carla 1, Dora 1, Fer 0 → sorted [0,1,1,1,2], total 5.
+    f = report.fairness
+    assert (f.pool, f.invitations, f.distinct_people, f.first_timers) == (5, 5, 4, 3)
+    assert f.gini == pytest.approx(2 * 19 / 25 - 6 / 5)  # 0.32
+    assert f.hhi == pytest.approx(0.4 ** 2 + 3 * 0.2 ** 2)  # 0.28
+    assert f.top5_share == pytest.approx(1.0)
+    assert report.fairness_groups == [("Sindicato", "PE", 5, 4, 5)]
+    assert report.coverage == [("2026-09", 2), ("2026-10", 1)]
+    assert [code for code, _ in report.frameworks] == ["C189", "C190", "CEDAW"]
+
+
+def test_a_high_risk_person_is_named_only_with_her_consent_for_that_event(app, world, factories):
+    from amplify.invitations.changes import record_media_consent
+
+    carla = world["invitations"]["carla"]
+    with app.app_context():
+        Invitation.update(state="confirmed").where(Invitation.id == carla.id).execute()
+        record_media_consent(Invitation.get_by_id(carla.id), ["named", "quoted"], method="review_page")
+        Invitation.update(state="attended").where(Invitation.id == carla.id).execute()
+    report = build(app, world["campaign"])
+    assert ("Carla Mamani", "Sesión OIT", "global") in report.first_time_named
+    assert report.first_time_unnamed == 1  # Bea only
+    # Her consent was for other terms (the dates moved since): not named again.
+    Event.update(ends_on=date(2026, 10, 10)).where(Event.id == world["session"].id).execute()
+    assert build(app, world["campaign"]).first_time_unnamed == 2
+
+
+def test_a_person_who_said_no_to_being_named_at_the_event_is_not_named(app, world):
+    from amplify.invitations.changes import record_media_consent
+
+    ana = world["invitations"]["ana"]
+    with app.app_context():
+        Invitation.update(state="confirmed").where(Invitation.id == ana.id).execute()
+        record_media_consent(Invitation.get_by_id(ana.id), ["photographed"], method="review_page")
+        Invitation.update(state="attended").where(Invitation.id == ana.id).execute()
+    report = build(app, world["campaign"])
+    assert report.first_time_named == [] and report.first_time_unnamed == 3
+
+
+def test_organization_report_is_limited_to_its_people(app, world):
+    report = build(app, world["sindicato"], kind="organization")
+    assert report.publications == [("2026-09", "x", "es", 1)]  # the item without people is not theirs
+    assert report.outcomes == {"given": 1, "refused": 1, "changes_requested": 1, "withdrawn": 1}
+    assert sum(report.invitations_by_state.values()) == 5  # Eva's is not theirs
+    assert report.fairness.pool == 5
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(app, world, factories):
+    from amplify.reports.figures import CampaignScope
+    from amplify.reports.figures import build as build_report
+
+    with app.app_context(), counting_queries() as small:
+        build_report(CampaignScope(world["campaign"]), SINCE, UNTIL)
+    campaign, p = world["campaign"], world["people"]
+    for n in range(30):  # ten times the items, people, invitations and mentions
+        person = factories.activist(f"Persona {n}", organization=world["sindicato"].id)
+        item = factories.item(campaign, people=[(person, "quoted", None)], title=f"Más {n}")
+        decide(app, person, item, "requested", at((9, 10), 8))
+        decide(app, person, item, "given", at((9, 10), 9 + n % 5))
+        Publication.create(item=item, channel="bluesky", published_at=at((9, 11)))
+        invitation = factories.invitation(event=Event.get_by_id(world["session"].id), activist=person)
+        Invitation.update(state="attended").where(Invitation.id == invitation.id).execute()
+        factories.feed_entry(FeedEntry.select().first().source, title=f"Más notas {n}", state="coverage",
+                             campaign=campaign, published_at=at((10, 3)))
+    with app.app_context(), counting_queries() as large:
+        report = build_report(CampaignScope(campaign), SINCE, UNTIL)
+    assert report.first_time_total == 33 and len(large) == len(small), (len(small), len(large))
+    assert json.dumps(report.coverage)  # plain values, ready for CSV
