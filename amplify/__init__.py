@@ -38,6 +38,7 @@ def create_app(config=None):
     from amplify.consent.views import bp as consent_bp
     from amplify.drafting.views import bp as drafting_bp
     from amplify.feeds.views import bp as feeds_bp
+    from amplify.reports.views import bp as reports_bp, shared_bp
     from amplify.home.views import bp as home_bp
     from amplify.invitations.views import bp as invitations_bp
     from amplify.media.views import bp as media_bp
@@ -47,7 +48,8 @@ def create_app(config=None):
     from amplify.users.views import bp as users_bp
 
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
-                      media_bp, invitations_bp, feeds_bp, consent_bp, review_bp, audit_bp):
+                      media_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp, review_bp,
+                      audit_bp):
         app.register_blueprint(blueprint)
 
     from amplify.feeds import tasks

@@ -211,3 +211,87 @@ def test_the_number_of_queries_does_not_grow_with_the_data(app, world, factories
         report = build_report(CampaignScope(campaign), SINCE, UNTIL)
     assert report.first_time_total == 33 and len(large) == len(small), (len(small), len(large))
     assert json.dumps(report.coverage)  # plain values, ready for CSV
+
+
+def test_report_page_in_the_chosen_language_with_charts_and_csv(app, world, login):
+    import csv
+    import io
+
+    session = login("viewer")
+    slug = world["campaign"].slug
+    page = session.get(f"/reports/campaigns/{slug}?since=2026-09-01&until=2026-10-31&lang=pt").get_data(as_text=True)
+    assert '<html lang="pt">' in page and "Ana Quispe" in page and "Bea Rojas" not in page
+    assert "Carla Mamani" not in page and page.count("<svg") >= 4
+    english = session.get(f"/reports/campaigns/{slug}?since=2026-09-01&until=2026-10-31&lang=en").get_data(as_text=True)
+    assert "People who reached a space for the first time" in english
+    response = session.get(f"/reports/campaigns/{slug}/coverage.csv?since=2026-09-01&until=2026-10-31&lang=en")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert response.mimetype == "text/csv" and rows == [["Month", "Mentions"], ["2026-09", "2"], ["2026-10", "1"]]
+    first = session.get(f"/reports/campaigns/{slug}/first_time.csv?since=2026-09-01&until=2026-10-31&lang=en")
+    text = first.get_data(as_text=True)
+    assert "Ana Quispe" in text and "Bea" not in text and "Carla" not in text and "2 more, not named" in text
+    assert session.get(f"/reports/campaigns/{slug}/nothing.csv").status_code == 404
+    org = session.get(f"/reports/organizations/{world['sindicato'].id}?since=2026-09-01&until=2026-10-31")
+    assert org.status_code == 200 and "Sindicato" in org.get_data(as_text=True)
+
+
+def test_a_bad_period_is_explained_not_a_crash(app, world, login):
+    session = login("viewer")
+    slug = world["campaign"].slug
+    for query in ("since=2026-10-31&until=2026-09-01", "since=yesterday", "since=1900-01-01&until=2026-01-01"):
+        response = session.get(f"/reports/campaigns/{slug}?{query}")
+        assert response.status_code == 400 and 'role="alert"' in response.get_data(as_text=True), query
+
+
+def make_share(session, world, days="30", lang="es"):
+    import re
+
+    response = session.post("/reports/share", {"kind": "campaign", "subject_id": str(world["campaign"].id),
+                                               "since": "2026-09-01", "until": "2026-10-31", "lang": lang,
+                                               "days": days})
+    assert response.status_code == 302
+    page = session.get("/reports/").get_data(as_text=True)
+    return re.search(r"(/s/[A-Za-z0-9_.\-]+)", page).group(1)
+
+
+def test_share_link_works_without_an_account_and_only_for_its_report(app, world, login):
+    from amplify.reports.models import ReportShare
+
+    session = login("comms")
+    path = make_share(session, world)
+    anonymous = app.test_client()
+    page = anonymous.get(path)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="es">' in body and "<script" not in body
+    assert "Ana Quispe" in body and "Bea Rojas" not in body and "noindex" in body
+    assert anonymous.get(path + "/coverage.csv").status_code == 200
+    assert anonymous.get("/reports/").status_code in (302, 401, 403)  # the rest stays closed
+    # Tampered, or a review link's token: refused.
+    assert anonymous.get(path[:-3] + "xyz").status_code == 404
+    # Revoked: at once.
+    share = ReportShare.get()
+    assert session.post(f"/reports/shares/{share.id}/revoke", {}).status_code == 302
+    assert anonymous.get(path).status_code == 404 and anonymous.get(path + "/coverage.csv").status_code == 404
+
+
+def test_share_link_expires_and_bad_requests_are_refused(app, world, login):
+    from amplify.db import utcnow
+    from amplify.reports.models import ReportShare
+
+    session = login("comms")
+    path = make_share(session, world, days="1")
+    ReportShare.update(expires_at=utcnow() - timedelta(seconds=1)).execute()
+    assert app.test_client().get(path).status_code == 404
+    for days in ("0", "366", "many"):
+        session.post("/reports/share", {"kind": "campaign", "subject_id": str(world["campaign"].id),
+                                        "since": "2026-09-01", "until": "2026-10-31", "lang": "es", "days": days})
+    assert ReportShare.select().count() == 1
+    assert login("viewer").post("/reports/share", {"kind": "campaign", "subject_id": "1", "since": "2026-09-01",
+                                                   "until": "2026-10-31", "lang": "es", "days": "3"}).status_code == 403
+
+
+def test_guessing_share_links_is_rate_limited(app, world):
+    app.config["LINK_MAX_FAILURES_PER_ADDRESS"] = 3
+    client = app.test_client()
+    codes = [client.get(f"/s/guess-{n}").status_code for n in range(5)]
+    assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]

@@ -15,7 +15,9 @@ PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.cho
           # The personal review pages: no account, the signed link is the key.
           "review.page", "review.decide_item", "review.decide_variant", "review.withdraw",
           "review.receipt", "review.receipt_download", "review.image",
-          "review.answer_invitation", "review.media_consent", "invitations.feed"}
+          "review.answer_invitation", "review.media_consent", "invitations.feed",
+          # Shared reports: the signed share link is the key.
+          "shared.report", "shared.csv"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -172,4 +174,17 @@ def feeds_world(factories):
     source = factories.feed_source()
     entry = factories.feed_entry(source)
     return {"source_id": source.id, "entry_id": entry.id,
-            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id}
+            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id, "table": "coverage",
+            "share_id": share_world().id}
+
+
+def share_world():
+    from datetime import date, timedelta
+
+    from amplify.campaigns.models import Campaign
+    from amplify.db import utcnow
+    from amplify.reports.models import ReportShare
+
+    return ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
+                              subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
+                              until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))

@@ -44,7 +44,8 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
                         "items.export", "consent.receipt_download", "review.receipt_download",
                         "drafting.hootsuite", "drafting.sprout", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
-                        "media.card_preview", "review.image", "invitations.feed", "feeds.export_opml")})
+                        "media.card_preview", "review.image", "invitations.feed", "feeds.export_opml", "shared.report", "shared.csv",
+                        "reports.campaign_csv", "reports.organization_csv")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
@@ -74,4 +75,17 @@ def feeds_world(factories):
     source = factories.feed_source()
     entry = factories.feed_entry(source)
     return {"source_id": source.id, "entry_id": entry.id,
-            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id}
+            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id, "table": "coverage",
+            "share_id": share_world().id}
+
+
+def share_world():
+    from datetime import date, timedelta
+
+    from amplify.campaigns.models import Campaign
+    from amplify.db import utcnow
+    from amplify.reports.models import ReportShare
+
+    return ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
+                              subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
+                              until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))

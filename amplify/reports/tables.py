@@ -1,0 +1,90 @@
+"""A report as tables (for the page, its charts and CSV), with labels in the report's
+language. Every chart on the page draws one of these tables."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from amplify.invitations.models import LEVELS, ROLES, STATES
+from amplify.items.models import CHANNELS
+from amplify.i18n import LANGUAGES
+
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list
+    rows: list
+    chart: list | None = None  # [(label, value)] drawn as bars
+
+    def csv(self):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if v is None else v for v in row])
+        return out.getvalue()
+
+
+def _hours(value):
+    return round(value, 1) if value is not None else None
+
+
+def tables(report):
+    """The report's tables, titled and labelled in the current locale."""
+    from amplify.consent.models import OUTCOMES
+
+    found = []
+    by_month = {}
+    for month, _channel, _language, count in report.publications:
+        by_month[month] = by_month.get(month, 0) + count
+    found.append(Table("publications", _("Published, by month, channel and language"),
+                       [_("Month"), _("Channel"), _("Language"), _("Publications")],
+                       [(m, str(CHANNELS.get(c, c)), LANGUAGES.get(lang, lang), n)
+                        for m, c, lang, n in report.publications],
+                       chart=list(by_month.items())))
+    consent_rows = [(str(OUTCOMES[o]), n) for o, n in report.outcomes.items()]
+    found.append(Table("consent", _("Consent answers"), [_("Answer"), _("People's decisions")], consent_rows,
+                       chart=consent_rows))
+    found.append(Table("takedowns", _("Withdrawals: each take-down"),
+                       [_("Channel"), _("Withdrawn on"), _("Taken down on"), _("Hours it took")],
+                       [(str(CHANNELS.get(c, c)), r.date().isoformat(), d.date().isoformat() if d else _("pending"),
+                         _hours(h)) for c, r, d, h in report.takedowns]))
+    state_rows = [(str(STATES.get(s, s)), n) for s, n in sorted(report.invitations_by_state.items(),
+                                                                key=lambda pair: list(STATES).index(pair[0])
+                                                                if pair[0] in STATES else 99)]
+    found.append(Table("invitations_state", _("Invitations by state"), [_("State"), _("Invitations")],
+                       state_rows, chart=state_rows))
+    level_rows = [(str(LEVELS.get(lv, lv)), n) for lv, n in report.invitations_by_level.items()]
+    found.append(Table("invitations_level", _("Invitations by level of the space"), [_("Level"), _("Invitations")],
+                       level_rows, chart=level_rows))
+    role_rows = [(str(ROLES.get(r, r)), n) for r, n in sorted(report.invitations_by_role.items())]
+    found.append(Table("invitations_role", _("Invitations by role"), [_("Role"), _("Invitations")], role_rows,
+                       chart=role_rows))
+    first = [(name, event, str(LEVELS.get(level, level))) for name, event, level in report.first_time_named]
+    if report.first_time_unnamed:
+        first.append((_("%(count)s more, not named (their choice, or for their safety)",
+                        count=report.first_time_unnamed), "", ""))
+    found.append(Table("first_time", _("People who reached a space for the first time"),
+                       [_("Person"), _("Space"), _("Level")], first))
+    f = report.fairness
+    found.append(Table("fairness", _("How fairly opportunities were spread"), [_("Figure"), _("Value")], [
+        (_("People in the pool"), f.pool), (_("Invitations"), f.invitations),
+        (_("Distinct people invited"), f.distinct_people), (_("First time in a space"), f.first_timers),
+        (_("Share of the five most invited"), round(f.top5_share, 3)),
+        (_("Gini coefficient (0 = equal)"), round(f.gini, 3)),
+        (_("Herfindahl-Hirschman index"), round(f.hhi, 3)),
+        (_("Never invited in the period"), len(f.never_invited)),
+    ]))
+    found.append(Table("fairness_groups", _("By organization and country"),
+                       [_("Organization"), _("Country"), _("People"), _("Invited"), _("Invitations")],
+                       [list(row) for row in report.fairness_groups]))
+    found.append(Table("coverage", _("Coverage mentions by month"), [_("Month"), _("Mentions")],
+                       [list(row) for row in report.coverage], chart=[tuple(row) for row in report.coverage]))
+    found.append(Table("frameworks", _("Frameworks the work touched"), [_("Code"), _("Framework")],
+                       [(code, str(label)) for code, label in report.frameworks]))
+    return found
