@@ -37,10 +37,16 @@ def counting_queries():
 
 
 def decide(app, person, item, outcome, when, content_hash=None, scope="{}"):
+    """A decision at a chosen time, timed against its request as the ledger does."""
+    from amplify.consent.ledger import waited_since_request
+
+    content_hash = content_hash or item.content_hash
     with app.app_context(), database.atomic():
+        waited = waited_since_request(person.id, "item", item.id, content_hash, when) \
+            if outcome in ("given", "refused", "changes_requested") else None
         return Decision.append(at=when, activist=person.id, subject_type="item", subject_id=item.id,
-                               content_hash=content_hash or item.content_hash, outcome=outcome, scope=scope,
-                               method="review_page")
+                               content_hash=content_hash, outcome=outcome, scope=scope, method="review_page",
+                               waited_seconds=waited)
 
 
 @pytest.fixture
@@ -131,6 +137,7 @@ def build(app, scope_subject, kind="campaign"):
 def test_campaign_figures_match_the_hand_computed_world(app, world):
     report = build(app, world["campaign"])
     assert report.publications == [("2026-09", "x", "es", 1), ("2026-10", "mastodon", "pt", 1)]
+    assert report.median_answer_hours == pytest.approx(4.0)
     assert report.outcomes == {"given": 1, "refused": 1, "changes_requested": 1, "withdrawn": 1}
     assert report.answers == 3 and report.median_answer_hours == pytest.approx(4.0)  # 2 h, 4 h, 6 h
     assert [(c, h) for c, _r, _d, h in report.takedowns] == [("x", pytest.approx(5.0))]
@@ -196,7 +203,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(app, world, factories
 
     with app.app_context(), counting_queries() as small:
         build_report(CampaignScope(world["campaign"]), SINCE, UNTIL)
-    campaign, p = world["campaign"], world["people"]
+    campaign = world["campaign"]
     for n in range(30):  # ten times the items, people, invitations and mentions
         person = factories.activist(f"Persona {n}", organization=world["sindicato"].id)
         item = factories.item(campaign, people=[(person, "quoted", None)], title=f"Más {n}")
@@ -295,3 +302,29 @@ def test_guessing_share_links_is_rate_limited(app, world):
     client = app.test_client()
     codes = [client.get(f"/s/guess-{n}").status_code for n in range(5)]
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
+
+
+def test_the_ledger_times_each_answer_from_its_request(app, factories):
+    from amplify.consent.ledger import record_decision
+
+    person = factories.activist("Ana Quispe")
+    item = factories.send(factories.item(factories.campaign(), people=[(person, "quoted", None)]))
+    with app.app_context():
+        decision = record_decision(person, "item", item, item.content_hash, "given", method="review_page",
+                                   scope={"channels": ["x"], "attribution": "full_name"})
+        requested = Decision.get((Decision.outcome == "requested") & (Decision.activist == person.id))
+    assert decision.waited_seconds == pytest.approx((decision.at - requested.at).total_seconds())
+    with app.app_context():
+        assert Decision.verify()[0] == Decision.select().count()  # outside the chain: it still verifies
+
+
+def test_median_of_an_even_number_is_the_mean_of_the_middle_two(app, world, factories):
+    from amplify.reports.figures import median_of
+
+    items, p = world["items"], world["people"]
+    decide(app, p["ana"], items["ana"], "requested", at((9, 20), 8))
+    decide(app, p["ana"], items["ana"], "given", at((9, 20), 16))  # a fourth answer: 8 h
+    with app.app_context():
+        query = Decision.select(Decision.waited_seconds).where(Decision.waited_seconds.is_null(False)
+                                                               & (Decision.at >= at((9, 1), 0)))
+        assert median_of(query, Decision.waited_seconds) == pytest.approx((4 + 6) / 2 * 3600)

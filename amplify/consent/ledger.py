@@ -99,10 +99,13 @@ def record_decision(activist, subject_type, subject, content_hash, outcome, *, m
                                    and (guardian_relationship or "").strip() and minor_agrees):
             raise DecisionRefused(_l("For a minor, a guardian gives their name and relationship, "
                                      "and the minor agrees too."), "guardian_name")
+    now = utcnow()
+    waited = waited_since_request(activist.id, subject_type, subject.id, content_hash, now) \
+        if outcome in ("given", "refused", "changes_requested") else None
     try:
         with database.atomic():
             decision = Decision.append(
-                at=utcnow(), activist=activist, subject_type=subject_type, subject_id=subject.id,
+                at=now, activist=activist, subject_type=subject_type, subject_id=subject.id,
                 content_hash=content_hash, outcome=outcome,
                 scope=json.dumps(clean_scope, sort_keys=True), method=method,
                 recorded_by=recorded_by.id if recorded_by else None, witness=(witness or "").strip(),
@@ -113,6 +116,7 @@ def record_decision(activist, subject_type, subject, content_hash, outcome, *, m
                 guardian_relationship=(guardian_relationship or "").strip(),
                 minor_agrees=minor_agrees if activist.minor else None,
                 review_link=review_link.id if review_link else None, request_key=request_key or None,
+                waited_seconds=waited,
             )
             _after_decision(subject_type, subject, decision)
     except peewee.IntegrityError:
@@ -122,6 +126,16 @@ def record_decision(activist, subject_type, subject, content_hash, outcome, *, m
                 return existing
         raise
     return decision
+
+
+def waited_since_request(activist_id, subject_type, subject_id, content_hash, answered_at):
+    """Seconds from the latest request for this version to an answer at ``answered_at``
+    (None when it was never requested, e.g. recorded by staff without a request)."""
+    asked = (Decision.select(Decision.at).where(
+        (Decision.activist == activist_id) & (Decision.subject_type == subject_type)
+        & (Decision.subject_id == subject_id) & (Decision.content_hash == content_hash)
+        & (Decision.outcome == "requested")).order_by(Decision.seq.desc()).first())
+    return (answered_at - asked.at).total_seconds() if asked else None
 
 
 def _after_decision(subject_type, subject, decision):

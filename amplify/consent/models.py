@@ -62,6 +62,8 @@ class Decision(ChainedModel):
     minor_agrees = peewee.BooleanField(null=True)
     review_link = peewee.IntegerField(null=True)
     request_key = peewee.CharField(null=True, unique=True)
+    # Derived, outside the chain: seconds from the request to this answer (for reports).
+    waited_seconds = peewee.FloatField(null=True)
 
     CHAINED_FIELDS = ("at", "activist", "subject_type", "subject_id", "content_hash", "outcome",
                       "scope", "method", "recorded_by", "witness", "notice_version",

@@ -72,6 +72,14 @@ MEDIA_USES = {"named": _l("Being named"), "photographed": _l("Being photographed
 MEDIA_CONSENT_STATES = ("invited", "accepted", "confirmed", "reserve")
 
 
+def terms_hash(event_id, title, starts_on, ends_on, place, online, role, activist_id):
+    """SHA-256 of the terms of an invitation that a person's consent at the event covers."""
+    terms = {"event": event_id, "title": title, "starts_on": starts_on.isoformat(),
+             "ends_on": ends_on.isoformat(), "place": place, "online": bool(online), "role": role,
+             "activist": activist_id}
+    return hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()
+
+
 def allowed_next(state):
     """The states an invitation in ``state`` may move to, in the order offered to staff."""
     nexts = list(TRANSITIONS.get(state, ()))
@@ -155,10 +163,8 @@ class Invitation(BaseModel):
         """The terms the person's consent at the event is about: if the event, its dates,
         place or the person's role change, an earlier answer no longer covers it."""
         event = self.event
-        terms = {"event": event.id, "title": event.title, "starts_on": event.starts_on.isoformat(),
-                 "ends_on": event.ends_on.isoformat(), "place": event.place, "online": event.online,
-                 "role": self.role, "activist": self.activist_id}
-        return hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()
+        return terms_hash(event.id, event.title, event.starts_on, event.ends_on, event.place, event.online,
+                          self.role, self.activist_id)
 
     @property
     def travels_on(self):

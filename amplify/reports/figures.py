@@ -19,7 +19,7 @@ from amplify.consent.models import Decision
 from amplify.db import is_postgres
 from amplify.feeds.models import FeedEntry
 from amplify.invitations import fairness
-from amplify.invitations.models import Event, Invitation
+from amplify.invitations.models import Event, Invitation, terms_hash
 from amplify.items.models import Item, ItemPerson, Publication
 from amplify.people.models import Activist, Organization
 
@@ -38,12 +38,14 @@ def month_of(column):
     return fn.strftime("%Y-%m", column)
 
 
-def seconds_between(later, earlier):
-    """Seconds from ``earlier`` to ``later`` (timestamps), on either database."""
-    if is_postgres():
-        return peewee.NodeList((peewee.SQL("EXTRACT(EPOCH FROM"), later, peewee.SQL("-"), earlier,
-                                peewee.SQL(")")))
-    return (fn.julianday(later) - fn.julianday(earlier)) * 86400.0
+def median_of(query, column, count=None):
+    """The median of ``column`` over ``query``, computed in the database: only the one or
+    two middle values leave it (``count``, when known, saves counting again)."""
+    count = query.count() if count is None else count
+    if not count:
+        return None
+    middle = [row[0] for row in query.order_by(column).offset((count - 1) // 2).limit(2 - count % 2).tuples()]
+    return sum(middle) / len(middle)
 
 
 def start_of(day):
@@ -159,25 +161,25 @@ def build(scope, since, until, anonymous_label="—"):
     report.publications = [tuple(row) for row in rows]
 
     # Consent outcomes on items (one query).
-    base = Decision.select(Decision.outcome, fn.COUNT(Decision.id)).where(
+    base = Decision.select(Decision.outcome, fn.COUNT(Decision.id), fn.COUNT(Decision.waited_seconds)).where(
         (Decision.subject_type == "item") & Decision.outcome.in_(OUTCOMES)
         & (Decision.at >= start) & (Decision.at < end))
     report.outcomes = {o: 0 for o in OUTCOMES}
-    report.outcomes.update(dict(scope.decisions(base).group_by(Decision.outcome).tuples()))
+    timed_count = 0
+    for outcome, count, timed in scope.decisions(base).group_by(Decision.outcome).tuples():
+        report.outcomes[outcome] = count
+        timed_count += timed if outcome in ANSWERS else 0
 
-    # Time from request to answer: each answer against the latest request for the same
-    # person, item and version before it (one query; the median over what it returns).
-    request = Decision.alias("request")
-    asked = (request.select(fn.MAX(request.at)).where(
-        (request.activist == Decision.activist) & (request.subject_type == Decision.subject_type)
-        & (request.subject_id == Decision.subject_id) & (request.content_hash == Decision.content_hash)
-        & (request.outcome == "requested") & (request.seq < Decision.seq)))
-    waits = scope.decisions(Decision.select(seconds_between(Decision.at, asked)).where(
-        (Decision.subject_type == "item") & Decision.outcome.in_(ANSWERS)
+    # Time from request to answer, kept on each answer when it was recorded: the median in
+    # the database (one query for the count above, one for the middle values).
+    answered = report.outcomes["given"] + report.outcomes["refused"] + report.outcomes["changes_requested"]
+    timed = scope.decisions(Decision.select(Decision.waited_seconds).where(
+        (Decision.subject_type == "item") & Decision.outcome.in_(ANSWERS) & Decision.waited_seconds.is_null(False)
         & (Decision.at >= start) & (Decision.at < end)))
-    seconds = [row[0] for row in waits.tuples() if row[0] is not None]
-    report.answers = len(seconds)
-    report.median_answer_hours = statistics.median(seconds) / 3600 if seconds else None
+    report.answers = answered
+    report.median_answer_hours = median_of(timed, Decision.waited_seconds, timed_count)
+    if report.median_answer_hours is not None:
+        report.median_answer_hours /= 3600
 
     # Withdrawals: each take-down, how long it took (one query).
     takedowns = (Publication.select(Publication.channel, Publication.takedown_required_at, Publication.taken_down_at)
@@ -211,20 +213,23 @@ def build(scope, since, until, anonymous_label="—"):
               .where((earlier.activist == Invitation.activist) & earlier.state.in_(REACHED)
                      & (earlier_event.starts_on < Event.starts_on)))
     reached = scope.invitations(
-        Invitation.select(Invitation, Event, Activist).join(Event).switch(Invitation).join(Activist)
+        Invitation.select(Invitation.id, Invitation.activist, Invitation.role, Event.id, Event.title, Event.level,
+                          Event.starts_on, Event.ends_on, Event.place, Event.online, Activist.display_name,
+                          Activist.pseudonym, Activist.default_attribution, Activist.risk_level)
+        .join(Event).switch(Invitation).join(Activist)
         .where(in_period & Invitation.state.in_(REACHED) & ~fn.EXISTS(before)))
     firsts = {}
-    for invitation in reached.order_by(Event.starts_on, Invitation.id):
-        firsts.setdefault(invitation.activist_id, invitation)  # their first, if twice in the period
+    for row in reached.order_by(Event.starts_on, Invitation.id).tuples():
+        firsts.setdefault(row[1], Reached(*row))  # their first, if twice in the period
     named_at_event = consent_to_be_named(firsts.values())
-    for invitation in firsts.values():
-        person = invitation.activist
-        may_name = person.default_attribution != "anonymous" and (
-            named_at_event.get(invitation.id) is True
-            or (person.risk_level != "high" and named_at_event.get(invitation.id) is not False))
+    for first in firsts.values():
+        may_name = first.attribution != "anonymous" and (
+            named_at_event.get(first.invitation_id) is True
+            or (first.risk_level != "high" and named_at_event.get(first.invitation_id) is not False))
         if may_name:
-            report.first_time_named.append((person.name_for(person.default_attribution, anonymous_label),
-                                            invitation.event.title, invitation.event.level))
+            person = Activist(display_name=first.display_name, pseudonym=first.pseudonym)
+            report.first_time_named.append((person.name_for(first.attribution, anonymous_label),
+                                            first.event_title, first.level))
         else:
             report.first_time_unnamed += 1
 
@@ -262,21 +267,46 @@ def build(scope, since, until, anonymous_label="—"):
     return report
 
 
-def consent_to_be_named(invitations):
+@dataclass
+class Reached:
+    invitation_id: int
+    activist_id: int
+    role: str
+    event_id: int
+    event_title: str
+    level: str
+    starts_on: object
+    ends_on: object
+    place: str
+    online: bool
+    display_name: str
+    pseudonym: str
+    attribution: str
+    risk_level: str
+
+    @property
+    def content_hash(self):
+        return terms_hash(self.event_id, self.event_title, self.starts_on, self.ends_on, self.place,
+                          self.online, self.role, self.activist_id)
+
+
+def consent_to_be_named(reached):
     """``{invitation id: True | False}`` where the person answered, for the event's current
     terms, whether they may be named there (one query)."""
-    invitations = list(invitations)
-    if not invitations:
+    reached = list(reached)
+    if not reached:
         return {}
     latest = {}
-    for decision in (Decision.select().where((Decision.subject_type == "invitation")
-                                             & Decision.subject_id.in_([i.id for i in invitations]))
+    for decision in (Decision.select(Decision.subject_id, Decision.activist, Decision.content_hash,
+                                     Decision.outcome, Decision.scope)
+                     .where((Decision.subject_type == "invitation")
+                            & Decision.subject_id.in_([r.invitation_id for r in reached]))
                      .order_by(Decision.seq)):
         latest[(decision.subject_id, decision.activist_id)] = decision
     answers = {}
-    for invitation in invitations:
-        decision = latest.get((invitation.id, invitation.activist_id))
-        if decision is None or decision.content_hash != invitation.content_hash:
+    for first in reached:
+        decision = latest.get((first.invitation_id, first.activist_id))
+        if decision is None or decision.content_hash != first.content_hash:
             continue
-        answers[invitation.id] = decision.outcome == "given" and "named" in decision.scope_data.get("uses", [])
+        answers[first.invitation_id] = decision.outcome == "given" and "named" in decision.scope_data.get("uses", [])
     return answers
