@@ -108,6 +108,8 @@ def test_the_activist_answers_on_her_review_page(app, factories):
     assert InvitationChange.select().where(InvitationChange.reason.contains("hija")).exists()
     client.post(url, data={"csrf_token": csrf, "response": "accepted"})
     assert Invitation.get().state == "accepted"
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "Espacios a los que te invitaron" in page and "Aceptada" in page
     other = factories.activist("Otra")
     _, other_token = factories.link(other)
     assert client.post(f"/r/{other_token}/invitations/{invitation.id}",

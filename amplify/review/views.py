@@ -107,6 +107,8 @@ def page_context(link, failed=None):
                             .where((Invitation.activist == activist) & (Invitation.state == "invited"))
                             .order_by(Event.starts_on)),
         "at_events": at_events(activist),
+        "my_invitations": list(Invitation.select(Invitation, Event).join(Event)
+                               .where(Invitation.activist == activist).order_by(Event.starts_on.desc())),
         "request_key": secrets.token_urlsafe(16),
     }
 
