@@ -311,3 +311,21 @@ def _in_context(app, function):
 @pytest.fixture
 def runner_for():
     return lambda app: app.test_cli_runner()
+
+
+def more_world(factories):
+    """URL arguments for feeds and reports, for the tests that walk every route."""
+    from datetime import date, timedelta
+
+    from amplify.campaigns.models import Campaign
+    from amplify.db import utcnow
+    from amplify.feeds.models import PollJob
+    from amplify.reports.models import ReportShare
+
+    source = factories.feed_source()
+    entry = factories.feed_entry(source)
+    share = ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
+                               subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
+                               until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
+    return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
+            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id}

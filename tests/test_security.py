@@ -8,7 +8,7 @@ from werkzeug.routing import Rule
 
 from amplify.audit.models import AuditEvent
 from amplify.security import PERMISSIONS, ROLES, permission_of, role_can
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, more_world
 
 # The only endpoints anyone may reach without signing in.
 PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.choose_language",
@@ -47,7 +47,7 @@ def world(factories):
             "channel": "x",
             "sha": asset.sha256, "ext": asset.extension,
             "event_id": invitation.event_id, "invitation_id": invitation.id,
-            "reminder_id": factories.reminder(invitation).id, **feeds_world(factories)}
+            "reminder_id": factories.reminder(invitation).id, **more_world(factories)}
 
 
 def routes(app):
@@ -166,25 +166,3 @@ def test_no_template_has_inline_script_or_third_party_origin():
         assert not re.search(r"\son[a-z]+=", text), f"inline event handler in {template}"
         assert not re.search(r"(src|href)=\"https?://", text), f"third-party origin in {template}"
         assert "style=" not in text, f"inline style in {template}"
-
-
-def feeds_world(factories):
-    from amplify.feeds.models import PollJob
-
-    source = factories.feed_source()
-    entry = factories.feed_entry(source)
-    return {"source_id": source.id, "entry_id": entry.id,
-            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id, "table": "coverage",
-            "share_id": share_world().id}
-
-
-def share_world():
-    from datetime import date, timedelta
-
-    from amplify.campaigns.models import Campaign
-    from amplify.db import utcnow
-    from amplify.reports.models import ReportShare
-
-    return ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
-                              subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
-                              until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))

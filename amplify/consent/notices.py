@@ -78,21 +78,25 @@ def for_item(item, language, valid_until, version=None):
     return _fill(version or current_version(), language, values)
 
 
+def _open_ended(language, version, what, where):
+    """A notice for something public with no end date (call inside ``force_locale``)."""
+    values = {
+        "what": what, "where": where,
+        "who_sees": gettext("anyone, on the internet; it can be copied and shared"),
+        "who_asks": current_app.config["ORGANIZATION_NAME"],
+        "until": gettext("no end date"),
+        "withdraw": gettext("press “Withdraw” on this same page, or tell the person who contacted you"),
+    }
+    return _fill(version or current_version(), language, values)
+
+
 def for_variant(variant, language, version=None):
     """The notice a spokesperson reads before approving a key message."""
     with force_locale(language):
-        values = {
-            "what": gettext("the key message “%(title)s” of the campaign “%(campaign)s”, in "
-                            "these exact words", title=variant.message.title,
-                            campaign=variant.message.campaign.name),
-            "where": gettext("posts, cards and talking points made from it"),
-            "who_sees": gettext("anyone, on the internet; it can be copied and shared"),
-            "who_asks": current_app.config["ORGANIZATION_NAME"],
-            "until": gettext("no end date"),
-            "withdraw": gettext("press “Withdraw” on this same page, or tell the person who "
-                                "contacted you"),
-        }
-    return _fill(version or current_version(), language, values)
+        return _open_ended(language, version, gettext(
+            "the key message “%(title)s” of the campaign “%(campaign)s”, in these exact words",
+            title=variant.message.title, campaign=variant.message.campaign.name),
+            gettext("posts, cards and talking points made from it"))
 
 
 def for_invitation(invitation, language, version=None):
@@ -100,15 +104,7 @@ def for_invitation(invitation, language, version=None):
     recorded or quoted at an event."""
     event = invitation.event
     with force_locale(language):
-        values = {
-            "what": gettext("what you say and images of you at “%(event)s” (%(when)s), only in the "
-                            "ways you tick below", event=event.title,
-                            when=format_date(event.starts_on, "long")),
-            "where": gettext("reports, posts, photos and recordings about the event"),
-            "who_sees": gettext("anyone, on the internet; it can be copied and shared"),
-            "who_asks": current_app.config["ORGANIZATION_NAME"],
-            "until": gettext("no end date"),
-            "withdraw": gettext("press “Withdraw” on this same page, or tell the person who "
-                                "contacted you"),
-        }
-    return _fill(version or current_version(), language, values)
+        return _open_ended(language, version, gettext(
+            "what you say and images of you at “%(event)s” (%(when)s), only in the ways you tick below",
+            event=event.title, when=format_date(event.starts_on, "long")),
+            gettext("reports, posts, photos and recordings about the event"))

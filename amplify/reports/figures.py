@@ -11,7 +11,6 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
-import peewee
 from peewee import fn
 
 from amplify.campaigns.models import FRAMEWORKS, Campaign, CampaignOrganization

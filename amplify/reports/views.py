@@ -129,10 +129,14 @@ def campaign(slug):
 @security.requires("view")
 def campaign_csv(slug, table):
     found = Campaign.get_or_404(Campaign.slug == slug)
+    return staff_csv(CampaignScope(found), table, found.slug)
+
+
+def staff_csv(scope, table, stem):
     if report_language():
         g.page_language = report_language()
     since, until, _problem = period()
-    return csv_response(CampaignScope(found), since, until, table, found.slug)
+    return csv_response(scope, since, until, table, stem)
 
 
 @bp.get("/organizations/<id:org_id>")
@@ -146,10 +150,7 @@ def organization(org_id):
 @security.requires("view")
 def organization_csv(org_id, table):
     found = Organization.get_or_404(Organization.id == org_id)
-    if report_language():
-        g.page_language = report_language()
-    since, until, _problem = period()
-    return csv_response(OrganizationScope(found), since, until, table, found.slug)
+    return staff_csv(OrganizationScope(found), table, found.slug)
 
 
 def serializer():

@@ -4,7 +4,7 @@ sideways scrolling. Built from the URL map, so new pages are checked too."""
 from pathlib import Path
 
 from tests.browser.conftest import serious_violations
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, more_world
 from tests.test_security import build, routes
 
 DEMO = Path(__file__).resolve().parents[2] / "campaigns" / "domestic-work-is-work"
@@ -36,7 +36,7 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
              "token": token, "variant_id": message.variant_set.first().id, "channel": "x",
              "sha": asset.sha256, "ext": asset.extension,
              "event_id": invitation.event_id, "invitation_id": invitation.id,
-            "reminder_id": factories.reminder(invitation).id, **feeds_world(factories)}
+            "reminder_id": factories.reminder(invitation).id, **more_world(factories)}
     with app.test_request_context():
         urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
                        if method == "GET" and rule.endpoint not in
@@ -67,25 +67,3 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
     context.close()
     assert not problems, problems
     assert len(urls) >= 20
-
-
-def feeds_world(factories):
-    from amplify.feeds.models import PollJob
-
-    source = factories.feed_source()
-    entry = factories.feed_entry(source)
-    return {"source_id": source.id, "entry_id": entry.id,
-            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id, "table": "coverage",
-            "share_id": share_world().id}
-
-
-def share_world():
-    from datetime import date, timedelta
-
-    from amplify.campaigns.models import Campaign
-    from amplify.db import utcnow
-    from amplify.reports.models import ReportShare
-
-    return ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
-                              subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
-                              until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
