@@ -239,3 +239,12 @@ def test_events_calendar_shows_each_day_of_an_event_and_deadlines(app, login, fa
         Invitation.id == invitation.id).execute()
     now = session.get("/invitations/events/calendar").get_data(as_text=True)
     assert "No answer from the activist: Ana" in now
+
+
+def test_the_start_page_says_what_is_overdue_and_what_came_in(app, login, factories):
+    invitation = factories.invitation(activist=factories.activist("Ana"))
+    Invitation.update(state="invited", answer_due=date.today() - timedelta(days=2)).where(
+        Invitation.id == invitation.id).execute()
+    factories.feed_entry(factories.feed_source())
+    page = login("viewer").get("/").get_data(as_text=True)
+    assert "1 invitation deadline is overdue." in page and "1 new feed entry to look at." in page

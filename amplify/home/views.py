@@ -21,8 +21,17 @@ def index():
         .order_by(MessageVariant.updated_at.desc())
         .limit(20)
     )
+    from datetime import date
+
+    from amplify.feeds.models import FeedEntry
+    from amplify.invitations.deadlines import due
+
+    today = date.today()
+    deadlines = due(today, horizon_days=7)
     return render(
         "home/index.html",
+        overdue=sum(1 for d in deadlines if d.overdue(today)), due_soon=sum(1 for d in deadlines if not d.overdue(today)),
+        new_entries=FeedEntry.select().where(FeedEntry.state == "new").count(),
         campaigns=Campaign.with_counts(),
         waiting=waiting,
         reviews_due=Organization.due_for_review(),
