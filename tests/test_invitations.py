@@ -34,7 +34,14 @@ def test_an_invitation_walks_the_transition_table_with_history(app, login, facto
     no_name = session.post(url, {"state": "nominated", "decided_by": "", "activist": str(maria.id)})
     assert no_name.status_code == 400 and Invitation.get().state == "offered"
     session.post(url, {"state": "nominated", "decided_by": "Asamblea del sindicato", "activist": str(maria.id)})
-    for state in ("invited", "accepted", "confirmed", "attended", "debriefed"):
+    assert session.post(url, {"state": "invited"}).status_code == 302
+    # Staff recording her yes say how she gave it.
+    unsaid = session.post(url, {"state": "accepted", "method": ""})
+    assert unsaid.status_code == 400 and Invitation.get().state == "invited"
+    assert session.post(url, {"state": "accepted", "method": "phone"}).status_code == 302
+    assert InvitationChange.select().order_by(InvitationChange.id.desc()).first().method == "phone"
+    assert "By phone" in session.get(url).get_data(as_text=True)
+    for state in ("confirmed", "attended", "debriefed"):
         assert session.post(url, {"state": state}).status_code == 302, state
     invitation = Invitation.get()
     assert (invitation.state, invitation.activist_id, invitation.decided_by) == ("debriefed", maria.id,

@@ -38,8 +38,12 @@ def add_invitation(event, user, **fields):
     return invitation
 
 
-def move(invitation, new_state, user, reason="", decided_by=None, activist=None):
-    """Move along an allowed transition; every move is kept with who, when and why."""
+def move(invitation, new_state, user, reason="", decided_by=None, activist=None, method=""):
+    """Move along an allowed transition; every move is kept with who, when and why. Her
+    answer (accepted, declined) recorded by staff says how she gave it."""
+    from amplify.consent.models import STAFF_METHODS
+    from amplify.invitations.models import ANSWERS
+
     allowed = allowed_next(invitation.state)
     if new_state not in allowed:
         names = ", ".join(str(STATES[s]) for s in allowed) or str(_l("none: this is final"))
@@ -47,6 +51,9 @@ def move(invitation, new_state, user, reason="", decided_by=None, activist=None)
                             state=STATES[invitation.state], allowed=names), "state")
     if new_state in NEEDS_REASON and not (reason or "").strip():
         raise NotAllowed(_l("Say why."), "reason")
+    if new_state in ANSWERS and user is not None and method not in STAFF_METHODS:
+        raise NotAllowed(_l("Say how she gave her answer (by phone, in person, on paper or by message)."),
+                         "method")
     if new_state == "nominated":
         if not (decided_by or invitation.decided_by or "").strip():
             raise NotAllowed(_l("Name who in the movement chose the person."), "decided_by")
@@ -54,7 +61,8 @@ def move(invitation, new_state, user, reason="", decided_by=None, activist=None)
             raise NotAllowed(_l("Name the activist the movement chose."), "activist")
     with database.atomic():
         change = InvitationChange.create(invitation=invitation, from_state=invitation.state,
-                                         to_state=new_state, by=user, reason=(reason or "").strip())
+                                         to_state=new_state, by=user, reason=(reason or "").strip(),
+                                         method=method if new_state in ANSWERS else "")
         invitation.state = new_state
         if new_state == "nominated":
             invitation.decided_by = (decided_by or invitation.decided_by).strip()
@@ -83,7 +91,7 @@ def answer(invitation, activist, response, comment=""):
     if response not in ("accepted", "declined"):
         raise NotAllowed(_l("Choose yes, no or ask a question."))
     reason = (comment or "").strip() or (str(_l("Declined on the review page")) if response == "declined" else "")
-    return move(invitation, response, None, reason)
+    return move(invitation, response, None, reason, method="review_page")
 
 
 PURGE_AFTER_DAYS = 30

@@ -60,6 +60,8 @@ class MoveForm(FlaskForm):
                            validators=[Length(max=2000)])
     decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[Length(max=200)])
     activist = SelectField(_l("Activist chosen"), validate_choice=False)
+    method = SelectField(_l("How she answered (when you record her yes or no)"), validate_choice=False,
+                         choices=options([("", "—")] + list(STAFF_METHODS.items())))
 
     def __init__(self, *args, states=(), activists=(), **kwargs):
         super().__init__(*args, **kwargs)

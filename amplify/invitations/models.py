@@ -60,6 +60,8 @@ TRANSITIONS = {
     "declined": (), "expired": (), "debriefed": (),
     "withdrawn": (), "cancelled": (), "refused_by_host": (),
 }
+# Her answer: staff recording it say how it was given.
+ANSWERS = ("accepted", "declined")
 # What needs a reason when chosen.
 NEEDS_REASON = ("declined", "withdrawn", "cancelled", "refused_by_host", "no_show")
 
@@ -197,6 +199,13 @@ class InvitationChange(BaseModel):
     at = UTCDateTimeField(default=utcnow)
     by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     reason = peewee.TextField(default="")
+    method = peewee.CharField(default="")  # for her answer: "review_page" or a staff method
+
+    @property
+    def method_label(self):
+        from amplify.consent.models import METHODS
+
+        return METHODS.get(self.method, "") if self.method else ""
 
 
 SUPPORT_KINDS = {

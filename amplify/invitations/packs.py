@@ -114,7 +114,7 @@ def import_events(campaign, events):
                                                 role=row["role"], answer_due=None)
             for move in row["moves"]:
                 changes.move(invitation, move, None, row["reason"] if move in changes.NEEDS_REASON else "",
-                             decided_by=row["decided_by"] or None)
+                             decided_by=row["decided_by"] or None, method="system")
             if row["visa_required"] is not None:
                 changes.save_visa(invitation, visa_required=row["visa_required"])
             if row["risk_level"] or row["interpretation_needed"]:

@@ -37,8 +37,8 @@ def media_use_labels():
     return {"media_uses": MEDIA_USES}
 
 
-QUICK_MOVES = ("offered", "invited", "accepted", "confirmed", "reserve", "attended", "attended_remotely",
-               "debriefed")  # moves that need no reason and no name: one button on the board
+QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attended_remotely",
+               "debriefed")  # moves that need no reason, no name, no answer method: one button
 
 
 def board_context(problem=None):
@@ -312,7 +312,8 @@ def invitation(invitation_id):
         if form.validate_on_submit():
             activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
             try:
-                move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist)
+                move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist,
+                     method=form.method.data or "")
             except NotAllowed as refused:
                 getattr(form, refused.field or "state").errors.append(refused.message)
             else:

@@ -111,6 +111,7 @@ def test_event_offer_nominate_accept_visa_deadline_attend_debrief(app, browser, 
 
     # After the event: confirmed, attended, debriefed.
     staff.goto(invitation_url)
+    assert "Own review page" in staff.content()  # her yes came from her own page: the history says so
     step("confirmed")
     step("attended")
     step("debriefed")
