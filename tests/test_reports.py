@@ -189,9 +189,20 @@ def test_a_person_who_said_no_to_being_named_at_the_event_is_not_named(app, worl
     assert report.first_time_named == [] and report.first_time_unnamed == 3
 
 
-def test_organization_report_is_limited_to_its_people(app, world):
+def test_organization_report_is_limited_to_its_people_and_messages(app, world, factories):
     report = build(app, world["sindicato"], kind="organization")
     assert report.publications == [("2026-09", "x", "es", 1)]  # the item without people is not theirs
+    # An item made from wording the Sindicato's spokesperson approved is theirs too.
+    from amplify.campaigns.models import MessageVariant
+    from amplify.items.models import ItemVariant
+
+    message = factories.message(world["campaign"])
+    variant = factories.variant(message)
+    MessageVariant.update(state="approved", approved_by=world["people"]["ana"].id).where(
+        MessageVariant.id == variant.id).execute()
+    ItemVariant.create(item=world["items"]["none"], variant=variant.id)
+    report = build(app, world["sindicato"], kind="organization")
+    assert report.publications == [("2026-09", "x", "es", 1), ("2026-10", "mastodon", "pt", 1)]
     assert report.outcomes == {"given": 1, "refused": 1, "changes_requested": 1, "withdrawn": 1}
     assert sum(report.invitations_by_state.values()) == 5  # Eva's is not theirs
     assert report.fairness.pool == 5

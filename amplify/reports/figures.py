@@ -2,7 +2,8 @@
 the amount of data (aggregates and grouped counts; lists only of what the report shows).
 
 A *scope* says what a report covers: one campaign, or one organization's people and
-messages. People are named only as they chose to be (their attribution); people who chose
+messages (items that involve its people, or that were made from wording its spokespeople
+approved). People are named only as they chose to be (their attribution); people who chose
 anonymity are counted, never named; nothing about a person at high risk is shown unless
 their consent covers it (for an event: their yes to being named there).
 """
@@ -13,13 +14,13 @@ from datetime import datetime, time, timedelta, timezone
 
 from peewee import fn
 
-from amplify.campaigns.models import FRAMEWORKS, Campaign, CampaignOrganization
+from amplify.campaigns.models import FRAMEWORKS, Campaign, CampaignOrganization, MessageVariant
 from amplify.consent.models import Decision
 from amplify.db import is_postgres
 from amplify.feeds.models import FeedEntry
 from amplify.invitations import fairness
 from amplify.invitations.models import Event, Invitation, terms_hash
-from amplify.items.models import Item, ItemPerson, Publication
+from amplify.items.models import Item, ItemPerson, ItemVariant, Publication
 from amplify.people.models import Activist, Organization
 
 ANSWERS = ("given", "refused", "changes_requested")
@@ -98,7 +99,12 @@ class OrganizationScope:
         return Activist.select(Activist.id).where(Activist.organization == self.organization)
 
     def items(self):
-        return ItemPerson.select(ItemPerson.item).where(ItemPerson.activist.in_(self.people()))
+        """Items naming, quoting or showing its people, and items made from its messages
+        (message wording its spokespeople approved)."""
+        theirs = ItemPerson.select(ItemPerson.item).where(ItemPerson.activist.in_(self.people()))
+        from_messages = (ItemVariant.select(ItemVariant.item).join(MessageVariant)
+                         .where(MessageVariant.approved_by.in_(self.people())))
+        return theirs | from_messages
 
     def decisions(self, query):
         return query.where(Decision.activist.in_(self.people()))
