@@ -256,6 +256,23 @@ def invitations_group():
     """Invitations to events."""
 
 
+@invitations_group.command("expire")
+@with_appcontext
+def invitations_expire():
+    """Mark invitations whose answer date passed without an answer as expired (run daily)."""
+    from datetime import date
+
+    from amplify.invitations.changes import expire_unanswered
+
+    _as_cli()
+    with connection():
+        moved = expire_unanswered(date.today())
+        for invitation in moved:
+            click.echo(f"expired: invitation {invitation.id} ({invitation.event.title}), answer due "
+                       f"{invitation.answer_due}")
+    click.echo(f"{len(moved)} invitation(s) expired")
+
+
 @invitations_group.command("purge")
 @with_appcontext
 def invitations_purge():

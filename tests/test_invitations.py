@@ -255,3 +255,17 @@ def test_the_start_page_says_what_is_overdue_and_what_came_in(app, login, factor
     factories.feed_entry(factories.feed_source())
     page = login("viewer").get("/").get_data(as_text=True)
     assert "1 invitation deadline is overdue." in page and "1 new feed entry to look at." in page
+
+
+def test_unanswered_invitations_expire_after_their_date(app, runner_for, factories):
+    late = factories.invitation(activist=factories.activist("Ana"))
+    on_time = factories.invitation(activist=factories.activist("Bea"))
+    Invitation.update(state="invited", answer_due=date.today() - timedelta(days=1)).where(
+        Invitation.id == late.id).execute()
+    Invitation.update(state="invited", answer_due=date.today()).where(Invitation.id == on_time.id).execute()
+    result = runner_for(app).invoke(args=["invitations", "expire"])
+    assert result.exit_code == 0 and "1 invitation(s) expired" in result.output
+    assert Invitation.get_by_id(late.id).state == "expired" and Invitation.get_by_id(on_time.id).state == "invited"
+    change = InvitationChange.select().where(InvitationChange.invitation == late.id).order_by(
+        InvitationChange.id.desc()).first()
+    assert change.to_state == "expired" and "No answer by" in change.reason

@@ -207,3 +207,15 @@ def save_outcome(invitation, outcome, follow_ups, evaluated_on, item_ids):
             InvitationItem.create(invitation=invitation, item=item)
         audit.record("invitation.outcome", invitation, {"items": sorted(i.id for i in items)})
     return invitation
+
+
+def expire_unanswered(today):
+    """Invitations still waiting for her answer after their answer date become "expired",
+    each move kept in the history like any other. Returns those moved."""
+    waiting = Invitation.select().where((Invitation.state == "invited") & Invitation.answer_due.is_null(False)
+                                        & (Invitation.answer_due < today))
+    moved = []
+    for invitation in waiting:
+        move(invitation, "expired", None, str(_l("No answer by %(day)s", day=invitation.answer_due.isoformat())))
+        moved.append(invitation)
+    return moved
