@@ -58,12 +58,21 @@ def pattern(words):
 
 def keywords_of(source):
     """The source's own keywords, else its campaigns' hashtags and names."""
-    if source.keywords:
-        return source.keywords
-    words = []
-    for campaign in source.campaigns():
-        words += [campaign.name] + list(campaign.hashtags or [])
-    return words
+    return keywords_of_all([source])[source.id]
+
+
+def keywords_of_all(sources):
+    """``{source id: keywords}`` for many sources, in one query for their campaigns."""
+    from amplify.campaigns.models import Campaign
+    from amplify.feeds.models import FeedSourceCampaign
+
+    found = {s.id: list(s.keywords) for s in sources}
+    needing = [s.id for s in sources if not s.keywords]
+    if needing:
+        for link in (FeedSourceCampaign.select(FeedSourceCampaign.source, Campaign.name, Campaign.hashtags)
+                     .join(Campaign).where(FeedSourceCampaign.source.in_(needing)).objects()):
+            found[link.source_id] += [link.name] + list(link.hashtags or [])
+    return found
 
 
 def high_risk_names():

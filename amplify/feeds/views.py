@@ -9,7 +9,7 @@ from amplify import security
 from amplify.campaigns.models import Campaign
 from amplify.feeds import changes
 from amplify.feeds.forms import AmplifyForm, OpmlForm, ProposeForm, SourceForm
-from amplify.feeds.ingest import keywords_of, pattern, sanitize
+from amplify.feeds.ingest import keywords_of, keywords_of_all, pattern, sanitize
 from amplify.feeds.models import ENTRY_STATES, KINDS, FeedEntry, FeedSource, PollJob
 from amplify.forms import form_status
 from amplify.items.forms import ActionForm
@@ -62,7 +62,7 @@ def inbox():
     entries = list(query.order_by(FeedEntry.published_at.desc(nulls="LAST"), FeedEntry.id.desc())
                    .paginate(page, PAGE))
     sources = {s.id: s for s in FeedSource.select()}
-    words = {sid: keywords_of(s) for sid, s in sources.items()}
+    words = keywords_of_all(sources.values())
     counts = {k: FeedEntry.select().join(FeedSource).where((FeedSource.kind == k) & (FeedEntry.state == "new")).count()
               for k in KINDS}
     return render("feeds/inbox.html", "feeds/_entries.html", entries=entries, kind=kind, state=state,

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+import peewee
 from flask_babel import lazy_gettext as _l
 
 from amplify.invitations.models import Event, Invitation, Support
-from amplify.people.models import add_months
+from amplify.people.models import Activist, add_months
 
 NO_ANSWER_DAYS = 10
 ACCREDITATION_WARNING_DAYS = 21
@@ -100,13 +101,14 @@ def for_invitation(invitation, unpaid, today):
 
 def due(today, horizon_days=30):
     """Everything due up to ``horizon_days`` ahead, and everything overdue, soonest first.
-    Three queries, whatever the number of invitations."""
+    Three queries, whatever the number of invitations (people and events come joined)."""
     horizon = today + timedelta(days=horizon_days)
     unpaid = {row.invitation_id for row in Support.select(Support.invitation).where(
         (Support.arrangement == "reimbursed") & Support.paid_on.is_null())}
     found = []
-    for invitation in Invitation.select(Invitation, Event).join(Event).where(
-            Invitation.state.in_(UPCOMING + AFTER) | (Invitation.passport_number != "")):
+    for invitation in (Invitation.select(Invitation, Event, Activist).join(Event).switch(Invitation)
+                       .join(Activist, peewee.JOIN.LEFT_OUTER)
+                       .where(Invitation.state.in_(UPCOMING + AFTER) | (Invitation.passport_number != ""))):
         found += for_invitation(invitation, invitation.id in unpaid, today)
     for event in Event.select().where(Event.accreditation_deadline.is_null(False)
                                       & (Event.accreditation_deadline >= today)):

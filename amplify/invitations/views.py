@@ -48,7 +48,7 @@ def board_context(problem=None):
 
     event_id, q = int_arg("event"), (request.values.get("q") or "").strip()[:100]
     columns = {state: [] for state in STATES}
-    query = (Invitation.select(Invitation, Event).join(Event).switch(Invitation)
+    query = (Invitation.select(Invitation, Event, Activist, Organization).join(Event).switch(Invitation)
              .join(Activist, peewee.JOIN.LEFT_OUTER).switch(Invitation)
              .join(Organization, peewee.JOIN.LEFT_OUTER))
     if event_id:
