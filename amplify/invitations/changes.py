@@ -7,7 +7,11 @@ from flask_babel import lazy_gettext as _l
 from amplify import audit
 from amplify.db import database, utcnow
 from amplify.invitations.models import (
-    NEEDS_REASON, STATES, Invitation, InvitationChange, allowed_next,
+    NEEDS_REASON,
+    STATES,
+    Invitation,
+    InvitationChange,
+    allowed_next,
 )
 from amplify.rules import NotAllowed
 

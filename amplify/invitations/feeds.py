@@ -2,7 +2,8 @@
 
 from datetime import date, datetime, timedelta, timezone
 
-from icalendar import Calendar, Event as CalendarEvent
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
 
 from amplify.invitations.deadlines import due
 from amplify.invitations.models import Event

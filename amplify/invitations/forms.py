@@ -1,17 +1,29 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
-from amplify.forms import CheckboxesField, options, parsed_by
 from amplify.consent.models import STAFF_METHODS
+from amplify.forms import CheckboxesField, options, parsed_by
 from amplify.invitations.models import (
-    ARRANGEMENTS, KINDS, LEVELS, MEDIA_USES, RISK_LEVELS, ROLES, SUPPORT_KINDS,
+    ARRANGEMENTS,
+    KINDS,
+    LEVELS,
+    MEDIA_USES,
+    RISK_LEVELS,
+    ROLES,
+    SUPPORT_KINDS,
 )
 
 

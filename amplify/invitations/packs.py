@@ -11,7 +11,14 @@ from datetime import date, timedelta
 from amplify.campaigns.forms import is_web_url
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.invitations.models import (
-    ARRANGEMENTS, KINDS, LEVELS, RISK_LEVELS, ROLES, STATES, SUPPORT_KINDS, allowed_next,
+    ARRANGEMENTS,
+    KINDS,
+    LEVELS,
+    RISK_LEVELS,
+    ROLES,
+    STATES,
+    SUPPORT_KINDS,
+    allowed_next,
 )
 
 

@@ -12,16 +12,39 @@ from amplify.campaigns.models import Campaign
 from amplify.forms import form_status
 from amplify.invitations import fairness
 from amplify.invitations.changes import (
-    add_invitation, add_support, media_consent, move, record_media_consent, save_event, save_outcome,
-    save_trip, save_visa,
+    add_invitation,
+    add_support,
+    media_consent,
+    move,
+    record_media_consent,
+    save_event,
+    save_outcome,
+    save_trip,
+    save_visa,
 )
 from amplify.invitations.forms import (
-    EventForm, InvitationForm, MediaConsentForm, MoveForm, OutcomeForm, SupportForm, TripForm,
+    EventForm,
+    InvitationForm,
+    MediaConsentForm,
+    MoveForm,
+    OutcomeForm,
+    SupportForm,
+    TripForm,
     VisaForm,
 )
 from amplify.invitations.models import (
-    MEDIA_CONSENT_STATES, MEDIA_USES, OPEN, STATES, CalendarFeed, Event, Invitation,
-    InvitationChange, InvitationItem, Reminder, Support, totals,
+    MEDIA_CONSENT_STATES,
+    MEDIA_USES,
+    OPEN,
+    STATES,
+    CalendarFeed,
+    Event,
+    Invitation,
+    InvitationChange,
+    InvitationItem,
+    Reminder,
+    Support,
+    totals,
 )
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization

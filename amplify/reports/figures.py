@@ -14,7 +14,12 @@ from datetime import datetime, time, timedelta, timezone
 
 from peewee import fn
 
-from amplify.campaigns.models import FRAMEWORKS, Campaign, CampaignOrganization, MessageVariant
+from amplify.campaigns.models import (
+    FRAMEWORKS,
+    Campaign,
+    CampaignOrganization,
+    MessageVariant,
+)
 from amplify.consent.models import Decision
 from amplify.db import is_postgres
 from amplify.feeds.models import FeedEntry

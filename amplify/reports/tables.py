@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from amplify.i18n import LANGUAGES
 from amplify.invitations.models import LEVELS, ROLES, STATES
 from amplify.items.models import CHANNELS
-from amplify.i18n import LANGUAGES
-
 
 
 @dataclass

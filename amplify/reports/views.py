@@ -4,7 +4,17 @@ with movement partners: signed, expiring, revocable, no account and no JavaScrip
 import secrets
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
