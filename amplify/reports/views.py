@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
@@ -124,7 +125,7 @@ def staff_report(kind, subject_id, slug=None):
     else:
         csv_url = lambda name: url_for("reports.organization_csv", org_id=subject_id, table=name, **args)  # noqa: E731
     return render("reports/report.html", csv_url=csv_url, problem=problem, kind=kind, subject_id=subject_id,
-                  language=language or str(g.get("page_language") or ""), languages=LANGUAGES,
+                  language=language or str(get_locale()), languages=LANGUAGES,
                   action=ActionForm(), status=400 if problem else 200, **context)
 
 
