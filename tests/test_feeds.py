@@ -325,3 +325,21 @@ def test_a_worker_thread_runs_poll_now_in_the_background(make_app, httpserver, f
         consumer.stop(graceful=True)
     finished = PollJob.get_by_id(job.id)
     assert finished.finished_at and finished.added == 3 and FeedEntry.select().count() == 3
+
+
+def test_the_schedule_polls_only_active_sources_that_are_due(feeds_app, httpserver, factories):
+    from amplify.db import utcnow
+    from amplify.feeds import tasks
+
+    due = factories.feed_source(url=serve(httpserver, "rss20.xml"))
+    paused = factories.feed_source(url=serve(httpserver, "atom.xml"), paused=True)
+    later = factories.feed_source(url=serve(httpserver, "rdf.xml"))
+    FeedSource.update(next_fetch_at=utcnow() + timedelta(minutes=30)).where(FeedSource.id == later.id).execute()
+    with feeds_app.app_context():
+        assert tasks.poll_due() == 3
+    polled = {e.source_id for e in FeedEntry.select()}
+    assert polled == {due.id} and FeedSource.get_by_id(paused.id).last_fetch_at is None
+    again = FeedSource.get_by_id(due.id)
+    assert again.next_fetch_at - again.last_fetch_at == timedelta(minutes=60)  # its interval
+    with feeds_app.app_context():
+        assert tasks.poll_due() == 0  # nothing is due any more
