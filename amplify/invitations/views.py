@@ -60,6 +60,8 @@ def media_use_labels():
     return {"media_uses": MEDIA_USES}
 
 
+# Columns of the board: every state with work left (after the event: until the debrief).
+BOARD_COLUMNS = OPEN + ("attended", "attended_remotely")
 QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attended_remotely",
                "debriefed")  # moves that need no reason, no name, no answer method: one button
 
@@ -81,7 +83,7 @@ def board_context(problem=None):
                             | Event.title.contains(q))
     for invitation in query.order_by(Event.starts_on, Invitation.id):
         columns[invitation.state].append(invitation)
-    return {"columns": columns, "states": STATES, "open_states": OPEN, "action": ActionForm(),
+    return {"columns": columns, "states": STATES, "open_states": BOARD_COLUMNS, "action": ActionForm(),
             "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
             "events": Event.select().order_by(Event.starts_on.desc())}
 
