@@ -343,3 +343,22 @@ def test_the_schedule_polls_only_active_sources_that_are_due(feeds_app, httpserv
     assert again.next_fetch_at - again.last_fetch_at == timedelta(minutes=60)  # its interval
     with feeds_app.app_context():
         assert tasks.poll_due() == 0  # nothing is due any more
+
+
+def test_amplify_goes_through_the_composer(app, login, factories):
+    from amplify.items.models import Item
+    from amplify.platforms import check
+
+    org = factories.organization("Sindicato del Valle")
+    campaign = factories.campaign("Trabajo digno", hashtags=["#TrabajoDigno"])
+    source = factories.feed_source(organization=org, campaigns=[campaign])
+    long_text = "Exigimos la ratificación del Convenio 189 y su aplicación efectiva. " * 20
+    entry = factories.feed_entry(source, title="Comunicado de la asamblea nacional", text=long_text,
+                                 link="https://sindicato.example.org/comunicados/asamblea")
+    response = login("comms").post(f"/feeds/entries/{entry.id}/amplify", {
+        "a-campaign": str(campaign.id), "a-channel": "x", "a-language": "es"})
+    item = Item.get()
+    assert response.status_code == 302 and item.kind == "post"
+    assert check(item.text, "x").fits  # the short form, since the statement is too long for X
+    assert item.text.startswith("Sindicato del Valle: «Comunicado de la asamblea nacional»")
+    assert "https://sindicato.example.org/comunicados/asamblea" in item.text and "#TrabajoDigno" in item.text

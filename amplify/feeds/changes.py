@@ -140,6 +140,7 @@ def named_activists(entry):
 def amplify_entry(entry, user, *, campaign, channel, language):
     """A draft item that shares the organization's statement, attributed to it. People it
     names are on the item, so they are asked for consent like for any item."""
+    from amplify.drafting.composer import compose
     from amplify.items.changes import save_item
     from amplify.items.models import Item
 
@@ -147,12 +148,16 @@ def amplify_entry(entry, user, *, campaign, channel, language):
         raise NotAllowed(_l("Only statements from movement channels are amplified; log media "
                              "coverage instead."))
     speaker = entry.source.organization.name if entry.source.organization_id else (entry.source.title or "")
-    text = f"{speaker}: «{entry.title}»" if speaker else f"«{entry.title}»"
-    if entry.link:
-        text += f"\n\n{entry.link}"
+    quoted = f"{speaker}: «{entry.title}»" if speaker else f"«{entry.title}»"
+    # Through the composer, as any draft: the longest faithful form that fits the platform
+    # (with the statement's text when it fits), the link before the campaign's hashtags.
+    wording = {"long": f"{quoted} {entry.text[:2000]}".strip() if entry.text else quoted, "short": quoted}
+    draft = compose(wording, channel, campaign.hashtags or [], entry.link)
+    text = draft.text if draft.posts else "\n\n".join(p for p in (quoted, entry.link) if p)
+    kind = "thread" if draft.posts and draft.is_thread else "post"
     with database.atomic():
         item = save_item(Item(author=user), people=[(p.id, "named", None) for p in named_activists(entry)],
-                         variant_ids=[], campaign=campaign, kind="post",
+                         variant_ids=[], campaign=campaign, kind=kind,
                          title=str(_l("Amplify: %(title)s", title=entry.title))[:200] or "—",
                          language=language, channel=channel, text=text, composed_text=text)
         _handled(entry, "amplified", user, item=item)
