@@ -113,8 +113,9 @@ def populate(rng):
     rows = []
     for n in range(ENTRIES):
         coverage = rng.random() < 0.3
+        published = stamp(rng)
         rows.append(dict(source=rng.choice(sources), key=f"{n:064x}", title=f"Nota {n}", fetched_at=stamp(rng),
-                         published_at=stamp(rng), state="coverage" if coverage else "new", matched="[]",
+                         published_at=published, seen_at=published, state="coverage" if coverage else "new", matched="[]",
                          high_risk="[]", campaign=rng.choices(campaigns, weights)[0] if coverage else None))
         if len(rows) >= 50_000:
             insert(FeedEntry, rows)

@@ -279,6 +279,8 @@ def factories(app):
 
             values = dict(link=f"https://movimiento.example.org/{abs(hash(title))}", guid="")
             values.update(fields)
+            if values.get("published_at"):
+                values.setdefault("seen_at", values["published_at"])
             return FeedEntry.create(source=source, key=entry_key(values["guid"], values["link"], title, text),
                                     title=title, text=text, summary=f"<p>{text}</p>", **values)
 

@@ -85,7 +85,8 @@ def world(app, factories):
         items[key] = factories.item(campaign, people=[(person, "quoted", None)], title=f"Item {key}")
     items["none"] = factories.item(campaign, title="Sin personas", text="Texto", channel="mastodon", language="pt")
     decide(app, p["ana"], items["ana"], "requested", at((9, 2), 8))
-    decide(app, p["ana"], items["ana"], "given", at((9, 2), 10))
+    decide(app, p["ana"], items["ana"], "given", at((9, 2), 10),
+           scope=json.dumps({"attribution": "full_name", "channels": ["x"], "face": False, "valid_until": None}))
     decide(app, p["bea"], items["bea"], "requested", at((9, 3), 8))
     decide(app, p["bea"], items["bea"], "refused", at((9, 3), 12))
     decide(app, p["dora"], items["dora"], "requested", at((8, 20), 8), content_hash="0" * 64)
@@ -138,6 +139,9 @@ def test_campaign_figures_match_the_hand_computed_world(app, world):
     report = build(app, world["campaign"])
     assert report.publications == [("2026-09", "x", "es", 1), ("2026-10", "mastodon", "pt", 1)]
     assert report.median_answer_hours == pytest.approx(4.0)
+    # Latest first; Ana's post was taken down after she withdrew: no address shown.
+    assert report.published == [(date(2026, 10, 10), "mastodon", None, [], 0),
+                                (date(2026, 9, 4), "x", None, ["Ana Quispe"], 0)]
     assert report.outcomes == {"given": 1, "refused": 1, "changes_requested": 1, "withdrawn": 1}
     assert report.answers == 3 and report.median_answer_hours == pytest.approx(4.0)  # 2 h, 4 h, 6 h
     assert [(c, h) for c, _r, _d, h in report.takedowns] == [("x", pytest.approx(5.0))]
@@ -339,3 +343,15 @@ def test_median_of_an_even_number_is_the_mean_of_the_middle_two(app, world, fact
         query = Decision.select(Decision.waited_seconds).where(Decision.waited_seconds.is_null(False)
                                                                & (Decision.at >= at((9, 1), 0)))
         assert median_of(query, Decision.waited_seconds) == pytest.approx((4 + 6) / 2 * 3600)
+
+
+def test_latest_publications_name_people_only_as_they_chose_and_never_at_high_risk(app, world, factories):
+    p, campaign = world["people"], world["campaign"]
+    item = factories.item(campaign, people=[(p["carla"], "quoted", None), (p["dora"], "named", None),
+                                            (p["bea"], "named", None)], title="Tres voces")
+    for person, attribution in ((p["carla"], "full_name"), (p["dora"], "pseudonym"), (p["bea"], "anonymous")):
+        decide(app, person, item, "given", at((9, 25)), scope=json.dumps(
+            {"attribution": attribution, "channels": ["x"], "face": False, "valid_until": None}))
+    Publication.create(item=item, channel="x", url="https://example.org/tres", published_at=at((9, 26)))
+    row = next(r for r in build(app, campaign).published if r[2] == "https://example.org/tres")
+    assert row[3] == ["La Dora"] and row[4] == 2  # Carla (high risk) and Bea (anonymous) are counted

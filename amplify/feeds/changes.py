@@ -198,9 +198,8 @@ def ignore(entries, user):
 def coverage_by_month(campaign):
     """``[(YYYY-MM, count)]`` of coverage logged for a campaign, by publication month."""
     counts = {}
-    for entry in FeedEntry.select(FeedEntry.published_at, FeedEntry.fetched_at).where(
+    for entry in FeedEntry.select(FeedEntry.seen_at).where(
             (FeedEntry.campaign == campaign) & (FeedEntry.state == "coverage")):
-        when = entry.published_at or entry.fetched_at
-        key = when.strftime("%Y-%m")
+        key = entry.seen_at.strftime("%Y-%m")
         counts[key] = counts.get(key, 0) + 1
     return sorted(counts.items())

@@ -142,7 +142,7 @@ def ingest(source, body, content_type="", now=None):
         haystack = f"{title}\n{text}"
         fresh.append({"source": source.id, "key": key, "guid": guid, "link": link, "title": title,
                       "summary": sanitize(summary_html), "text": text, "published_at": _when(entry),
-                      "fetched_at": now, "state": "new",
+                      "fetched_at": now, "seen_at": _when(entry) or now, "state": "new",
                       "matched": sorted({m.casefold() for m in keywords.findall(haystack)}) if keywords else [],
                       "high_risk": sorted({risky[m.casefold()] for m in risky_pattern.findall(haystack)})
                       if risky_pattern else []})

@@ -62,6 +62,7 @@ class FeedEntry(BaseModel):
     text = peewee.TextField(default="")  # plain text of the summary, for matching and excerpts
     published_at = UTCDateTimeField(null=True)
     fetched_at = UTCDateTimeField(default=utcnow, index=True)
+    seen_at = UTCDateTimeField(default=utcnow)  # when it came out: published, else fetched
     matched = ListField(default=list)
     high_risk = ListField(default=list)  # display names of people at high risk it names
     state = peewee.CharField(default="new", index=True)

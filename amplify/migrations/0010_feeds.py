@@ -50,6 +50,7 @@ def upgrade(db):
         text = peewee.TextField(default="")
         published_at = peewee.DateTimeField(null=True)
         fetched_at = peewee.DateTimeField(index=True)
+        seen_at = peewee.DateTimeField()
         matched = peewee.TextField(default="[]")
         high_risk = peewee.TextField(default="[]")
         state = peewee.CharField(default="new", index=True)

@@ -43,7 +43,7 @@ def upgrade(db):
     for sql in (
         'CREATE INDEX IF NOT EXISTS publication_published_at ON publication (published_at)',
         'CREATE INDEX IF NOT EXISTS publication_takedown_required_at ON publication (takedown_required_at)',
-        'CREATE INDEX IF NOT EXISTS feed_entry_campaign_state ON feed_entry (campaign_id, state, published_at, fetched_at)',
+        'CREATE INDEX IF NOT EXISTS feed_entry_campaign_state ON feed_entry (campaign_id, state, seen_at)',
         'CREATE INDEX IF NOT EXISTS decision_report ON decision (subject_type, subject_id, outcome, at, waited_seconds)',
         'CREATE INDEX IF NOT EXISTS decision_activist_subject ON decision (activist_id, subject_type)',
         'CREATE INDEX IF NOT EXISTS event_campaign_starts ON event (campaign_id, starts_on)',

@@ -140,6 +140,7 @@ class Report:
     since: object
     until: object
     publications: list = field(default_factory=list)  # (month, channel, language, count)
+    published: list = field(default_factory=list)  # the latest: (day, channel, url or None, named, unnamed)
     outcomes: dict = field(default_factory=dict)  # outcome -> count
     answers: int = 0
     median_answer_hours: float | None = None
@@ -175,6 +176,9 @@ def build(scope, since, until, anonymous_label="—"):
             .group_by(month, Publication.channel, Item.language).order_by(month, Publication.channel)
             .tuples())
     report.publications = [(month_text(m), channel, language, n) for m, channel, language, n in rows]
+
+    # The latest publications, with whose consent (three queries, at most LATEST rows).
+    report.published = latest_publications(scope, start, end, anonymous_label)
 
     # Consent outcomes on items (one query).
     base = Decision.select(Decision.outcome, fn.COUNT(Decision.id), fn.COUNT(Decision.waited_seconds)).where(
@@ -268,10 +272,9 @@ def build(scope, since, until, anonymous_label="—"):
     report.fairness_groups = [(org, country, *values) for (org, country), values in sorted(groups.items())]
 
     # Coverage mentions by month (one query).
-    when = fn.COALESCE(FeedEntry.published_at, FeedEntry.fetched_at)
-    month = month_of(when)
+    month = month_of(FeedEntry.seen_at)
     coverage = scope.coverage(FeedEntry.select(month, fn.COUNT(FeedEntry.id)).where(
-        (FeedEntry.state == "coverage") & (when >= start) & (when < end)))
+        (FeedEntry.state == "coverage") & (FeedEntry.seen_at >= start) & (FeedEntry.seen_at < end)))
     report.coverage = [(month_text(m), n) for m, n in coverage.group_by(month).order_by(month).tuples()]
 
     # Frameworks the work touched: the campaign's own and those of the events (one query).
@@ -281,6 +284,47 @@ def build(scope, since, until, anonymous_label="—"):
         codes |= set(listed if isinstance(listed, list) else Event.frameworks.python_value(listed))
     report.frameworks = [(code, FRAMEWORKS[code]) for code in FRAMEWORKS if code in codes]
     return report
+
+
+LATEST = 200
+
+
+def latest_publications(scope, start, end, anonymous_label):
+    """The latest publications in the period and the people who consented to each, named
+    as they chose on that item; anonymous and high-risk people counted, not named. A
+    publication that had to be taken down shows no address."""
+    rows = list(Publication.select(Publication.item, Publication.channel, Publication.url, Publication.published_at,
+                                   Publication.takedown_state)
+                .where(Publication.item.in_(scope.items()) & (Publication.published_at >= start)
+                       & (Publication.published_at < end))
+                .order_by(Publication.published_at.desc()).limit(LATEST).tuples())
+    item_ids = list({row[0] for row in rows})
+    if not item_ids:
+        return []
+    chosen = {}
+    for subject_id, activist_id, scope_text in (Decision.select(Decision.subject_id, Decision.activist, Decision.scope)
+                                                .where((Decision.subject_type == "item")
+                                                       & Decision.subject_id.in_(item_ids)
+                                                       & (Decision.outcome == "given"))
+                                                .order_by(Decision.seq).tuples()):
+        chosen[(subject_id, activist_id)] = scope_text
+    people = {}
+    for link in (ItemPerson.select(ItemPerson.item, ItemPerson.attribution, Activist.id, Activist.display_name,
+                                   Activist.pseudonym, Activist.risk_level)
+                 .join(Activist).where(ItemPerson.item.in_(item_ids))):
+        people.setdefault(link.item_id, []).append((link.attribution, link.activist))
+    found = []
+    for item_id, channel, url, when, takedown in rows:
+        named, unnamed = [], 0
+        for fixed, person in people.get(item_id, []):
+            scope_text = chosen.get((item_id, person.id))
+            attribution = fixed or (Decision(scope=scope_text).scope_data.get("attribution") if scope_text else None)
+            if attribution in (None, "anonymous") or person.risk_level == "high":
+                unnamed += 1
+            else:
+                named.append(person.name_for(attribution, anonymous_label))
+        found.append((when.date(), channel, url if takedown == "none" and url else None, named, unnamed))
+    return found
 
 
 @dataclass

@@ -46,6 +46,10 @@ def tables(report):
                        [(m, str(CHANNELS.get(c, c)), LANGUAGES.get(lang, lang), n)
                         for m, c, lang, n in report.publications],
                        chart=list(by_month.items())))
+    found.append(Table("published", _("The latest publications, with whose consent"),
+                       [_("Day"), _("Channel"), _("Address"), _("Named, as they chose"), _("Others, not named")],
+                       [(day.isoformat(), str(CHANNELS.get(c, c)), url or _("not shown (taken down or none)"),
+                         ", ".join(named), unnamed) for day, c, url, named, unnamed in report.published]))
     consent_rows = [(str(OUTCOMES[o]), n) for o, n in report.outcomes.items()]
     found.append(Table("consent", _("Consent answers"), [_("Answer"), _("People's decisions")], consent_rows,
                        chart=consent_rows))
