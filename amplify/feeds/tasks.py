@@ -5,7 +5,6 @@ Jobs are kept in SQLite in the instance folder, or in Redis when ``REDIS_URL`` i
 ``huey_consumer amplify.feeds.tasks.huey``) beside it and set ``AMPLIFY_WORKER=external``.
 """
 
-import os
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -93,7 +92,7 @@ class InProcessConsumer(Consumer):
 
 
 def start_in_process():
-    if huey.immediate or os.environ.get("AMPLIFY_WORKER", current_app.config.get("WORKER")) != "thread":
+    if huey.immediate or current_app.config.get("WORKER") != "thread":
         return None
     consumer = InProcessConsumer(huey, workers=1, periodic=True, worker_type="thread")
     consumer.start()
