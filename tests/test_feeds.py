@@ -287,9 +287,15 @@ def test_poll_now_shows_progress_to_the_end(feeds_app, httpserver, factories, lo
 
 
 def test_progress_of_an_unfinished_poll_refreshes_itself(app, login):
+    from amplify.db import utcnow
+
     job = PollJob.create(total=4, done=1, source_ids=["1", "2", "3", "4"])
-    page = login("viewer").get(f"/feeds/poll/{job.id}").get_data(as_text=True)
+    session = login("viewer")
+    page = session.get(f"/feeds/poll/{job.id}").get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in page and '<meta http-equiv="refresh" content="2">' in page
+    assert "worker may not be running" not in page
+    waiting = PollJob.create(total=2, done=0, source_ids=["1", "2"], created_at=utcnow() - timedelta(minutes=2))
+    assert "worker may not be running" in session.get(f"/feeds/poll/{waiting.id}").get_data(as_text=True)
 
 
 def test_cli_adds_and_polls(feeds_app, httpserver, runner_for, factories):

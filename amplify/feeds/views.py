@@ -351,7 +351,10 @@ def progress(job_id):
     failing = [] if not job.finished_at else list(
         FeedSource.select().where(FeedSource.id.in_([int(i) for i in job.source_ids])
                                   & (FeedSource.last_error != "")))
-    return render("feeds/progress.html", "feeds/_progress.html", job=job, failing=failing)
+    from amplify.db import utcnow
+
+    stuck = job.finished_at is None and job.done == 0 and (utcnow() - job.created_at).total_seconds() > 30
+    return render("feeds/progress.html", "feeds/_progress.html", job=job, failing=failing, stuck=stuck)
 
 
 # Coverage --------------------------------------------------------------------------------
