@@ -259,7 +259,7 @@ def invitations_group():
 @invitations_group.command("expire")
 @with_appcontext
 def invitations_expire():
-    """Mark invitations whose answer date passed without an answer as expired (run daily)."""
+    """Mark invitations still unanswered a week after their answer date as expired (run daily)."""
     from datetime import date
 
     from amplify.invitations.changes import expire_unanswered
@@ -271,6 +271,23 @@ def invitations_expire():
             click.echo(f"expired: invitation {invitation.id} ({invitation.event.title}), answer due "
                        f"{invitation.answer_due}")
     click.echo(f"{len(moved)} invitation(s) expired")
+
+
+@invitations_group.command("remind")
+@with_appcontext
+def invitations_remind():
+    """Draft reminders for deadlines overdue or due within 3 days into the outbox (run daily;
+    nothing is sent: staff read and send them)."""
+    from datetime import date
+
+    from amplify.invitations.reminders import draft_due
+
+    _as_cli()
+    with connection():
+        drafted = draft_due(date.today())
+        for reminder in drafted:
+            click.echo(f"drafted: {reminder.subject}")
+    click.echo(f"{len(drafted)} reminder(s) drafted")
 
 
 @invitations_group.command("purge")

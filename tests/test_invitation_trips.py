@@ -241,3 +241,21 @@ def test_a_failed_email_is_not_marked_as_sent(app, login, factories):
     assert response.status_code == 400 and "could not be sent" in response.get_data(as_text=True)
     saved = Reminder.get()
     assert saved.sent_at is None and saved.error
+
+
+def test_reminders_for_everything_due_are_drafted_once_and_never_sent(app, login, runner_for, factories):
+    ana = factories.activist("Ana", contact_channels=[{"kind": "email", "value": "ana@example.org"}])
+    late = at_state(factories.invitation(activist=ana), "invited", answer_due=date.today() - timedelta(days=1))
+    later = at_state(factories.invitation(activist=factories.activist("Bea")), "invited",
+                     answer_due=date.today() + timedelta(days=20))
+    result = runner_for(app).invoke(args=["invitations", "remind"])
+    assert result.exit_code == 0 and "1 reminder(s) drafted" in result.output
+    assert [r.invitation_id for r in Reminder.select()] == [late.id] and later.id
+    assert Reminder.get().sent_at is None and Reminder.get().recipient == "ana@example.org"
+    response = login("events").post("/invitations/deadlines/remind-all", {})
+    assert response.status_code == 302 and Reminder.select().count() == 1  # not twice
+    with app.app_context():
+        from amplify.feeds.tasks import daily
+
+        daily()
+    assert Reminder.select().count() == 1 and Reminder.get().sent_at is None

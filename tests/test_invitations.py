@@ -260,9 +260,11 @@ def test_the_start_page_says_what_is_overdue_and_what_came_in(app, login, factor
 def test_unanswered_invitations_expire_after_their_date(app, runner_for, factories):
     late = factories.invitation(activist=factories.activist("Ana"))
     on_time = factories.invitation(activist=factories.activist("Bea"))
-    Invitation.update(state="invited", answer_due=date.today() - timedelta(days=1)).where(
+    Invitation.update(state="invited", answer_due=date.today() - timedelta(days=8)).where(
         Invitation.id == late.id).execute()
-    Invitation.update(state="invited", answer_due=date.today()).where(Invitation.id == on_time.id).execute()
+    # A week to chase her answer first.
+    Invitation.update(state="invited", answer_due=date.today() - timedelta(days=7)).where(
+        Invitation.id == on_time.id).execute()
     result = runner_for(app).invoke(args=["invitations", "expire"])
     assert result.exit_code == 0 and "1 invitation(s) expired" in result.output
     assert Invitation.get_by_id(late.id).state == "expired" and Invitation.get_by_id(on_time.id).state == "invited"

@@ -1,4 +1,5 @@
-"""Background work with huey: feeds polled on schedule, and "poll now" jobs.
+"""Background work with huey: feeds polled on schedule, "poll now" jobs, and each morning
+the invitations' housekeeping (expire unanswered, draft reminders, purge what is due).
 
 Jobs are kept in SQLite in the instance folder, or in Redis when ``REDIS_URL`` is set.
 ``amplify run`` starts a worker thread itself; with gunicorn, run ``amplify worker`` (or
@@ -82,6 +83,24 @@ def poll_job(job_id):
 @huey.periodic_task(crontab(minute="*"))
 def poll_due_sources():
     _with_app(poll_due)
+
+
+def daily():
+    """Each morning: expire unanswered invitations, draft reminders, purge what is due."""
+    from datetime import date
+
+    from amplify.invitations.changes import expire_unanswered, purge
+    from amplify.invitations.reminders import draft_due
+
+    today = date.today()
+    expire_unanswered(today)
+    draft_due(today)
+    purge(today)
+
+
+@huey.periodic_task(crontab(hour="6", minute="0"))
+def daily_invitation_work():
+    _with_app(daily)
 
 
 class InProcessConsumer(Consumer):

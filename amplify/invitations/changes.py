@@ -213,11 +213,14 @@ def save_outcome(invitation, outcome, follow_ups, evaluated_on, item_ids):
     return invitation
 
 
+EXPIRE_AFTER_DAYS = 7  # a week to chase her answer (the reminders) before it expires
+
+
 def expire_unanswered(today):
-    """Invitations still waiting for her answer after their answer date become "expired",
-    each move kept in the history like any other. Returns those moved."""
+    """Invitations still waiting for her answer a week after their answer date become
+    "expired", each move kept in the history like any other. Returns those moved."""
     waiting = Invitation.select().where((Invitation.state == "invited") & Invitation.answer_due.is_null(False)
-                                        & (Invitation.answer_due < today))
+                                        & (Invitation.answer_due < today - timedelta(days=EXPIRE_AFTER_DAYS)))
     moved = []
     for invitation in waiting:
         move(invitation, "expired", None, str(_l("No answer by %(day)s", day=invitation.answer_due.isoformat())))

@@ -117,3 +117,17 @@ def send_email(reminder):
         reminder.save()
         raise NotAllowed(_l("The e-mail could not be sent: %(error)s. Nothing was marked as sent.",
                             error=reminder.error)) from None
+
+
+DRAFT_AHEAD_DAYS = 3
+
+
+def draft_due(today, user=None, language=None):
+    """Draft a reminder for every deadline of an invitation that is overdue or due within
+    DRAFT_AHEAD_DAYS, unless one is already waiting. Returns the reminders drafted now."""
+    from amplify.invitations.deadlines import due
+
+    language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    before = {r.id for r in Reminder.select(Reminder.id).where(Reminder.sent_at.is_null())}
+    drafted = [draft(item, user, language) for item in due(today, horizon_days=DRAFT_AHEAD_DAYS) if item.invitation]
+    return [r for r in drafted if r.id not in before]

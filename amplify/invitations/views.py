@@ -158,6 +158,22 @@ def remind():
     return redirect(url_for("invitations.outbox") + f"#reminder-{reminder.id}")
 
 
+@bp.post("/deadlines/remind-all")
+@security.requires("edit_people")
+def remind_all():
+    """Draft reminders for everything overdue or due within three days (nothing is sent)."""
+    from flask_babel import get_locale
+
+    from amplify.invitations.reminders import draft_due
+    from amplify.items.forms import ActionForm
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    drafted = draft_due(date.today(), g.user, str(get_locale()))
+    flash(_("%(count)s reminders drafted: read them, then send them yourself.", count=len(drafted)), "success")
+    return redirect(url_for("invitations.outbox"))
+
+
 @bp.get("/outbox")
 @security.requires("view")
 def outbox():
