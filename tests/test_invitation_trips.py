@@ -259,3 +259,16 @@ def test_reminders_for_everything_due_are_drafted_once_and_never_sent(app, login
 
         daily()
     assert Reminder.select().count() == 1 and Reminder.get().sent_at is None
+
+
+def test_a_reminder_that_is_no_longer_due_cannot_be_sent(app, login, factories):
+    session = login("events")
+    reminder = draft_reminder(session, app, factories)
+    Invitation.update(state="accepted").where(Invitation.id == reminder.invitation_id).execute()  # she answered
+    outbox = session.get("/invitations/outbox").get_data(as_text=True)
+    assert "No longer due" in outbox and 'value="copied"' not in outbox
+    refused = session.post(f"/invitations/outbox/{reminder.id}", {"action": "copied", "recipient": "",
+                                                                 "subject": "s", "body": "b"})
+    assert refused.status_code == 400 and Reminder.get().sent_at is None
+    assert session.post(f"/invitations/outbox/{reminder.id}", {"action": "discard"}).status_code == 302
+    assert Reminder.select().count() == 0

@@ -184,7 +184,15 @@ def outbox():
     waiting = Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)
     sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
     return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
-                  email=smtp_configured(), errors={})
+                  email=smtp_configured(), errors={}, current=still_due())
+
+
+def still_due():
+    """``{(kind, invitation id)}`` of the deadlines that are still open: a reminder for
+    anything else (she answered, the event moved) must not go out."""
+    from amplify.invitations.deadlines import due
+
+    return {(d.kind, d.invitation.id) for d in due(date.today(), horizon_days=366) if d.invitation}
 
 
 @bp.post("/outbox/<id:reminder_id>")
@@ -203,12 +211,17 @@ def send_reminder(reminder_id):
     recipient = request.form.get("recipient", "")
     problem = None
     if action == "discard" and reminder.sent_at is None:
-        reminder.delete_instance()
-        audit.record("reminder.discard", reminder, {"kind": reminder.kind})
+        from amplify.db import database
+
+        with database.atomic():
+            audit.record("reminder.discard", reminder, {"kind": reminder.kind})
+            reminder.delete_instance()
         flash(_("Reminder discarded."), "success")
         return redirect(url_for("invitations.outbox"))
     if action not in ("copied", "email"):
         problem = _("Choose how it was sent.")
+    elif reminder.invitation_id and (reminder.kind, reminder.invitation_id) not in still_due():
+        problem = _("This is no longer due (she answered, or the event changed): discard it.")
     elif not subject.strip() or not body.strip():
         problem = _("A reminder needs a subject and a text.")
     else:
@@ -224,7 +237,7 @@ def send_reminder(reminder_id):
                Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)]
     sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
     return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
-                  email=smtp_configured(), errors={reminder.id: problem}, status=400)
+                  email=smtp_configured(), errors={reminder.id: problem}, current=still_due(), status=400)
 
 
 @bp.get("/events/")
