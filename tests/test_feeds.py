@@ -368,3 +368,23 @@ def test_amplify_goes_through_the_composer(app, login, factories):
     assert check(item.text, "x").fits  # the short form, since the statement is too long for X
     assert item.text.startswith("Sindicato del Valle: «Comunicado de la asamblea nacional»")
     assert "https://sindicato.example.org/comunicados/asamblea" in item.text and "#TrabajoDigno" in item.text
+
+
+def test_editing_a_source_and_resuming_it(feeds_app, factories, login):
+    source = factories.feed_source(url="https://sindicato.example.org/feed", paused=True)
+    FeedSource.update(etag='"v9"', next_fetch_at=None).where(FeedSource.id == source.id).execute()
+    session = login("comms")
+    form = session.get(f"/feeds/sources/{source.id}/edit").get_data(as_text=True)
+    assert 'value="https://sindicato.example.org/feed"' in form
+    saved = session.post(f"/feeds/sources/{source.id}/edit", {
+        "url": "https://sindicato.example.org/nuevo.xml", "kind": "monitoring", "interval_minutes": "15",
+        "keywords": "huelga", "paused": "y"})
+    edited = FeedSource.get_by_id(source.id)
+    assert saved.status_code == 302 and edited.url.endswith("nuevo.xml") and edited.kind == "monitoring"
+    assert edited.etag == "" and edited.keywords == ["huelga"] and edited.interval_minutes == 15  # a new address starts afresh
+    bad = session.post(f"/feeds/sources/{source.id}/edit", {"url": "https://x.example.org/f", "kind": "movement",
+                                                           "interval_minutes": "1"})
+    assert bad.status_code == 400 and FeedSource.get_by_id(source.id).interval_minutes == 15
+    assert session.post(f"/feeds/sources/{source.id}/resume", {}).status_code == 302
+    resumed = FeedSource.get_by_id(source.id)
+    assert not resumed.paused and resumed.next_fetch_at is not None

@@ -355,3 +355,11 @@ def test_latest_publications_name_people_only_as_they_chose_and_never_at_high_ri
     Publication.create(item=item, channel="x", url="https://example.org/tres", published_at=at((9, 26)))
     row = next(r for r in build(app, campaign).published if r[2] == "https://example.org/tres")
     assert row[3] == ["La Dora"] and row[4] == 2  # Carla (high risk) and Bea (anonymous) are counted
+
+
+def test_organization_csv(app, world, login):
+    response = login("viewer").get(
+        f"/reports/organizations/{world['sindicato'].id}/invitations_state.csv?since=2026-09-01&until=2026-10-31&lang=es")
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    assert response.mimetype == "text/csv" and text.splitlines()[0] == "Estado,Invitaciones"
+    assert "Asistió,3" in text and 'filename="' in response.headers["Content-Disposition"]
