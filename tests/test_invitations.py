@@ -159,6 +159,8 @@ def test_visa_deadlines_and_passport_purge(app, login, factories):
         kinds = {d.kind: d.on for d in due(event.starts_on - timedelta(days=40), horizon_days=365)}
     assert kinds["visa"] == event.starts_on - timedelta(days=22)
     assert kinds["passport"] == event.ends_on + timedelta(days=30)
+    shown = session.get(f"/invitations/{invitation.id}").get_data(as_text=True)
+    assert '<option selected value="yes">' in shown or '<option value="yes" selected>' in shown
     viewer_page = login("viewer").get(f"/invitations/{invitation.id}").get_data(as_text=True)
     assert "AB123456" not in viewer_page
     with app.app_context():

@@ -403,7 +403,9 @@ def invitation_page(invitation, form=None, support_form=None, visa_form=None, tr
     failed = any(f is not None and f.errors
                  for f in (form, support_form, visa_form, trip_form, outcome, consent_form))
     if visa_form is None:
-        visa_form = VisaForm(obj=invitation, visa_required={True: "yes", False: "no"}.get(invitation.visa_required, ""))
+        visa_form = VisaForm(obj=invitation)
+        # The form's choices are words; the column is yes/no/unknown (obj would win over a keyword).
+        visa_form.visa_required.data = {True: "yes", False: "no"}.get(invitation.visa_required, "")
         if not security.can("see_contacts"):
             visa_form.passport_number.data = ""
     uses, decision = media_consent(invitation)
