@@ -91,7 +91,7 @@ def test_consent_at_the_event_is_separate_per_use_and_for_the_exact_terms(app, f
     _, token = factories.link(maria)
     client = app.test_client()
     page = client.get(f"/r/{token}").get_data(as_text=True)
-    assert "Ser fotografiada" in page or "fotograf" in page
+    assert "Que te fotografíen" in page and "desmarca lo que ya no aceptas y guarda" in page
     csrf = TOKEN.search(page)
     csrf = csrf.group(1) or csrf.group(2)
     url = f"/r/{token}/invitations/{invitation.id}/media"

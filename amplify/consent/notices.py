@@ -78,14 +78,15 @@ def for_item(item, language, valid_until, version=None):
     return _fill(version or current_version(), language, values)
 
 
-def _open_ended(language, version, what, where):
+def _open_ended(language, version, what, where, withdraw=None):
     """A notice for something public with no end date (call inside ``force_locale``)."""
     values = {
         "what": what, "where": where,
         "who_sees": gettext("anyone, on the internet; it can be copied and shared"),
         "who_asks": current_app.config["ORGANIZATION_NAME"],
         "until": gettext("no end date"),
-        "withdraw": gettext("press “Withdraw” on this same page, or tell the person who contacted you"),
+        "withdraw": withdraw or gettext("press “Withdraw” on this same page, or tell the person who "
+                                        "contacted you"),
     }
     return _fill(version or current_version(), language, values)
 
@@ -107,4 +108,6 @@ def for_invitation(invitation, language, version=None):
         return _open_ended(language, version, gettext(
             "what you say and images of you at “%(event)s” (%(when)s), only in the ways you tick below",
             event=event.title, when=format_date(event.starts_on, "long")),
-            gettext("reports, posts, photos and recordings about the event"))
+            gettext("reports, posts, photos and recordings about the event"),
+            gettext("untick what you no longer agree to and save, on this same page, or tell the person "
+                    "who contacted you"))
