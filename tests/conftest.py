@@ -261,7 +261,7 @@ def factories(app):
 
             from amplify.invitations.models import Reminder
 
-            return Reminder.create(invitation=invitation, kind=kind, due_on=date.today(),
+            return Reminder.create(invitation=invitation, event=invitation.event_id, kind=kind, due_on=date.today(),
                                    recipient="", subject="Recordatorio", body="¿Vienes?")
 
         @staticmethod

@@ -272,3 +272,17 @@ def test_a_reminder_that_is_no_longer_due_cannot_be_sent(app, login, factories):
     assert refused.status_code == 400 and Reminder.get().sent_at is None
     assert session.post(f"/invitations/outbox/{reminder.id}", {"action": "discard"}).status_code == 302
     assert Reminder.select().count() == 0
+
+
+def test_a_reminder_for_an_accreditation_deadline_goes_to_the_team(app, login, factories):
+    event = factories.event(title="Audiencia", accreditation_deadline=date.today() + timedelta(days=5))
+    session = login("events")
+    assert "Draft a reminder" in session.get("/invitations/deadlines").get_data(as_text=True)
+    assert session.post("/invitations/deadlines/remind", {"key": f"accreditation:e{event.id}"}).status_code == 302
+    reminder = Reminder.get()
+    assert reminder.invitation_id is None and reminder.kind == "accreditation" and "Audiencia" in reminder.subject
+    other = factories.event(title="Foro", accreditation_deadline=date.today() + timedelta(days=5))  # same day
+    session.post("/invitations/deadlines/remind", {"key": f"accreditation:e{other.id}"})
+    assert sorted(r.event_id for r in Reminder.select()) == [event.id, other.id]
+    outbox = session.get("/invitations/outbox").get_data(as_text=True)
+    assert 'value="copied"' in outbox and "No longer due" not in outbox

@@ -274,6 +274,7 @@ class Reminder(BaseModel):
     configured. Nothing here is ever sent without a person pressing a button."""
 
     invitation = peewee.ForeignKeyField(Invitation, null=True, backref="reminders", on_delete="CASCADE")
+    event = peewee.ForeignKeyField(Event, null=True, on_delete="CASCADE")
     kind = peewee.CharField()
     due_on = peewee.DateField()
     recipient = peewee.CharField(default="")

@@ -56,7 +56,7 @@ def draft(due, user, language):
     """Put a reminder for ``due`` in the outbox; the one already waiting there if any."""
     existing = Reminder.get_or_none((Reminder.kind == due.kind) & (Reminder.due_on == due.on)
                                     & (Reminder.invitation == (due.invitation.id if due.invitation else None))
-                                    & Reminder.sent_at.is_null())
+                                    & (Reminder.event == due.event.id) & Reminder.sent_at.is_null())
     if existing is not None:
         return existing
     invitation = due.invitation
@@ -69,7 +69,7 @@ def draft(due, user, language):
         recipient = invitation.proposed_by.email
     subject, body = text_for(due, language)
     with database.atomic():
-        reminder = Reminder.create(invitation=invitation, kind=due.kind, due_on=due.on,
+        reminder = Reminder.create(invitation=invitation, event=due.event, kind=due.kind, due_on=due.on,
                                    recipient=recipient, subject=subject, body=body, created_by=user)
         audit.record("reminder.draft", reminder, {"kind": due.kind, "invitation": invitation.id if invitation else None})
     return reminder

@@ -132,7 +132,8 @@ def deadlines():
     from amplify.items.forms import ActionForm
 
     today = date.today()
-    waiting = {(r.kind, r.invitation_id, r.due_on): r for r in Reminder.select().where(Reminder.sent_at.is_null())}
+    waiting = {(r.kind, r.invitation_id, r.event_id, r.due_on): r
+               for r in Reminder.select().where(Reminder.sent_at.is_null())}
     return render("invitations/deadlines.html", items=due(today), today=today, action=ActionForm(),
                   waiting=waiting)
 

@@ -30,8 +30,13 @@ def upgrade(db):
         class Meta:
             indexes = ((("invitation", "item"), True),)
 
+    class Event(Base):
+        class Meta:
+            table_name = "event"
+
     class Reminder(Base):
         invitation = peewee.ForeignKeyField(Invitation, null=True, on_delete="CASCADE")
+        event = peewee.ForeignKeyField(Event, null=True, on_delete="CASCADE")
         kind = peewee.CharField()
         due_on = peewee.DateField()
         recipient = peewee.CharField(default="")
