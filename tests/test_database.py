@@ -117,3 +117,28 @@ def test_locked_database_answers_503_and_writes_nothing(make_app, database_url):
     from amplify.audit.models import AuditEvent
 
     assert AuditEvent.select().where(AuditEvent.subject_type == "organization").count() == 0
+
+
+def test_upgrade_times_the_answers_already_in_the_ledger(make_app):
+    """Migration 0011 fills in how long each earlier answer waited for its request."""
+    make_app(migrate=False)
+    migrations.upgrade(database.obj, target=10)
+    mark = "?" if not USE_PG else "%s"
+    now = "2026-01-01 10:00:00"
+    database.execute_sql(
+        "INSERT INTO activist (ref, display_name, pseudonym, country, languages, contact_channels, risk_level,"
+        " default_attribution, face_may_be_shown, minor, notes, created_at, updated_at) VALUES"
+        f" ('ana', 'Ana', '', 'PE', '[]', '[]', 'low', 'full_name', {mark}, {mark}, '', {mark}, {mark})",
+        (False, False, now, now))
+    person = database.execute_sql("SELECT id FROM activist WHERE ref = 'ana'").fetchone()[0]
+    for seq, (at, outcome) in enumerate((("2026-01-02 08:00:00", "requested"), ("2026-01-02 11:00:00", "given"),
+                                         ("2026-01-03 08:00:00", "withdrawn")), start=1):
+        database.execute_sql(
+            "INSERT INTO decision (seq, prev_hash, hash, at, activist_id, subject_type, subject_id, content_hash,"
+            " outcome, scope, method, witness, notice_version, notice_language, notice_hash, comment,"
+            " guardian_name, guardian_relationship) VALUES"
+            f" ({mark}, '', {mark}, {mark}, {mark}, 'item', 1, 'h', {mark}, '{{}}', 'review_page', '', '', '', '',"
+            " '', '', '')", (seq, f"{seq:064x}", at, person, outcome))
+    migrations.upgrade(database.obj)
+    waited = [row[0] for row in database.execute_sql("SELECT waited_seconds FROM decision ORDER BY seq")]
+    assert waited[0] is None and waited[1] == pytest.approx(3 * 3600) and waited[2] is None
