@@ -60,6 +60,9 @@ TRANSITIONS = {
     "declined": (), "expired": (), "debriefed": (),
     "withdrawn": (), "cancelled": (), "refused_by_host": (),
 }
+# What counts as an invitation when measuring how fairly they are spread (the page and reports).
+COUNTED = ("invited", "accepted", "confirmed", "reserve", "attended", "attended_remotely", "no_show",
+           "debriefed", "declined", "expired")
 # Her answer: staff recording it say how it was given.
 ANSWERS = ("accepted", "declined")
 # What needs a reason when chosen.

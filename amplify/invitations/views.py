@@ -5,10 +5,12 @@ from datetime import date, timedelta
 import peewee
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from peewee import fn
 
-from amplify import security
+from amplify import audit, security
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import Campaign
+from amplify.db import database, utcnow
 from amplify.forms import form_status
 from amplify.invitations import fairness
 from amplify.invitations.changes import (
@@ -33,6 +35,7 @@ from amplify.invitations.forms import (
     VisaForm,
 )
 from amplify.invitations.models import (
+    COUNTED,
     MEDIA_CONSENT_STATES,
     MEDIA_USES,
     OPEN,
@@ -46,6 +49,7 @@ from amplify.invitations.models import (
     Support,
     totals,
 )
+from amplify.items.forms import ActionForm
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
@@ -68,7 +72,6 @@ QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attend
 
 def board_context(problem=None):
     """Invitations in columns by state, filtered by event and name."""
-    from amplify.items.forms import ActionForm
     from amplify.web import int_arg
 
     event_id, q = int_arg("event"), (request.values.get("q") or "").strip()[:100]
@@ -100,7 +103,6 @@ def board():
 def advance(invitation_id):
     """One click on the board: a move that needs no reason. Without JavaScript the board
     reloads; with htmx only the board is swapped."""
-    from amplify.items.forms import ActionForm
     from amplify.web import wants_fragment
 
     invitation = Invitation.get_or_404(Invitation.id == invitation_id)
@@ -129,7 +131,6 @@ def advance(invitation_id):
 def deadlines():
     """What is due and overdue, with a button to draft a reminder for each."""
     from amplify.invitations.deadlines import due
-    from amplify.items.forms import ActionForm
 
     today = date.today()
     waiting = {(r.kind, r.invitation_id, r.event_id, r.due_on): r
@@ -146,7 +147,6 @@ def remind():
 
     from amplify.invitations.deadlines import due
     from amplify.invitations.reminders import draft
-    from amplify.items.forms import ActionForm
 
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -166,7 +166,6 @@ def remind_all():
     from flask_babel import get_locale
 
     from amplify.invitations.reminders import draft_due
-    from amplify.items.forms import ActionForm
 
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -180,7 +179,6 @@ def remind_all():
 def outbox():
     """Reminders waiting to be sent by a person, and the last ones sent."""
     from amplify.invitations.reminders import smtp_configured
-    from amplify.items.forms import ActionForm
 
     waiting = Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)
     sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
@@ -200,9 +198,7 @@ def still_due():
 @security.requires("edit_people")
 def send_reminder(reminder_id):
     """Mark as sent by hand, send by e-mail, or discard — always a person's decision."""
-    from amplify import audit
     from amplify.invitations.reminders import mark_sent, smtp_configured
-    from amplify.items.forms import ActionForm
 
     reminder = Reminder.get_or_404(Reminder.id == reminder_id)
     if not ActionForm().validate_on_submit():
@@ -212,16 +208,15 @@ def send_reminder(reminder_id):
     recipient = request.form.get("recipient", "")
     problem = None
     if action == "discard" and reminder.sent_at is None:
-        from amplify.db import database
-
         with database.atomic():
             audit.record("reminder.discard", reminder, {"kind": reminder.kind})
             reminder.delete_instance()
         flash(_("Reminder discarded."), "success")
         return redirect(url_for("invitations.outbox"))
+    current = still_due()
     if action not in ("copied", "email"):
         problem = _("Choose how it was sent.")
-    elif reminder.invitation_id and (reminder.kind, reminder.invitation_id) not in still_due():
+    elif reminder.invitation_id and (reminder.kind, reminder.invitation_id) not in current:
         problem = _("This is no longer due (she answered, or the event changed): discard it.")
     elif not subject.strip() or not body.strip():
         problem = _("A reminder needs a subject and a text.")
@@ -238,7 +233,7 @@ def send_reminder(reminder_id):
                Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)]
     sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
     return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
-                  email=smtp_configured(), errors={reminder.id: problem}, current=still_due(), status=400)
+                  email=smtp_configured(), errors={reminder.id: problem}, current=current, status=400)
 
 
 @bp.get("/events/")
@@ -546,23 +541,21 @@ def fairness_page():
     if countries:
         pool_query = pool_query.where(Activist.country.in_(countries))
     pool = list(pool_query.order_by(Activist.display_name))
-    counted = ("invited", "accepted", "confirmed", "reserve", "attended", "attended_remotely",
-               "no_show", "debriefed", "declined", "expired")
-    rows = (Invitation.select(Invitation, Event).join(Event)
-            .where((Event.starts_on >= since) & (Event.starts_on <= until)
-                   & Invitation.state.in_(counted) & Invitation.activist.is_null(False)))
-    counts = {}
-    for row in rows:
-        counts[row.activist_id] = counts.get(row.activist_id, 0) + 1
-    earlier = {row.activist_id for row in (Invitation.select(Invitation.activist).join(Event)
-                                           .where((Event.starts_on < since) & Invitation.state.in_(counted)))}
+    counts = dict(Invitation.select(Invitation.activist, fn.COUNT(Invitation.id)).join(Event)
+                  .where((Event.starts_on >= since) & (Event.starts_on <= until)
+                         & Invitation.state.in_(COUNTED) & Invitation.activist.is_null(False))
+                  .group_by(Invitation.activist).tuples())
+    earlier = {row[0] for row in (Invitation.select(Invitation.activist).join(Event)
+                                  .where((Event.starts_on < since) & Invitation.state.in_(COUNTED))
+                                  .distinct().tuples())}
     first_timers = sum(1 for person in counts if person not in earlier)
     result = fairness.measure([p.id for p in pool], counts, first_timers)
     by_id = {p.id: p for p in pool}
     bars = sorted(((by_id[i], counts.get(i, 0)) for i in by_id), key=lambda pair: -pair[1])
+    names = dict(Organization.select(Organization.id, Organization.name).tuples())
     by_group = {}
     for person in pool:
-        key = (person.organization.name if person.organization_id else "—", person.country)
+        key = (names.get(person.organization_id, "—"), person.country)
         group = by_group.setdefault(key, [0, 0])
         group[0] += 1
         group[1] += counts.get(person.id, 0)
@@ -583,9 +576,6 @@ def feeds():
     """Your own secret calendar URL: make a new one (the old stops working) or revoke it."""
     import secrets
 
-    from amplify import audit
-    from amplify.db import database, utcnow
-    from amplify.items.forms import ActionForm
 
     form = ActionForm()
     current = CalendarFeed.active_for(g.user)

@@ -24,15 +24,13 @@ from amplify.consent.models import Decision
 from amplify.db import is_postgres
 from amplify.feeds.models import FeedEntry
 from amplify.invitations import fairness
-from amplify.invitations.models import Event, Invitation, terms_hash
+from amplify.invitations.models import COUNTED, Event, Invitation, terms_hash
 from amplify.items.models import Item, ItemPerson, ItemVariant, Publication
 from amplify.people.models import Activist, Organization
 
 ANSWERS = ("given", "refused", "changes_requested")
 OUTCOMES = ("given", "refused", "changes_requested", "withdrawn")
 REACHED = ("attended", "attended_remotely", "debriefed")
-COUNTED = ("invited", "accepted", "confirmed", "reserve", "attended", "attended_remotely", "no_show",
-           "debriefed", "declined", "expired")
 LEVEL_ORDER = ("local", "national", "regional", "global")
 
 

@@ -17,8 +17,8 @@ from amplify.db import utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson, ItemVersion
-from amplify.textdiff import word_diff
 from amplify.people.models import ATTRIBUTIONS
+from amplify.textdiff import word_diff
 from amplify.web import render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
@@ -94,6 +94,8 @@ def page_context(link, failed=None):
     from amplify.invitations.models import Event, Invitation
 
     activist = link.activist
+    mine = list(Invitation.select(Invitation, Event).join(Event)
+                .where(Invitation.activist == activist).order_by(Event.starts_on.desc()))
     items = [item_card(item, activist, failed.get(("item", item.id)) if failed else None)
              for item in ledger.pending_for(activist)]
     variants = [variant_card(v, failed.get(("variant", v.id)) if failed else None)
@@ -103,26 +105,22 @@ def page_context(link, failed=None):
         "variants": variants, "published": ledger.consented_publications(activist),
         "decisions": activist.decisions.where(Decision.outcome != "requested").order_by(Decision.seq.desc()).limit(50),
         "action": ActionForm(),
-        "invitations": list(Invitation.select(Invitation, Event).join(Event)
-                            .where((Invitation.activist == activist) & (Invitation.state == "invited"))
-                            .order_by(Event.starts_on)),
-        "at_events": at_events(activist),
-        "my_invitations": list(Invitation.select(Invitation, Event).join(Event)
-                               .where(Invitation.activist == activist).order_by(Event.starts_on.desc())),
+        "invitations": sorted((i for i in mine if i.state == "invited"), key=lambda i: i.event.starts_on),
+        "at_events": at_events(mine),
+        "my_invitations": mine,
         "request_key": secrets.token_urlsafe(16),
     }
 
 
-def at_events(activist):
-    """The person's coming events, with what she agreed to there (named, photographed,
-    recorded, quoted) and the notice she reads before choosing."""
+def at_events(invitations):
+    """Her coming events (from ``invitations``, all of hers), with what she agreed to there
+    (named, photographed, recorded, quoted) and the notice she reads before choosing."""
     from amplify.invitations.changes import media_consent
-    from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES, Event, Invitation
+    from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES
 
     rows = []
-    for invitation in (Invitation.select(Invitation, Event).join(Event)
-                       .where((Invitation.activist == activist) & Invitation.state.in_(MEDIA_CONSENT_STATES))
-                       .order_by(Event.starts_on)):
+    for invitation in sorted((i for i in invitations if i.state in MEDIA_CONSENT_STATES),
+                             key=lambda i: i.event.starts_on):
         uses, decision = media_consent(invitation)
         rows.append({"invitation": invitation, "uses": uses, "labels": MEDIA_USES, "decision": decision,
                      "notice": notices.for_invitation(invitation, notice_language())})
