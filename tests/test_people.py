@@ -135,3 +135,22 @@ def test_unknown_ids_are_404(app, login):
         response = session.get(path)
         assert response.status_code == 404, path
         assert "There is nothing at this address." in response.get_data(as_text=True)
+
+
+def test_edit_form_shows_what_she_has_and_a_save_keeps_it(app, factories, login):
+    org = factories.organization()
+    person = factories.activist(contact_channels=[{"kind": "WhatsApp", "value": "+51 900 000 001"}],
+                                organization=org.id, spokesperson_for=[org])
+    session = login("events")
+    page = session.get(f"/people/activists/{person.id}/edit").get_data(as_text=True)
+    assert "WhatsApp: +51 900 000 001" in page and "&#39;kind&#39;" not in page
+    assert f'<option selected value="{org.id}">' in page
+    assert f'checked id="spokesperson_for-0" name="spokesperson_for" type="checkbox" value="{org.id}"' in page
+    # A post without those fields (a hand-made request) keeps them and is no error.
+    response = session.post(f"/people/activists/{person.id}/edit", {
+        "display_name": "Lucía Prueba", "country": "PE", "risk_level": "medium",
+        "default_attribution": "first_name", "spokesperson_for": [str(org.id)]})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    saved = Activist.get_by_id(person.id)
+    assert saved.contact_channels == [{"kind": "WhatsApp", "value": "+51 900 000 001"}]
+    assert saved.organization_id == org.id

@@ -108,11 +108,14 @@ def activist_form(activist=None):
     if activist is None:
         return ActivistForm(organizations=organizations, risk_level="medium",
                             default_attribution="first_name")
+    # Not obj=activist: obj would win over the values below, putting an Organization row,
+    # a list of dicts and a query where the form wants an id, lines and ids.
+    values = activist.audit_view()
     return ActivistForm(
-        obj=activist, organizations=organizations,
+        data=values, organizations=organizations,
         organization=str(activist.organization_id or ""),
         contact_channels=format_contacts(activist.contact_channels),
-        spokesperson_for=[str(o.id) for o in activist.spokesperson_for()],
+        spokesperson_for=[str(org_id) for org_id in values["spokesperson_for"]],
     )
 
 
