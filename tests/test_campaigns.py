@@ -209,3 +209,15 @@ def test_renaming_a_message_keeps_its_key(app, login, factories):
     renamed = Message.get_by_id(message.id)
     assert (renamed.title, renamed.key) == ("Nuevo título", message.key)
     assert session.post(f"/campaigns/{campaign.slug}/messages/{message.key}/edit", {"title": ""}).status_code == 400
+
+
+def test_a_post_without_the_list_fields_keeps_the_campaigns_own(app, login):
+    """Found by the permission matrix (a post without the hashtags field was a 500)."""
+    session = login("comms")
+    session.post("/campaigns/new", CAMPAIGN)
+    fields = {k: v for k, v in CAMPAIGN.items() if k not in ("hashtags", "links", "key_dates")}
+    response = session.post("/campaigns/ratificacion-ya/edit", dict(fields, name="Otro nombre"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    campaign = Campaign.get()
+    assert campaign.name == "Otro nombre" and campaign.hashtags == ["#C190", "#TrabajoDigno"]
+    assert campaign.links == ["https://www.ilo.org/"] and len(campaign.key_dates) == 1

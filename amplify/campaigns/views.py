@@ -99,11 +99,13 @@ def logo(slug):
 def edit(slug):
     campaign = load_campaign(slug)
     form = CampaignForm(obj=campaign, organizations=all_organizations())
-    if request.method == "GET":  # list fields are edited as text
+    if request.method == "GET":
         form.organizations.data = [str(o.id) for o in campaign.organizations()]
-        form.hashtags.data = " ".join(campaign.hashtags)
-        form.links.data = "\n".join(campaign.links)
-        form.key_dates.data = format_key_dates(campaign.key_dates)
+    # List fields are edited as text; a post without one keeps the campaign's own.
+    for name, text in (("hashtags", " ".join(campaign.hashtags)), ("links", "\n".join(campaign.links)),
+                       ("key_dates", format_key_dates(campaign.key_dates))):
+        if name not in request.form:
+            form[name].data = text
     if form.validate_on_submit():
         save_campaign(campaign, **campaign_fields(form))
         flash(_("Campaign saved."), "success")
