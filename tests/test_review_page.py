@@ -212,3 +212,14 @@ def test_spokesperson_approves_a_message_on_her_page(client, person, factories):
     other = factories.message(person["campaign"], title="Otro")
     assert "Otro" not in client.get(f"/r/{token}").get_data(as_text=True)
     assert client.post(f"/r/{token}/variants/{factories.variant(other).id}", data=data).status_code == 404
+
+
+def test_sending_the_form_without_choosing_an_answer_says_so(client, person):
+    """Found by the permission matrix (a post with no answer was a 500)."""
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    prefix = f"i{person['item'].id}"
+    response = client.post(f"/r/{person['token']}/items/{person['item'].id}",
+                           data=form_fields(page, prefix) | {f"{prefix}-channels": ["x"]})
+    assert response.status_code == 400
+    assert "Elige sí, no o cambiar algo." in response.get_data(as_text=True)
+    assert Decision.latest(person["maria"].id, "item", person["item"].id).outcome == "requested"

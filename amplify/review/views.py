@@ -151,7 +151,7 @@ def answer(token, link, subject_type, subject, form, notice):
     """Record the person's yes, no or change request on ``subject``; else show the page
     again with what went wrong (a replaced version: 409, with the new version shown)."""
     if form.answer.data not in ("given", "refused", "changes_requested"):
-        form.answer.errors.append(_("Choose yes, no or change something."))
+        form.answer.errors = [_("Choose yes, no or change something.")]  # a tuple until validated
     elif form.validate_on_submit():
         try:
             decision = ledger.record_decision(
