@@ -1,13 +1,16 @@
 """The security baseline, checked over app.url_map so that routes added later are covered
 without anyone remembering to add them here."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from amplify.people.models import Activist
 from werkzeug.routing import Rule
 
 from amplify.audit.models import AuditEvent
-from amplify.security import PERMISSIONS, ROLES, permission_of, role_can
+from amplify.security import PERMISSIONS, permission_of
 from tests.conftest import csrf_token, more_world
 
 # The only endpoints anyone may reach without signing in.
@@ -115,24 +118,11 @@ def test_state_changing_routes_refuse_requests_without_csrf_token(app, world, lo
     for rule, method, url in targets:
         response = admin.client.open(url, method=method, data={"name": "x"})
         assert response.status_code == 400, (method, url)
-        assert "expired" in response.get_data(as_text=True) or "Amplify" in response.get_data(as_text=True)
+        assert "This form has expired or did not come from Amplify." in response.get_data(as_text=True), url
     assert AuditEvent.select().count() == before
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_reaches_only_what_it_should(app, world, login, role):
-    session = login(role)
-    with app.test_request_context():
-        targets = [(rule, build(rule, world, user_id=session.user.id))
-                   for rule, method in routes(app) if method == "GET" and rule.endpoint not in PUBLIC]
-    for rule, url in targets:
-        _, permission = permission_of(app, rule.endpoint)
-        response = session.get(url)
-        if role_can(role, permission):
-            assert response.status_code in (200, 302, 404, 409), (role, url, response.status_code)
-            assert response.status_code != 403
-        else:
-            assert response.status_code == 403, (role, url, response.status_code)
+# Which role reaches which route: the literal matrix in tests/test_permission_matrix.py.
 
 
 def test_viewer_never_sees_contact_details_or_notes(app, world, login):
@@ -144,23 +134,13 @@ def test_viewer_never_sees_contact_details_or_notes(app, world, login):
     assert "Notes" not in org_page
 
 
-def test_security_headers_on_every_kind_of_response(client):
-    for path in ("/auth/login", "/nowhere", "/assets/css/amplify.css", "/vendor/htmx.min.js", "/healthz"):
-        response = client.get(path)
-        response.close()
-        csp = response.headers["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp, path
-        assert "frame-ancestors 'none'" in csp
-        assert "default-src 'self'" in csp
-        assert response.headers["Referrer-Policy"] == "no-referrer"
-        assert response.headers["X-Content-Type-Options"] == "nosniff"
+# Security headers, exactly and on every kind of response: tests/test_security_headers.py.
 
 
 def test_no_template_has_inline_script_or_third_party_origin():
-    from pathlib import Path
-    import re
-
-    for template in Path("templates").rglob("*.html"):
+    templates = sorted((Path(__file__).resolve().parent.parent / "templates").rglob("*.html"))
+    assert len(templates) >= 50, "the templates folder was not found"
+    for template in templates:
         text = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), f"inline script in {template}"
         assert not re.search(r"\son[a-z]+=", text), f"inline event handler in {template}"
