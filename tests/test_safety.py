@@ -14,7 +14,9 @@ def test_finds_what_could_lead_to_a_person():
     assert kinds("Llámala al +51 987 654 321 mañana") == ["phone"]
     assert kinds("Escribe a rosa.m@example.org") == ["email"]
     assert kinds("Nos vemos en la Calle Los Olivos 1234") == ["street"]
-    assert kinds("Rua das Flores, 88") == [] or kinds("Rua das Flores 88") == ["street"]
+    # With or without the comma Brazilian addresses put before the number.
+    assert kinds("Rua das Flores, 88") == kinds("Rua das Flores 88") == ["street"]
+    assert kinds("Av. Brasil, 500, apto 3") == ["street"]
     assert kinds("Estamos en -12.046374, -77.042793") == ["coordinates"]
     assert kinds("Hablamos con Rosa Mamani en la plaza", [Person("Rosa Mamani")]) == ["high_risk_name"]
 

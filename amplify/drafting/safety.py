@@ -14,7 +14,7 @@ PHONE = re.compile(r"(?<![\w/])\+?\d[\d\s().-]{6,}\d(?![\w/])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STREET = re.compile(
     r"\b(?:calle|avenida|av\.|rua|travessa|jir[oó]n|jr\.|carrera|pasaje|street|road|avenue|"
-    r"rue|boulevard|chemin)\s+[^\n,.;]{1,40}?\d{1,5}\b", re.IGNORECASE)
+    r"rue|boulevard|chemin)\s+[^\n,.;]{1,40}?(?:,\s*)?\d{1,5}\b", re.IGNORECASE)  # "Rua X, 88" too
 COORDINATES = re.compile(r"-?\d{1,2}\.\d{3,}\s*[,;]\s*-?\d{1,3}\.\d{3,}")
 URLISH = re.compile(r"https?://\S+")
 
