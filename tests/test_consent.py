@@ -15,6 +15,9 @@ from amplify.db import database
 from amplify.items.models import Item, ItemVersion, Publication
 
 YES = {"channels": ["x"], "attribution": "pseudonym", "face": False, "valid_until": None}
+# Fixed dates, far from the real clock: a consent's last day, and a day long gone.
+LAST_DAY = date(2999, 6, 30)
+LONG_AGO = date(2000, 1, 1)
 
 
 @pytest.fixture
@@ -86,13 +89,14 @@ def test_scope_must_cover_channel_face_attribution_and_date(setting, factories):
     decide(app, maria, fixed, scope=dict(YES, attribution="full_name"))
     assert fresh(fixed).state == "in_review"
     short = factories.send(factories.item(setting["campaign"], people=[(maria, "quoted", None)], title="corto"))
-    decide(app, maria, short, scope=dict(YES, valid_until=date.today() + timedelta(days=3)))
+    decide(app, maria, short, scope=dict(YES, valid_until=LAST_DAY))
     assert fresh(short).state == "cleared"
     with app.app_context():
-        assert not clearance(fresh(short), today=date.today() + timedelta(days=4)).cleared
+        assert clearance(fresh(short), today=LAST_DAY).cleared
+        assert not clearance(fresh(short), today=LAST_DAY + timedelta(days=1)).cleared
     with app.app_context(), pytest.raises(ledger.DecisionRefused):
         ledger.record_decision(maria, "item", fresh(short), short.content_hash, "given", method="review_page",
-                               scope=dict(YES, valid_until=date.today() - timedelta(days=1)))
+                               scope=dict(YES, valid_until=LONG_AGO))
 
 
 def test_editing_makes_a_new_version_that_voids_consent(setting, factories, login):
@@ -140,7 +144,8 @@ def test_items_use_only_approved_messages(setting, factories, login):
         assert not clearance(fresh(item)).cleared
 
 
-def test_high_risk_needs_a_second_staff_members_safety_check(setting, factories, login, make_user):
+def test_high_risk_needs_a_second_staff_members_safety_check_before_review(setting, factories, login, make_user):
+    """The gate at sending; the same rule at clearance time is in test_clearance_rules.py."""
     author = login("comms")
     rosa = factories.activist("Rosa M.", risk_level="high", pseudonym="Rosa del Sur")
     item = factories.item(setting["campaign"], people=[(rosa, "quoted", "pseudonym")], author=author.user)
@@ -288,11 +293,12 @@ def test_ledger_verify_detects_removal_and_reordering(setting, factories):
         Decision.update(seq=3).where(Decision.id == rows[1].id).execute()
         with pytest.raises(ChainBroken) as broken:
             Decision.verify()
-        assert broken.value.seq == 2
+        assert (broken.value.seq, broken.value.reason) == (
+            2, "does not follow the previous entry (reordered or inserted)")
         Decision.delete().where(Decision.id == rows[2].id).execute()
         with pytest.raises(ChainBroken) as broken:
             Decision.verify()
-        assert broken.value.seq == 2
+        assert (broken.value.seq, broken.value.reason) == (2, "missing (removed)")
 
 
 def test_receipt_json_is_shaped_after_iso_27560(setting, factories, login):
@@ -343,11 +349,12 @@ def test_spokesperson_approves_a_message_through_the_ledger(setting, factories, 
 def test_expire_records_expiry_and_lists_published_items(setting, factories, login):
     app = setting["app"]
     item = factories.send(factories.item(setting["campaign"], people=[(setting["maria"], "quoted", None)]))
-    decide(app, setting["maria"], item, scope=dict(YES, valid_until=date.today()))
+    decide(app, setting["maria"], item, scope=dict(YES, valid_until=LAST_DAY))
     session = login("comms")
     session.post(f"/items/{item.id}/publications", {"channel": "x", "url": ""})
     with app.app_context():
-        affected = ledger.expire(today=date.today() + timedelta(days=1))
+        assert ledger.expire(today=LAST_DAY) == []
+        affected = ledger.expire(today=LAST_DAY + timedelta(days=1))
     assert [i.id for i in affected] == [item.id]
     assert Decision.latest(setting["maria"].id, "item", item.id).outcome == "expired"
     assert item.title in session.get("/consent/").get_data(as_text=True)
