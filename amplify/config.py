@@ -53,6 +53,7 @@ DEFAULTS = {
     "SESSION_COOKIE_NAME": "amplify_session",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "WTF_CSRF_SSL_STRICT": False,  # security.OriginCheckedCSRF checks Origin / Referer instead
     "WTF_I18N_ENABLED": True,
     "PROXIES": 0,
     "PASSWORD_HASH_METHOD": "scrypt",

@@ -1,17 +1,54 @@
 """Access control, CSRF and response headers: one place for every request.
 
 Every endpoint is closed by default. A view opens itself with ``@requires(permission)``
-(staff with a role that has that permission) or ``@public`` (anyone); an endpoint that
-says neither answers 403 to everybody, so a route added later without thought is never
-accidentally open. Object-level checks live on the models.
+(staff with a role that has that permission), ``@public`` (anyone) or ``@personal``
+(anyone holding a personal link whose URL is the secret: ``/r/`` and ``/s/``); an
+endpoint that says none of these answers 403 to everybody, so a route added later
+without thought is never accidentally open. Object-level checks live on the models.
 """
 
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, same_origin
 
-csrf = CSRFProtect()
+
+class OriginCheckedCSRF(CSRFProtect):
+    """Flask-WTF's token check, with our own origin rule instead of its strict referrer
+    rule (``WTF_CSRF_SSL_STRICT`` is off).
+
+    Flask-WTF demands a same-site ``Referer`` on every HTTPS post; pages that send
+    ``Referrer-Policy: no-referrer`` make browsers leave it out, so nobody could sign in
+    behind TLS. Browsers send ``Origin`` on every post instead, so a post is accepted when
+    its ``Origin`` (or, lacking one, its ``Referer``) is this site, and refused when either
+    names another site. A post over HTTPS that says neither is refused on staff pages
+    (their ``same-origin`` policy makes every browser send ``Origin``), and accepted only
+    on personal-link pages: their ``no-referrer`` policy makes browsers send
+    ``Origin: null`` and no ``Referer`` on purpose. There the session-bound token still
+    has to match, and the session cookie is ``SameSite=Lax``, so another site's post
+    arrives without it and fails.
+    """
+
+    def protect(self, apply_exemptions=False):
+        super().protect(apply_exemptions)
+        if g.get("csrf_valid"):
+            self.refuse_foreign_origin()
+
+    def refuse_foreign_origin(self):
+        origin = request.headers.get("Origin")
+        if origin and origin != "null":
+            if not same_origin(origin, request.host_url):
+                self._error_response("The Origin header names another site.")
+            return
+        if request.referrer:
+            if not same_origin(request.referrer, request.host_url):
+                self._error_response("The Referer header names another site.")
+            return
+        if request.is_secure and not is_personal(request.endpoint):
+            self._error_response("The request says neither its Origin nor its Referer.")
+
+
+csrf = OriginCheckedCSRF()
 
 ROLES = ("admin", "comms", "events", "viewer")
 
@@ -50,6 +87,19 @@ def public(view):
     view.amplify_permission = None
     view.amplify_public = True
     return view
+
+
+def personal(view):
+    """A page reached through a personal link: public, its URL is a secret, so it is
+    never cached and never named in a ``Referer``."""
+    view = public(view)
+    view.amplify_personal = True
+    return view
+
+
+def is_personal(endpoint):
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "amplify_personal", False)
 
 
 def permission_of(app, endpoint):
@@ -98,15 +148,21 @@ CSP = "; ".join(
 
 
 def security_headers(response):
+    """Headers on every response. Personal-link pages keep their secret URL out of every
+    ``Referer`` and every cache; staff pages name only their own origin to themselves,
+    so that browsers send the ``Origin`` that the CSRF check wants."""
+    personal_page = is_personal(request.endpoint)
     response.headers["Content-Security-Policy"] = CSP
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "no-referrer" if personal_page else "same-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if g.get("user") is not None:
+    if personal_page:
+        response.headers["Cache-Control"] = "no-store"
+    elif g.get("user") is not None:
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

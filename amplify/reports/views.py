@@ -247,7 +247,7 @@ def open_share(token):
 
 
 @shared_bp.get("/<token>")
-@security.public
+@security.personal
 def report(token):
     link, scope = open_share(token)
     context = report_context(scope, link.since, link.until)
@@ -256,7 +256,7 @@ def report(token):
 
 
 @shared_bp.get("/<token>/<table>.csv")
-@security.public
+@security.personal
 def csv(token, table):
     link, scope = open_share(token)
     return csv_response(scope, link.since, link.until, table, "report")

@@ -128,7 +128,7 @@ def at_events(invitations):
 
 
 @bp.get("/<token>")
-@security.public
+@security.personal
 def page(token):
     link = open_link(token)
     return render("review/page.html", **page_context(link))
@@ -172,7 +172,7 @@ def answer(token, link, subject_type, subject, form, notice):
 
 
 @bp.post("/<token>/items/<id:item_id>")
-@security.public
+@security.personal
 def decide_item(token, item_id):
     link = open_link(token)
     item = Item.get_or_none(Item.id == item_id)
@@ -186,7 +186,7 @@ def decide_item(token, item_id):
 
 
 @bp.post("/<token>/variants/<id:variant_id>")
-@security.public
+@security.personal
 def decide_variant(token, variant_id):
     link = open_link(token)
     variant = MessageVariant.get_or_none(MessageVariant.id == variant_id)
@@ -198,7 +198,7 @@ def decide_variant(token, variant_id):
 
 
 @bp.post("/<token>/invitations/<id:invitation_id>")
-@security.public
+@security.personal
 def answer_invitation(token, invitation_id):
     from amplify.invitations.changes import answer
     from amplify.invitations.models import Invitation
@@ -218,7 +218,7 @@ def answer_invitation(token, invitation_id):
 
 
 @bp.post("/<token>/invitations/<id:invitation_id>/media")
-@security.public
+@security.personal
 def media_consent(token, invitation_id):
     """Her own, separate answer about being named, photographed, recorded or quoted at the
     event: what she ticks is a yes, nothing ticked is a no."""
@@ -250,7 +250,7 @@ def media_consent(token, invitation_id):
 
 
 @bp.post("/<token>/items/<id:item_id>/withdraw")
-@security.public
+@security.personal
 def withdraw(token, item_id):
     link = open_link(token)
     item = Item.get_or_none(Item.id == item_id)
@@ -266,7 +266,7 @@ def withdraw(token, item_id):
 
 
 @bp.get("/<token>/images/<sha>.png")
-@security.public
+@security.personal
 def image(token, sha):
     """A small preview of an image of an item that names, quotes or shows this person."""
     from amplify.items.models import ItemImage
@@ -279,8 +279,7 @@ def image(token, sha):
                 .where((Asset.sha256 == sha) & (ItemPerson.activist == link.activist)).exists())
     if not attached:
         raise LinkUnusable()
-    return Response(preview_png(sha), mimetype="image/png",
-                    headers={"Cache-Control": "private, max-age=3600"})
+    return Response(preview_png(sha), mimetype="image/png")
 
 
 def own_decision(link, decision_id):
@@ -291,7 +290,7 @@ def own_decision(link, decision_id):
 
 
 @bp.get("/<token>/decisions/<id:decision_id>")
-@security.public
+@security.personal
 def receipt(token, decision_id):
     link = open_link(token)
     decision, subject = own_decision(link, decision_id)
@@ -300,7 +299,7 @@ def receipt(token, decision_id):
 
 
 @bp.get("/<token>/decisions/<id:decision_id>.json")
-@security.public
+@security.personal
 def receipt_download(token, decision_id):
     link = open_link(token)
     decision, subject = own_decision(link, decision_id)
