@@ -8,9 +8,13 @@ without thought is never accidentally open. Object-level checks live on the mode
 """
 
 
+import ipaddress
+
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect, same_origin
+
+from amplify.auth.models import UserSession
 
 
 class OriginCheckedCSRF(CSRFProtect):
@@ -114,9 +118,9 @@ def permission_of(app, endpoint):
 
 def enforce_access():
     """``before_request`` hook: load the user and apply the endpoint's declared rule."""
-    from amplify.auth.models import User
-
-    g.user = User.from_session(session)
+    found = UserSession.find(session.get("sid"))
+    g.session_row = found
+    g.user = found.user if found is not None else None
     if request.endpoint is None:
         return None  # 404 / 405 follow
     is_public, permission = permission_of(current_app, request.endpoint)
@@ -174,14 +178,30 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
+def client_network():
+    """Where a request comes from, for counting failures: the IPv4 address, or the /64
+    network of an IPv6 one (one household or server holds a whole /64)."""
+    address = request.remote_addr or "?"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def login_user(user):
+    """A new session row and a fresh cookie (a new CSRF token with it)."""
     session.clear()
-    session["uid"] = user.id
-    session["sv"] = user.session_version
+    session["sid"] = UserSession.open(user, request.remote_addr, request.headers.get("User-Agent"))
     session.permanent = True
 
 
 def logout_user():
+    UserSession.revoke_key(session.get("sid"))
     lang = session.get("lang")
     session.clear()
     if lang:

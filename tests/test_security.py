@@ -49,7 +49,7 @@ def world(factories):
             "channel": "x",
             "sha": asset.sha256, "ext": asset.extension,
             "event_id": invitation.event_id, "invitation_id": invitation.id,
-            "reminder_id": factories.reminder(invitation).id, **more_world(factories)}
+            "reminder_id": factories.reminder(invitation).id, "session_id": 1, **more_world(factories)}
 
 
 def routes(app):
