@@ -12,9 +12,14 @@ import ipaddress
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFProtect, same_origin
+from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 
 from amplify.auth.models import UserSession
+
+
+class ForeignOrigin(CSRFError):
+    """A post that names another site as where it came from (or, over HTTPS to a staff
+    page, names none)."""
 
 
 class OriginCheckedCSRF(CSRFProtect):
@@ -42,14 +47,14 @@ class OriginCheckedCSRF(CSRFProtect):
         origin = request.headers.get("Origin")
         if origin and origin != "null":
             if not same_origin(origin, request.host_url):
-                self._error_response("The Origin header names another site.")
+                raise ForeignOrigin("The Origin header names another site.")
             return
         if request.referrer:
             if not same_origin(request.referrer, request.host_url):
-                self._error_response("The Referer header names another site.")
+                raise ForeignOrigin("The Referer header names another site.")
             return
         if request.is_secure and not is_personal(request.endpoint):
-            self._error_response("The request says neither its Origin nor its Referer.")
+            raise ForeignOrigin("The request says neither its Origin nor its Referer.")
 
 
 csrf = OriginCheckedCSRF()

@@ -9,7 +9,7 @@ from amplify.people.models import Activist
 from werkzeug.routing import Rule
 
 from amplify.audit.models import AuditEvent
-from amplify.security import PERMISSIONS, ROLES, permission_of, role_can
+from amplify.security import PERMISSIONS, ROLES, is_personal, permission_of, role_can
 from tests.conftest import PASSWORD, TOKEN, csrf_token, more_world
 
 # The only endpoints anyone may reach without signing in.
@@ -111,11 +111,14 @@ def test_state_changing_routes_refuse_requests_without_csrf_token(app, world, lo
     admin = login("admin")
     before = AuditEvent.select().count()
     with app.test_request_context():
-        targets = [(rule, method, build(rule, world, user_id=admin.user.id))
+        targets = [(is_personal(rule.endpoint), method, build(rule, world, user_id=admin.user.id))
                    for rule, method in routes(app) if method in STATE_CHANGING]
     assert len(targets) >= 10
-    for rule, method, url in targets:
+    for personal, method, url in targets:
         response = admin.client.open(url, method=method, data={"name": "x"})
+        if personal:  # her page again, saying nothing was recorded
+            assert response.status_code == 303 and response.headers["Location"].startswith("/r/"), url
+            continue
         assert response.status_code == 400, (method, url)
         assert "expired" in response.get_data(as_text=True) or "Amplify" in response.get_data(as_text=True)
     assert AuditEvent.select().count() == before
@@ -266,3 +269,18 @@ def test_her_own_answer_over_https_is_accepted_and_another_sites_is_not(app, fac
     assert response.status_code == status, response.get_data(as_text=True)
     answered = Decision.select().where((Decision.activist == maria.id) & (Decision.outcome == "given")).count()
     assert answered == (1 if status == 302 else 0)
+
+
+def test_her_answer_with_a_lost_session_brings_her_back_to_answer_again(app, factories):
+    from amplify.consent.models import Decision
+
+    maria = factories.activist("María Quispe")
+    item = factories.send(factories.item(factories.campaign(), people=[(maria, "quoted", None)]))
+    _, token = factories.link(maria)
+    phone = app.test_client()  # her browser closed: no session cookie, so no valid token
+    response = phone.post(f"/r/{token}/items/{item.id}", data={f"i{item.id}-answer": "given"},
+                          headers={"Accept-Language": "es"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Hola, María Quispe" in page
+    assert "No se registró nada" in page
+    assert not Decision.select().where((Decision.activist == maria.id) & (Decision.outcome == "given")).exists()

@@ -5,6 +5,7 @@ import secrets
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from amplify import security
@@ -19,7 +20,7 @@ from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson, ItemVersion
 from amplify.people.models import ATTRIBUTIONS
 from amplify.textdiff import word_diff
-from amplify.web import render
+from amplify.web import handle_http_error, render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
 
@@ -46,6 +47,17 @@ def link_problem(error):
     if error.code == 429:
         response.headers["Retry-After"] = str(int(links.WINDOW.total_seconds()))
     return response
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """Her form lost its token: the browser dropped the session cookie (a phone closing its
+    browser does) or the post came from elsewhere. Nothing was recorded; her page again,
+    saying so, rather than an error page meant for staff. Another site's post is refused."""
+    if isinstance(error, security.ForeignOrigin):
+        return handle_http_error(error)
+    flash(_("Nothing was recorded: this page had been open too long. Please answer again."), "error")
+    return redirect(url_for("review.page", token=request.view_args["token"]), 303)
 
 
 LINK_PROBLEMS = {links.OLD: LinkOld, links.GUESS: LinkUnusable, links.TOO_MANY: TooManyAttempts}
