@@ -2,6 +2,7 @@ import sqlite3
 from datetime import date
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 from amplify import migrations
 from amplify.auth.models import User
@@ -33,12 +34,12 @@ def test_upgrade_from_the_first_migration_keeps_every_row(make_app):
     assert migrations.upgrade(database.obj, target=1) == ["0001_accounts_people"]
     assert migrations.current_version(database.obj) == 1
     assert not Campaign.table_exists()
-    with app.app_context():
-        user = User(email="old@example.org", name="Old", role="comms")
-        user.set_password(PASSWORD)
-        user.save()
-    # Rows written as the first schema knew them (raw SQL: today's models have more columns).
+    # Rows written as the first schema knew them (raw SQL: today's models have other columns).
     now = "2026-01-01 10:00:00"
+    database.execute_sql(
+        "INSERT INTO \"user\" (email, name, password_hash, role, active, session_version, created_at)"
+        " VALUES ('old@example.org', 'Old', %s, 'comms', %s, 1, %s)".replace("%s", "?" if not USE_PG else "%s"),
+        (generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"), True, now))
     database.execute_sql(
         "INSERT INTO organization (slug, name, formal, country, our_role, next_review_on, notes,"
         " created_at, updated_at) VALUES ('viejo', 'Sindicato Viejo', %s, 'BO', 'ally',"

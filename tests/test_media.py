@@ -115,6 +115,9 @@ def test_the_person_sees_the_card_on_her_page_and_only_her_images(app, login, fa
     page = client.get(f"/r/{token}").get_data(as_text=True)
     assert f"/r/{token}/images/{sha}.png" in page
     preview = client.get(f"/r/{token}/images/{sha}.png")
+    # Her image is as personal as her page: kept in no cache, its URL sent to no one.
+    assert preview.headers["Cache-Control"] == "no-store"
+    assert preview.headers["Referrer-Policy"] == "no-referrer"
     with Image.open(io.BytesIO(preview.data)) as small:
         assert small.width == 640 and small.height == 1138
     _, other_token = factories.link(other)

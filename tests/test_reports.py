@@ -293,7 +293,7 @@ def test_share_link_works_without_an_account_and_only_for_its_report(app, world,
     # Revoked: at once.
     share = ReportShare.get()
     assert session.post(f"/reports/shares/{share.id}/revoke", {}).status_code == 302
-    assert anonymous.get(path).status_code == 404 and anonymous.get(path + "/coverage.csv").status_code == 404
+    assert anonymous.get(path).status_code == 410 and anonymous.get(path + "/coverage.csv").status_code == 410
 
 
 def test_share_link_expires_and_bad_requests_are_refused(app, world, login):
@@ -303,7 +303,7 @@ def test_share_link_expires_and_bad_requests_are_refused(app, world, login):
     session = login("comms")
     path = make_share(session, world, days="1")
     ReportShare.update(expires_at=utcnow() - timedelta(seconds=1)).execute()
-    assert app.test_client().get(path).status_code == 404
+    assert app.test_client().get(path).status_code == 410  # ours, grown old: not a guess
     for days in ("0", "366", "many"):
         session.post("/reports/share", {"kind": "campaign", "subject_id": str(world["campaign"].id),
                                         "since": "2026-09-01", "until": "2026-10-31", "lang": "es", "days": days})
@@ -312,11 +312,13 @@ def test_share_link_expires_and_bad_requests_are_refused(app, world, login):
                                                    "until": "2026-10-31", "lang": "es", "days": "3"}).status_code == 403
 
 
-def test_guessing_share_links_is_rate_limited(app, world):
+def test_guessing_share_links_is_rate_limited_but_never_refuses_a_real_one(app, world, login):
+    path = make_share(login("comms"), world)
     app.config["LINK_MAX_FAILURES_PER_ADDRESS"] = 3
     client = app.test_client()
     codes = [client.get(f"/s/guess-{n}").status_code for n in range(5)]
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
+    assert client.get(path).status_code == 200
 
 
 def test_the_ledger_times_each_answer_from_its_request(app, factories):

@@ -10,8 +10,8 @@ from amplify.people.models import Activist
 from werkzeug.routing import Rule
 
 from amplify.audit.models import AuditEvent
-from amplify.security import PERMISSIONS, permission_of
-from tests.conftest import csrf_token, more_world
+from amplify.security import PERMISSIONS, ROLES, is_personal, permission_of, role_can
+from tests.conftest import PASSWORD, TOKEN, csrf_token, more_world
 
 # The only endpoints anyone may reach without signing in.
 PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.choose_language",
@@ -50,7 +50,7 @@ def world(factories):
             "channel": "x",
             "sha": asset.sha256, "ext": asset.extension,
             "event_id": invitation.event_id, "invitation_id": invitation.id,
-            "reminder_id": factories.reminder(invitation).id, **more_world(factories)}
+            "reminder_id": factories.reminder(invitation).id, "session_id": 1, **more_world(factories)}
 
 
 def routes(app):
@@ -112,11 +112,14 @@ def test_state_changing_routes_refuse_requests_without_csrf_token(app, world, lo
     admin = login("admin")
     before = AuditEvent.select().count()
     with app.test_request_context():
-        targets = [(rule, method, build(rule, world, user_id=admin.user.id))
+        targets = [(is_personal(rule.endpoint), method, build(rule, world, user_id=admin.user.id))
                    for rule, method in routes(app) if method in STATE_CHANGING]
     assert len(targets) >= 10
-    for rule, method, url in targets:
+    for personal, method, url in targets:
         response = admin.client.open(url, method=method, data={"name": "x"})
+        if personal:  # her page again, saying nothing was recorded
+            assert response.status_code == 303 and response.headers["Location"].startswith("/r/"), url
+            continue
         assert response.status_code == 400, (method, url)
         assert "This form has expired or did not come from Amplify." in response.get_data(as_text=True), url
     assert AuditEvent.select().count() == before
@@ -146,3 +149,115 @@ def test_no_template_has_inline_script_or_third_party_origin():
         assert not re.search(r"\son[a-z]+=", text), f"inline event handler in {template}"
         assert not re.search(r"(src|href)=\"https?://", text), f"third-party origin in {template}"
         assert "style=" not in text, f"inline style in {template}"
+
+
+def test_every_personal_link_route_is_personal(app):
+    """``/r/`` and ``/s/`` URLs carry their secret: each of their routes says so."""
+    from amplify.security import is_personal
+
+    found = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(("/r/", "/s/"))]
+    assert len(found) >= 10
+    with app.test_request_context():
+        for rule in found:
+            assert is_personal(rule.endpoint), rule.rule
+            assert permission_of(app, rule.endpoint) == (True, None), rule.rule
+
+
+def test_personal_pages_are_never_cached_nor_named_in_a_referer(app, world):
+    from amplify.consent.models import Decision
+    from amplify.reports.views import serializer
+    from amplify.reports.models import ReportShare
+
+    with app.test_request_context():
+        share = serializer().dumps({"n": ReportShare.get_by_id(world["share_id"]).nonce})
+    decision = Decision.select().where(Decision.activist == world["activist_id"]).first()
+    client = app.test_client()
+    token = world["token"]
+    for path in (f"/r/{token}", f"/r/{token}/decisions/{decision.id}", f"/r/{token}/decisions/{decision.id}.json",
+                 f"/s/{share}", f"/s/{share}/coverage.csv", f"/r/{token}/images/{'0' * 64}.png", "/r/not-a-link"):
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Referrer-Policy"] == "no-referrer", path
+
+
+HTTPS = "https://amplify.example"
+
+
+def https_login(app, user, **headers):
+    client = app.test_client()
+    page = client.get("/auth/login", base_url=HTTPS).get_data(as_text=True)
+    token = TOKEN.search(page)
+    return client.post("/auth/login", base_url=HTTPS, headers=headers,
+                       data={"email": user.email, "password": PASSWORD,
+                             "csrf_token": token.group(1) or token.group(2)})
+
+
+@pytest.mark.parametrize("headers, status", [
+    ({"Origin": HTTPS}, 302),
+    ({"Origin": HTTPS, "Referer": HTTPS + "/auth/login"}, 302),
+    ({"Referer": HTTPS + "/auth/login"}, 302),
+    ({}, 400),  # says neither where it came from: every browser sends Origin on a post
+    ({"Origin": "null"}, 400),
+    ({"Origin": "https://evil.example"}, 400),
+    ({"Origin": "http://amplify.example"}, 400),  # the plain-http site is another origin
+    ({"Origin": "https://evil.example", "Referer": HTTPS + "/auth/login"}, 400),
+    ({"Referer": "https://evil.example/amplify.example/auth/login"}, 400),
+    ({"Origin": "null", "Referer": "https://evil.example/"}, 400),
+])
+def test_sign_in_over_https_checks_where_the_post_came_from(app, make_user, headers, status):
+    response = https_login(app, make_user("comms"), **headers)
+    assert response.status_code == status, response.get_data(as_text=True)
+    if status == 400:
+        assert "did not come from Amplify" in response.get_data(as_text=True)
+
+
+def test_over_plain_http_another_sites_origin_is_refused_too(app, make_user):
+    user = make_user("comms")
+    for headers, status in (({"Origin": "http://evil.example"}, 400), ({"Referer": "http://evil.example/"}, 400),
+                            ({"Origin": "http://localhost"}, 302), ({}, 302)):
+        client = app.test_client()
+        response = client.post("/auth/login", headers=headers, data={"email": user.email, "password": PASSWORD,
+                                                                       "csrf_token": csrf_token(client)})
+        assert response.status_code == status, headers
+
+
+@pytest.mark.parametrize("headers, status", [
+    ({"Origin": "null"}, 302),  # what a browser sends from her no-referrer page
+    ({}, 302),
+    ({"Origin": HTTPS}, 302),
+    ({"Origin": "https://evil.example"}, 400),
+    ({"Referer": "https://evil.example/"}, 400),
+])
+def test_her_own_answer_over_https_is_accepted_and_another_sites_is_not(app, factories, headers, status):
+    from amplify.consent.models import Decision
+
+    maria = factories.activist("María Quispe")
+    item = factories.send(factories.item(factories.campaign(), people=[(maria, "quoted", None)]))
+    _, token = factories.link(maria)
+    client = app.test_client()
+    page = client.get(f"/r/{token}", base_url=HTTPS).get_data(as_text=True)
+    prefix = f"i{item.id}"
+    fields = {name: re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+              for name in (f"{prefix}-csrf_token", f"{prefix}-content_hash", f"{prefix}-request_key")}
+    response = client.post(f"/r/{token}/items/{item.id}", base_url=HTTPS, headers=headers,
+                           data=fields | {f"{prefix}-channels": ["x"], f"{prefix}-attribution": "first_name",
+                                          f"{prefix}-answer": "given", f"{prefix}-valid_until": ""})
+    assert response.status_code == status, response.get_data(as_text=True)
+    answered = Decision.select().where((Decision.activist == maria.id) & (Decision.outcome == "given")).count()
+    assert answered == (1 if status == 302 else 0)
+
+
+def test_her_answer_with_a_lost_session_brings_her_back_to_answer_again(app, factories):
+    from amplify.consent.models import Decision
+
+    maria = factories.activist("María Quispe")
+    item = factories.send(factories.item(factories.campaign(), people=[(maria, "quoted", None)]))
+    _, token = factories.link(maria)
+    phone = app.test_client()  # her browser closed: no session cookie, so no valid token
+    response = phone.post(f"/r/{token}/items/{item.id}", data={f"i{item.id}-answer": "given"},
+                          headers={"Accept-Language": "es"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Hola, María Quispe" in page
+    assert "No se registró nada" in page
+    assert not Decision.select().where((Decision.activist == maria.id) & (Decision.outcome == "given")).exists()

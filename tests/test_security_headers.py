@@ -11,8 +11,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 # Referrer-Policy by kind of page: the one place to change when the policy changes.
 REFERRER_POLICY = {
-    "anonymous": "no-referrer",  # sign-in page, errors, assets, health check
-    "staff": "no-referrer",  # pages for signed-in staff
+    "anonymous": "same-origin",  # sign-in page, errors, assets, health check
+    "staff": "same-origin",  # pages for signed-in staff: browsers then send Origin for CSRF
     "review": "no-referrer",  # /r/…: the token is in the URL
     "shared": "no-referrer",  # /s/…: the token is in the URL
 }
@@ -100,7 +100,8 @@ def test_signing_in_clears_what_the_session_held_before(app, make_user):
     client.post("/auth/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     with client.session_transaction() as session:
         assert "planted" not in session and "next_step" not in session
-        assert session["uid"] == user.id
+        assert session["sid"]
+    assert client.get("/").status_code == 200  # the new session is hers
 
 
 def test_signing_out_keeps_only_the_language(app, login):
@@ -108,5 +109,5 @@ def test_signing_out_keeps_only_the_language(app, login):
     session.post("/auth/language", {"language": "pt"})
     session.post("/auth/logout", {})
     with session.client.session_transaction() as stored:
-        assert "uid" not in stored and stored.get("lang") == "pt"
+        assert "sid" not in stored and stored.get("lang") == "pt"
     assert session.get("/").status_code == 302

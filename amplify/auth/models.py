@@ -1,5 +1,7 @@
-"""Staff accounts and login attempts. Activists are never accounts."""
+"""Staff accounts, their sessions and login attempts. Activists are never accounts."""
 
+import hashlib
+import secrets
 from datetime import timedelta
 
 import peewee
@@ -18,7 +20,6 @@ class User(BaseModel):
     role = peewee.CharField()
     language = peewee.CharField(null=True)
     active = peewee.BooleanField(default=True)
-    session_version = peewee.IntegerField(default=1)
     created_at = UTCDateTimeField(default=utcnow)
     last_login_at = UTCDateTimeField(null=True)
 
@@ -45,18 +46,91 @@ class User(BaseModel):
     def by_email(cls, email):
         return cls.get_or_none(cls.email == cls.normalise_email(email))
 
+
+# Browser and system names shown for a session, first match wins (Edge and Opera also
+# say "Chrome", Android also says "Linux", an iPhone also says "Mac OS X").
+BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+            ("Safari/", "Safari"))
+SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+           ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def agent_summary(user_agent):
+    """Like "Firefox · Linux": enough to recognise one's own devices, without keeping
+    the whole user-agent string."""
+    user_agent = user_agent or ""
+    found = [next((name for mark, name in table if mark in user_agent), "") for table in (BROWSERS, SYSTEMS)]
+    return " · ".join(name for name in found if name)
+
+
+class UserSession(BaseModel):
+    """One signed-in browser. Its cookie carries a random key; the row, found by the key's
+    hash (a copy of this table opens nothing), says whether the session is still open.
+    Signing out, a new password and an admin's "sign out everywhere" close it, so a copied
+    cookie stops working at once."""
+
+    user = peewee.ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    key_hash = peewee.CharField(unique=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    last_seen_at = UTCDateTimeField(default=utcnow)
+    address = peewee.CharField(default="")
+    agent = peewee.CharField(default="")
+    revoked_at = UTCDateTimeField(null=True)
+
+    # Writing "last seen" on every request would make each page a write; this is enough
+    # to tell a live session from a forgotten one.
+    SEEN_EVERY = timedelta(minutes=5)
+
+    @staticmethod
+    def hash_of(key):
+        return hashlib.sha256((key or "").encode()).hexdigest()
+
     @classmethod
-    def from_session(cls, session):
-        uid = session.get("uid")
-        if uid is None:
+    def open(cls, user, address, user_agent):
+        """Start a session for ``user``; returns the key for the cookie."""
+        key = secrets.token_urlsafe(32)
+        cls.create(user=user, key_hash=cls.hash_of(key), address=address or "",
+                   agent=agent_summary(user_agent)[:100])
+        return key
+
+    @classmethod
+    def idle_since(cls):
+        """Sessions not seen since this moment are over, as their cookie would be."""
+        return utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+
+    @classmethod
+    def open_ones(cls):
+        return cls.select().where(cls.revoked_at.is_null() & (cls.last_seen_at > cls.idle_since()))
+
+    @classmethod
+    def find(cls, key):
+        """The open session behind ``key`` with its active user, or None."""
+        if not key:
             return None
-        user = cls.get_or_none(cls.id == uid)
-        if user is None or not user.active or user.session_version != session.get("sv"):
-            return None
-        return user
+        found = (cls.open_ones().select(cls, User).join(User)
+                 .where((cls.key_hash == cls.hash_of(key)) & (User.active == True)).first())  # noqa: E712
+        if found is not None and utcnow() - found.last_seen_at > cls.SEEN_EVERY:
+            cls.update(last_seen_at=utcnow()).where(cls.id == found.id).execute()
+        return found
+
+    @classmethod
+    def revoke(cls, *conditions):
+        return cls.update(revoked_at=utcnow()).where(cls.revoked_at.is_null(), *conditions).execute()
+
+    @classmethod
+    def revoke_key(cls, key):
+        cls.revoke(cls.key_hash == cls.hash_of(key))
+
+    @classmethod
+    def revoke_all(cls, user):
+        """Every session of ``user`` ends (their next request is signed out)."""
+        return cls.revoke(cls.user == user)
 
 
 class LoginAttempt(BaseModel):
+    """One sign-in try: reserved as a failure before the password is checked (see
+    ``amplify.auth.throttle``), marked succeeded when it was right."""
+
     email = peewee.CharField(index=True)
     address = peewee.CharField(index=True)
     at = UTCDateTimeField(index=True, default=utcnow)
@@ -70,22 +144,3 @@ class LoginAttempt(BaseModel):
         if address is not None:
             query = query.where(cls.address == address)
         return query.count()
-
-    @classmethod
-    def blocked_for(cls, email, address):
-        """Minutes until another attempt is allowed, or 0 when allowed now.
-
-        Counts failures in a sliding window, per account and per address, so guessing
-        one password from many addresses and many passwords from one address both stop.
-        """
-        config = current_app.config
-        window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
-        since = utcnow() - window
-        too_many = (
-            cls.failures_since(since, email=email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or cls.failures_since(since, address=address)
-            >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-        )
-        if not too_many:
-            return 0
-        return config["LOGIN_WINDOW_MINUTES"]

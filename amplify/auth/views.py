@@ -2,13 +2,15 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask_babel import format_timedelta, gettext as _
 
 from amplify import audit, security
+from amplify.auth import throttle
 from amplify.auth.forms import LanguageForm, LoginForm, PasswordForm
-from amplify.auth.models import LoginAttempt, User
+from amplify.auth.models import User, UserSession
 from amplify.db import database, utcnow
+from amplify.items.forms import ActionForm
 from amplify.users.forms import ROLE_LABELS
 from amplify.forms import form_status
 from amplify.web import render
@@ -32,22 +34,23 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         email = User.normalise_email(form.email.data)
-        address = request.remote_addr or "unknown"
-        if LoginAttempt.blocked_for(email, address):
+        attempt, wait = throttle.reserve(email, security.client_network())
+        if attempt is None:
             form.password.errors.append(
-                _("Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                  minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-            )
-            return render("auth/login.html", form=form, status=429)
+                _("Too many failed attempts from this connection. You can try again in %(wait)s.",
+                  wait=format_timedelta(wait, granularity="second", threshold=0.9)))
+            response = render("auth/login.html", form=form, status=429)
+            response.headers["Retry-After"] = str(max(1, int(wait.total_seconds() + 0.999)))
+            return response
         user = User.by_email(email)
         ok = user is not None and user.active and user.check_password(form.password.data)
         with database.atomic():
-            LoginAttempt.create(email=email, address=address, succeeded=ok)
+            throttle.settle(attempt, ok)
             if ok:
                 user.last_login_at = utcnow()
                 user.save()
+                security.login_user(user)
         if ok:
-            security.login_user(user)
             return redirect(safe_next(form.next.data))
         form.password.errors.append(_("Email or password is not right."))
         return render("auth/login.html", form=form, status=200)
@@ -88,8 +91,40 @@ def account():
             audit.record("account.language", user, {"before": before, "after": user.audit_view()})
         flash(_("Your language was saved."), "success")
         return redirect(url_for("auth.account"))
-    return render("auth/account.html", language_form=language_form,
-                  password_form=password_form, role_labels=ROLE_LABELS)
+    return render("auth/account.html", **account_context(language_form, password_form))
+
+
+def account_context(language_form, password_form):
+    """The account page: settings forms, and the sessions open in the user's name."""
+    sessions = g.user.sessions.where(UserSession.id.in_(UserSession.open_ones().select(UserSession.id)))
+    return {"language_form": language_form, "password_form": password_form, "role_labels": ROLE_LABELS,
+            "sessions": sessions.order_by(UserSession.last_seen_at.desc()), "current_session": g.session_row,
+            "action": ActionForm()}
+
+
+@bp.post("/sessions/<id:session_id>/end")
+@security.requires("view")
+def end_session(session_id):
+    """Sign out one of one's own sessions (a lost phone, a shared computer)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not UserSession.revoke((UserSession.id == session_id) & (UserSession.user == g.user)):
+        abort(404)
+    if session_id == g.session_row.id:
+        security.logout_user()
+        return redirect(url_for("auth.login"))
+    flash(_("That session was signed out."), "success")
+    return redirect(url_for("auth.account") + "#sessions")
+
+
+@bp.post("/sessions/end-others")
+@security.requires("view")
+def end_other_sessions():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    UserSession.revoke((UserSession.user == g.user) & (UserSession.id != g.session_row.id))
+    flash(_("Your other sessions were signed out."), "success")
+    return redirect(url_for("auth.account") + "#sessions")
 
 
 @bp.post("/password")
@@ -104,11 +139,10 @@ def change_password():
         else:
             with database.atomic():
                 user.set_password(form.new.data)
-                user.session_version += 1  # signs out every other session
                 user.save()
+                UserSession.revoke_all(user)  # a copied cookie dies with the old password
                 audit.record("account.password", user, {"changed": ["password"]})
-            security.login_user(user)
+                security.login_user(user)
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render("auth/account.html", language_form=language_form, password_form=form,
-                  role_labels=ROLE_LABELS, status=form_status(form))
+    return render("auth/account.html", status=form_status(form), **account_context(language_form, form))

@@ -133,7 +133,9 @@ class ReviewLink(BaseModel):
 
 
 class LinkAttempt(BaseModel):
-    """A failed attempt to open a review link, for rate limiting."""
+    """A token with a bad signature, tried on ``/r/`` or ``/s/``: counted per address and
+    per token prefix to limit guessing (``amplify.consent.links``)."""
 
     address = peewee.CharField(index=True)
+    prefix = peewee.CharField(index=True, default="")
     at = UTCDateTimeField(index=True, default=utcnow)

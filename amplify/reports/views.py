@@ -17,13 +17,12 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from amplify import audit, security
 from amplify.campaigns.models import Campaign
-from amplify.consent.links import too_many_failures
-from amplify.consent.models import LinkAttempt
+from amplify.consent import links
 from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
@@ -41,6 +40,10 @@ MAX_DAYS = 3660  # ten years in one report
 
 class ShareUnusable(HTTPException):
     code = 404
+
+
+class ShareOld(HTTPException):
+    code = 410
 
 
 class TooManyAttempts(HTTPException):
@@ -220,24 +223,20 @@ def revoke(share_id):
 # Shared, without an account ----------------------------------------------------------------
 
 @shared_bp.errorhandler(ShareUnusable)
+@shared_bp.errorhandler(ShareOld)
 @shared_bp.errorhandler(TooManyAttempts)
 def unusable(error):
-    return render("reports/shared_invalid.html", status=error.code, too_many=isinstance(error, TooManyAttempts))
+    return render("reports/shared_invalid.html", status=error.code, problem=error.code)
+
+
+SHARE_PROBLEMS = {links.OLD: ShareOld, links.GUESS: ShareUnusable, links.TOO_MANY: TooManyAttempts}
 
 
 def open_share(token):
-    if too_many_failures():
-        raise TooManyAttempts()
-    link = None
-    try:
-        data = serializer().loads(token, max_age=400 * 86400)
-        link = ReportShare.get_or_none(ReportShare.nonce == str(data.get("n", "")))
-    except (BadSignature, AttributeError, TypeError):
-        link = None
-    if link is None or not link.usable():
-        with database.atomic():
-            LinkAttempt.create(address=request.remote_addr or "?")
-        raise ShareUnusable()
+    state, link = links.open_signed(serializer(), token, 400 * 86400,
+                                    lambda nonce: ReportShare.get_or_none(ReportShare.nonce == nonce))
+    if link is None:
+        raise SHARE_PROBLEMS[state]()
     g.page_language = link.language
     scope = scope_for(link.kind, link.subject_id)
     if scope is None:
@@ -247,7 +246,7 @@ def open_share(token):
 
 
 @shared_bp.get("/<token>")
-@security.public
+@security.personal
 def report(token):
     link, scope = open_share(token)
     context = report_context(scope, link.since, link.until)
@@ -256,7 +255,7 @@ def report(token):
 
 
 @shared_bp.get("/<token>/<table>.csv")
-@security.public
+@security.personal
 def csv(token, table):
     link, scope = open_share(token)
     return csv_response(scope, link.since, link.until, table, "report")

@@ -3,8 +3,9 @@ and their receipts. Reached only through a signed personal link."""
 
 import secrets
 
-from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from amplify import security
@@ -19,13 +20,19 @@ from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson, ItemVersion
 from amplify.people.models import ATTRIBUTIONS
 from amplify.textdiff import word_diff
-from amplify.web import render
+from amplify.web import handle_http_error, render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
 
 
 class LinkUnusable(HTTPException):
+    """Not a link Amplify made."""
     code = 404
+
+
+class LinkOld(HTTPException):
+    """A link Amplify made that expired, was revoked or replaced: not a guess."""
+    code = 410
 
 
 class TooManyAttempts(HTTPException):
@@ -33,18 +40,34 @@ class TooManyAttempts(HTTPException):
 
 
 @bp.errorhandler(LinkUnusable)
+@bp.errorhandler(LinkOld)
 @bp.errorhandler(TooManyAttempts)
 def link_problem(error):
-    return render("review/invalid.html", status=error.code, too_many=error.code == 429)
+    response = render("review/invalid.html", status=error.code, problem=error.code)
+    if error.code == 429:
+        response.headers["Retry-After"] = str(int(links.WINDOW.total_seconds()))
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """Her form lost its token: the browser dropped the session cookie (a phone closing its
+    browser does) or the post came from elsewhere. Nothing was recorded; her page again,
+    saying so, rather than an error page meant for staff. Another site's post is refused."""
+    if isinstance(error, security.ForeignOrigin):
+        return handle_http_error(error)
+    flash(_("Nothing was recorded: this page had been open too long. Please answer again."), "error")
+    return redirect(url_for("review.page", token=request.view_args["token"]), 303)
+
+
+LINK_PROBLEMS = {links.OLD: LinkOld, links.GUESS: LinkUnusable, links.TOO_MANY: TooManyAttempts}
 
 
 def open_link(token):
     """The person's link, checked; their language for the page."""
-    if links.too_many_failures():
-        raise TooManyAttempts()
-    link = links.resolve(token)
+    state, link = links.resolve(token)
     if link is None:
-        raise LinkUnusable()
+        raise LINK_PROBLEMS[state]()
     activist = link.activist
     g.page_language = next((code for code in activist.languages if code in LANGUAGES), None) \
         or request.accept_languages.best_match(list(LANGUAGES)) or "es"
@@ -128,7 +151,7 @@ def at_events(invitations):
 
 
 @bp.get("/<token>")
-@security.public
+@security.personal
 def page(token):
     link = open_link(token)
     return render("review/page.html", **page_context(link))
@@ -141,6 +164,17 @@ def decided(token, decision):
                 "withdrawn": _("Your consent was withdrawn. We are taking it down everywhere.")}
     flash(messages.get(decision.outcome, _("Recorded.")), "success")
     return redirect(url_for("review.page", token=token) + f"#decision-{decision.id}")
+
+
+def not_waiting(token, link, request_key=None):
+    """A form about something that no longer waits for her (answered already, withdrawn,
+    no longer hers): her page again, saying so -- a repeated answer gets the same thanks
+    as the first, and never "this link does not work"."""
+    repeated = Decision.get_or_none(Decision.request_key == request_key) if request_key else None
+    if repeated is not None and repeated.activist_id == link.activist_id:
+        return decided(token, repeated)
+    flash(_("This no longer waits for your answer. Your earlier answers are kept."), "info")
+    return redirect(url_for("review.page", token=token))
 
 
 def notice_language():
@@ -172,13 +206,13 @@ def answer(token, link, subject_type, subject, form, notice):
 
 
 @bp.post("/<token>/items/<id:item_id>")
-@security.public
+@security.personal
 def decide_item(token, item_id):
     link = open_link(token)
     item = Item.get_or_none(Item.id == item_id)
     if item is None or not ItemPerson.select().where(
             (ItemPerson.item == item) & (ItemPerson.activist == link.activist)).exists():
-        raise LinkUnusable()
+        return not_waiting(token, link, request.form.get(f"i{item_id}-request_key"))
     form = DecisionForm(prefix=f"i{item.id}")
     notice = notices.for_item(item, notice_language(),
                               form.valid_until.data or ledger.default_valid_until(item.campaign))
@@ -186,19 +220,19 @@ def decide_item(token, item_id):
 
 
 @bp.post("/<token>/variants/<id:variant_id>")
-@security.public
+@security.personal
 def decide_variant(token, variant_id):
     link = open_link(token)
     variant = MessageVariant.get_or_none(MessageVariant.id == variant_id)
     if variant is None or variant not in ledger.variants_pending_for(link.activist):
-        raise LinkUnusable()
+        return not_waiting(token, link, request.form.get(f"v{variant_id}-request_key"))
     form = DecisionForm(prefix=f"v{variant.id}")
     return answer(token, link, "variant", variant, form,
                   notices.for_variant(variant, notice_language()))
 
 
 @bp.post("/<token>/invitations/<id:invitation_id>")
-@security.public
+@security.personal
 def answer_invitation(token, invitation_id):
     from amplify.invitations.changes import answer
     from amplify.invitations.models import Invitation
@@ -207,7 +241,7 @@ def answer_invitation(token, invitation_id):
     link = open_link(token)
     invitation = Invitation.get_or_none(Invitation.id == invitation_id)
     if invitation is None or invitation.activist_id != link.activist_id or not ActionForm().validate_on_submit():
-        raise LinkUnusable()
+        return not_waiting(token, link)
     try:
         answer(invitation, link.activist, request.form.get("response", ""), request.form.get("comment", ""))
     except NotAllowed as problem:
@@ -218,7 +252,7 @@ def answer_invitation(token, invitation_id):
 
 
 @bp.post("/<token>/invitations/<id:invitation_id>/media")
-@security.public
+@security.personal
 def media_consent(token, invitation_id):
     """Her own, separate answer about being named, photographed, recorded or quoted at the
     event: what she ticks is a yes, nothing ticked is a no."""
@@ -228,7 +262,7 @@ def media_consent(token, invitation_id):
     link = open_link(token)
     invitation = Invitation.get_or_none(Invitation.id == invitation_id)
     if invitation is None or invitation.activist_id != link.activist_id or not ActionForm().validate_on_submit():
-        raise LinkUnusable()
+        return not_waiting(token, link)
     if invitation.state not in MEDIA_CONSENT_STATES:
         flash(_("This event is over or no longer planned."), "error")
     elif request.form.get("content_hash") != invitation.content_hash:
@@ -250,12 +284,12 @@ def media_consent(token, invitation_id):
 
 
 @bp.post("/<token>/items/<id:item_id>/withdraw")
-@security.public
+@security.personal
 def withdraw(token, item_id):
     link = open_link(token)
     item = Item.get_or_none(Item.id == item_id)
     if item is None or not ActionForm().validate_on_submit():
-        raise LinkUnusable()
+        return not_waiting(token, link, request.form.get("request_key"))
     try:
         decision = ledger.withdraw(link.activist, item, method="review_page", review_link=link,
                                    request_key=request.form.get("request_key") or None)
@@ -266,7 +300,7 @@ def withdraw(token, item_id):
 
 
 @bp.get("/<token>/images/<sha>.png")
-@security.public
+@security.personal
 def image(token, sha):
     """A small preview of an image of an item that names, quotes or shows this person."""
     from amplify.items.models import ItemImage
@@ -278,20 +312,19 @@ def image(token, sha):
                 .join(ItemPerson, on=(ItemPerson.item == ItemImage.item))
                 .where((Asset.sha256 == sha) & (ItemPerson.activist == link.activist)).exists())
     if not attached:
-        raise LinkUnusable()
-    return Response(preview_png(sha), mimetype="image/png",
-                    headers={"Cache-Control": "private, max-age=3600"})
+        abort(404)
+    return Response(preview_png(sha), mimetype="image/png")
 
 
 def own_decision(link, decision_id):
     decision = Decision.get_or_none((Decision.id == decision_id) & (Decision.activist == link.activist))
     if decision is None:
-        raise LinkUnusable()
+        abort(404)
     return decision, ledger.subject_of(decision.subject_type, decision.subject_id)
 
 
 @bp.get("/<token>/decisions/<id:decision_id>")
-@security.public
+@security.personal
 def receipt(token, decision_id):
     link = open_link(token)
     decision, subject = own_decision(link, decision_id)
@@ -300,7 +333,7 @@ def receipt(token, decision_id):
 
 
 @bp.get("/<token>/decisions/<id:decision_id>.json")
-@security.public
+@security.personal
 def receipt_download(token, decision_id):
     link = open_link(token)
     decision, subject = own_decision(link, decision_id)

@@ -1,12 +1,13 @@
 """Staff accounts, managed by admins (``/users``)."""
 
 import peewee
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from amplify import audit, security
-from amplify.auth.models import User
+from amplify.auth.models import User, UserSession
 from amplify.db import database
+from amplify.items.forms import ActionForm
 from amplify.users.forms import ROLE_LABELS, UserForm
 from amplify.forms import form_status
 from amplify.web import render
@@ -33,10 +34,11 @@ def save_user(form, user):
     password_changed = bool(form.password.data)
     if password_changed:
         user.set_password(form.password.data)
-        user.session_version = (user.session_version or 0) + 1
     try:
         with database.atomic():
             user.save()
+            if password_changed:
+                UserSession.revoke_all(user)
             summary = {"before": before, "after": user.audit_view()}
             if password_changed:
                 summary["changed"] = ["password"]
@@ -71,4 +73,20 @@ def edit(user_id):
         elif save_user(form, user):
             flash(_("Account saved."), "success")
             return redirect(url_for("users.index"))
-    return render("users/form.html", form=form, user=user, status=form_status(form))
+    return render("users/form.html", form=form, user=user, status=form_status(form),
+                  open_sessions=UserSession.open_ones().where(UserSession.user == user).count(),
+                  action=ActionForm())
+
+
+@bp.post("/<id:user_id>/sign-out-everywhere")
+@security.requires("manage_users")
+def sign_out_everywhere(user_id):
+    """End every session of an account at once (a lost laptop, someone leaving)."""
+    user = User.get_or_404(User.id == user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with database.atomic():
+        ended = UserSession.revoke_all(user)
+        audit.record("user.sign_out_everywhere", user, {"sessions": ended})
+    flash(_("%(name)s was signed out everywhere.", name=user), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
