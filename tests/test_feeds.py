@@ -133,6 +133,35 @@ def test_private_loopback_link_local_and_metadata_addresses_are_refused(address)
     assert forbidden(address)
 
 
+@pytest.mark.parametrize("address", [
+    "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::a01:203",  # NAT64 to loopback, metadata, 10/8
+    "64:ff9b:1::7f00:1", "64:ff9b:1:ab::808:808",  # NAT64 for local use: refused whole
+    "2002:7f00:1::1", "2002:a9fe:a9fe::1", "2002:c0a8:1::1",  # 6to4 of loopback, metadata, 192.168/16
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo: client 127.0.0.1
+    "::127.0.0.1", "::a9fe:a9fe", "::ffff:0:127.0.0.1", "::ffff:0:a9fe:a9fe",  # compatible, translated
+    "2600::5efe:7f00:1", "2600::200:5efe:a00:1",  # ISATAP interface identifiers
+])
+def test_ipv6_addresses_that_embed_a_private_ipv4_address_are_refused(address):
+    from amplify.feeds.fetch import forbidden
+
+    assert forbidden(address)
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8",
+                                     "2600::200:5efe:808:808", "2606:4700::1111"])
+def test_ipv6_addresses_that_embed_a_public_ipv4_address_pass(address):
+    from amplify.feeds.fetch import forbidden
+
+    assert not forbidden(address)
+
+
+def test_a_nat64_literal_is_refused_before_any_request(app, factories, httpserver):
+    source, added = poll_url(app, factories, "http://[64:ff9b::7f00:1]/feed.xml")
+    assert added == 0 and "private network" in source.last_error
+    sixtofour, _ = poll_url(app, factories, "http://[2002:a9fe:a9fe::1]/latest/meta-data/")
+    assert "private network" in sixtofour.last_error and not httpserver.log
+
+
 def test_fetching_a_private_address_is_refused_before_any_request(app, httpserver, factories):
     url = serve(httpserver, "rss20.xml")
     source, added = poll_url(app, factories, url)  # FEEDS_ALLOW_PRIVATE is off by default

@@ -57,13 +57,40 @@ def check_url(url):
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80), path
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits, which a translator or
+# tunnel on the way would reach: NAT64's well-known prefix (RFC 6052), IPv4-compatible
+# (deprecated, RFC 4291) and IPv4-translated (SIIT, RFC 2765) addresses.
+LAST_32_BITS = tuple(ipaddress.ip_network(prefix) for prefix in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96"))
+# NAT64 for local use (RFC 8215): where the IPv4 address sits is each network's choice.
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+# ISATAP interface identifiers (RFC 5214): ``0000:5efe`` or ``0200:5efe`` then the IPv4.
+ISATAP = (0x00005EFE, 0x02005EFE)
+
+
+def embedded_ipv4(ip):
+    """The IPv4 addresses an IPv6 address leads to: 6to4 (``2002::/16``),
+    Teredo (``2001::/32``: server and client), NAT64, IPv4-compatible, IPv4-translated
+    and ISATAP."""
+    found = [ip.sixtofour] if ip.sixtofour else []
+    found += list(ip.teredo or ())
+    last = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in prefix for prefix in LAST_32_BITS) or (int(ip) >> 32) & 0xFFFFFFFF in ISATAP:
+        found.append(last)
+    return found
+
+
 def forbidden(address):
     """Whether ``address`` is loopback, private, link-local (cloud metadata), multicast,
-    reserved or otherwise not on the public internet."""
+    reserved or otherwise not on the public internet — or an IPv6 address that embeds
+    such an IPv4 address (a NAT64 gateway or a 6to4 relay would take us there)."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+    if not ip.is_global or ip.is_multicast:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address):
+        return ip in LOCAL_NAT64 or any(forbidden(str(inner)) for inner in embedded_ipv4(ip))
+    return False
 
 
 def resolve(host, port, limits):
