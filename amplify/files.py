@@ -34,8 +34,10 @@ def create_private(path):
 
 def write_atomically(path, text):
     """Replace ``path`` with ``text`` so that a reader (or a crash) sees the old content or
-    the new, never half of it: a private temporary file beside it, flushed to disk, renamed
-    over it, and the folder flushed so that the rename itself survives a power cut."""
+    the new, never half of it: a private temporary file beside it, flushed to disk, then
+    renamed over it. The folder is not flushed: after a power cut the rename may be lost
+    and the old content come back, which for a checkpoint means one that is behind — as
+    harmless as a crash between commit and checkpoint — and each write saves a second flush."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
@@ -48,8 +50,3 @@ def write_atomically(path, text):
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
