@@ -109,7 +109,7 @@ class _AdvanceCheckpoint:
     def __call__(self):
         table = self.model._meta.table_name
         try:
-            private_folder(self.path.parent)
+            private_folder(self.path.parent)  # the lock file lives beside the checkpoint
             lock = os.open(self.path.with_suffix(".lock"), os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX)
@@ -135,6 +135,7 @@ class _AdvanceCheckpoint:
 
 
 def write_checkpoint(path, key, table, checkpoint):
+    """Sign ``checkpoint`` with the chain's key and put it in ``path`` atomically."""
     private_folder(path.parent)
     write_atomically(path, json.dumps({
         "chain": table, "length": checkpoint.length, "head": checkpoint.head,
