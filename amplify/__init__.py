@@ -1,10 +1,9 @@
 """Amplify: carry the movement's own message further, with consent for every item."""
 
-from pathlib import Path
-
 from flask import Flask
 
 from amplify import config as configuration
+from amplify.files import private_folder
 
 ROOT = configuration.ROOT
 
@@ -12,7 +11,7 @@ ROOT = configuration.ROOT
 def create_app(config=None):
     """Build the application. ``config`` overrides environment and defaults."""
     settings = configuration.build(config)
-    Path(settings["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    private_folder(settings["INSTANCE_PATH"])
     app = Flask(
         __name__,
         instance_path=settings["INSTANCE_PATH"],
@@ -22,11 +21,12 @@ def create_app(config=None):
     )
     app.config.from_mapping(settings)
 
-    from amplify import db, i18n, security, web
+    from amplify import db, i18n, keys, security, web
 
     db.database.initialize(
         db.make_database(app.config["DATABASE_URL"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
     )
+    keys.check(app.config)  # never run with keys the database was not written with
     app.session_interface = security.SessionInterface()
     security.csrf.init_app(app)
     i18n.init_app(app)

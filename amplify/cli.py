@@ -8,14 +8,20 @@ import click
 from flask import current_app, g
 from flask.cli import FlaskGroup, with_appcontext
 
-from amplify import audit, migrations
+from amplify import audit, keys, migrations
+from amplify.audit.models import AuditEvent
+from amplify.chain import ChainBroken
 from amplify.db import connection, database
+from amplify.keys import KeysDoNotMatch
 
 
 def _create_app():
     from amplify import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except KeysDoNotMatch as refused:
+        raise click.ClickException(str(refused)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
@@ -39,6 +45,7 @@ def _upgrade():
     applied = migrations.upgrade(database.obj)
     for name in applied:
         click.echo(f"applied migration {name}")
+    keys.remember(current_app.config)
     click.echo(f"database at version {migrations.current_version(database.obj)}")
 
 
@@ -202,17 +209,50 @@ def audit_group():
     """The audit log."""
 
 
-@audit_group.command("verify")
-@with_appcontext
-def audit_verify():
-    """Recompute the hash chain; exit 1 naming the first bad entry."""
+_EXPECT = click.option("--expect", metavar="HASH", help="a head hash an outside witness kept: the chain "
+                                                          "must still contain it")
+_RESET = click.option("--reset-checkpoint", is_flag=True,
+                      help="after restoring an older backup on purpose: check the chain on its own "
+                           "and make its head the new checkpoint")
+
+
+def _verify_chain(model, name, unit, units, expect, reset):
+    """Verify one chain and print what it was held against; exit 1 when it is broken."""
     with connection():
         try:
-            count, head = audit.verify()
-        except audit.ChainBroken as error:
-            click.echo(f"audit chain BROKEN at entry {error.seq}: {error.reason}", err=True)
+            if reset:
+                old, new = model.reset_checkpoint(expect)
+                _as_cli()
+                with database.atomic():
+                    audit.record("chain.checkpoint_reset", None,
+                                 {"chain": name, "before": old and old._asdict(), "after": new._asdict()},
+                                 subject_type="chain", subject_id=model._meta.table_name)
+            count, head = model.verify(expect)
+            checkpoint = model.checkpoint()
+        except ChainBroken as broken:
+            where = f" at {unit} {broken.seq}" if broken.seq is not None else ""
+            click.echo(f"{name} {'cannot be verified' if broken.wrong_key else 'BROKEN'}{where}: "
+                       f"{broken.reason}", err=True)
             sys.exit(1)
-    click.echo(f"audit chain intact: {count} entries, head {head}")
+    click.echo(f"{name} intact: {count} {units}, head {head}")
+    if checkpoint is None:
+        click.echo(f"checkpoint: none yet ({model.checkpoint_path()} is written after the next change)")
+    else:
+        behind = f"; the chain extends it by {count - checkpoint.length}" if count > checkpoint.length else ""
+        click.echo(f"checkpoint: {checkpoint.length} {units}, head {checkpoint.head} "
+                   f"({model.checkpoint_path()}){behind}")
+    if expect:
+        click.echo(f"witnessed head {expect} is in the chain")
+
+
+@audit_group.command("verify")
+@_EXPECT
+@_RESET
+@with_appcontext
+def audit_verify(expect, reset_checkpoint):
+    """Recompute the hash chain and hold it against its checkpoint; exit 1 naming the
+    first bad entry."""
+    _verify_chain(AuditEvent, "audit chain", "entry", "entries", expect, reset_checkpoint)
 
 
 @click.group("consent")
@@ -221,19 +261,15 @@ def consent_group():
 
 
 @consent_group.command("verify")
+@_EXPECT
+@_RESET
 @with_appcontext
-def consent_verify():
-    """Recompute the ledger's hash chain; exit 1 naming the first bad record."""
-    from amplify.chain import ChainBroken
+def consent_verify(expect, reset_checkpoint):
+    """Recompute the ledger's hash chain and hold it against its checkpoint; exit 1
+    naming the first bad record."""
     from amplify.consent.models import Decision
 
-    with connection():
-        try:
-            count, head = Decision.verify()
-        except ChainBroken as error:
-            click.echo(f"consent ledger BROKEN at record {error.seq}: {error.reason}", err=True)
-            sys.exit(1)
-    click.echo(f"consent ledger intact: {count} records, head {head}")
+    _verify_chain(Decision, "consent ledger", "record", "records", expect, reset_checkpoint)
 
 
 @consent_group.command("expire")

@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from amplify.files import PRIVATE_FILE, private_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Environment variable -> config key, with the type to read it as.
@@ -85,6 +87,9 @@ DEFAULTS = {
     "WORKER": "thread",  # "thread": `amplify run` polls in-process; "external": a huey consumer does
 }
 
+# Keys that, when not given, are generated once into these files of the instance folder.
+INSTANCE_SECRETS = {"SECRET_KEY": "secret_key", "AUDIT_KEY": "audit_key"}
+
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -107,11 +112,11 @@ def instance_secret(instance_path, name):
     path = Path(instance_path) / name
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     value = secrets.token_hex(32)
     # O_EXCL: when two workers start at once, one writes and the other reads.
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     except FileExistsError:
         return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
@@ -126,8 +131,12 @@ def build(overrides=None):
     config.update(overrides or {})
     instance = config["INSTANCE_PATH"]
     config.setdefault("DATABASE_URL", f"sqlite:///{Path(instance) / 'amplify.db'}")
-    if not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = instance_secret(instance, "secret_key")
-    if not config.get("AUDIT_KEY"):
-        config["AUDIT_KEY"] = instance_secret(instance, "audit_key")
+    for key, filename in INSTANCE_SECRETS.items():
+        if not config.get(key):
+            config[key] = instance_secret(instance, filename)
     return config
+
+
+def variable_for(key):
+    """The environment variable that sets config ``key`` (for messages to the operator)."""
+    return next(variable for variable, (name, _) in ENVIRONMENT.items() if name == key)

@@ -9,9 +9,12 @@ the same migrations run on both.
 import json
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 import peewee
 from playhouse.db_url import parse as parse_url
+
+from amplify.files import create_private
 
 database = peewee.DatabaseProxy()
 
@@ -28,10 +31,14 @@ class UnsupportedDatabase(ValueError):
 
 def make_database(url, busy_timeout_ms=5000):
     """Build (but do not connect) the peewee database that ``url`` names. A writer that
-    finds the database busy waits up to ``busy_timeout_ms`` before giving up."""
+    finds the database busy waits up to ``busy_timeout_ms`` before giving up. A new SQLite
+    file is created empty, readable by this user only, before SQLite first opens it."""
     scheme = url.split(":", 1)[0].lower()
     params = parse_url(url)
     if scheme == "sqlite":
+        path = Path(params["database"])
+        if params["database"] not in ("", ":memory:") and path.parent.is_dir():
+            create_private(path)
         pragmas = SQLITE_PRAGMAS + (("busy_timeout", busy_timeout_ms),)
         return peewee.SqliteDatabase(
             params.pop("database"), pragmas=pragmas, lock_type="IMMEDIATE",

@@ -8,7 +8,7 @@ import peewee
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from amplify.consent.models import FINAL, STAFF_METHODS, Decision, ReviewLink
+from amplify.consent.models import FINAL, STAFF_METHODS, TIMED, Decision, ReviewLink
 from amplify.db import database, utcnow
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.rules import NotAllowed
@@ -101,7 +101,7 @@ def record_decision(activist, subject_type, subject, content_hash, outcome, *, m
                                      "and the minor agrees too."), "guardian_name")
     now = utcnow()
     waited = waited_since_request(activist.id, subject_type, subject.id, content_hash, now) \
-        if outcome in ("given", "refused", "changes_requested") else None
+        if outcome in TIMED else None
     try:
         with database.atomic():
             decision = Decision.append(

@@ -40,6 +40,11 @@ METHODS = {"review_page": _l("Own review page"), **STAFF_METHODS,
            "meeting": _l("In a meeting of the organization"), "email": _l("Email"),
            "system": _l("Recorded by Amplify")}
 FINAL = ("given", "refused", "changes_requested", "withdrawn")
+# Answers whose time from the request is kept (``waited_seconds``), and how far a stored
+# time may stray from the one recomputed (SQLite's julianday, used by migration 0011,
+# keeps milliseconds).
+TIMED = ("given", "refused", "changes_requested")
+WAITED_TOLERANCE = 0.01
 
 
 class Decision(ChainedModel):
@@ -62,7 +67,8 @@ class Decision(ChainedModel):
     minor_agrees = peewee.BooleanField(null=True)
     review_link = peewee.IntegerField(null=True)
     request_key = peewee.CharField(null=True, unique=True)
-    # Derived, outside the chain: seconds from the request to this answer (for reports).
+    # Derived, outside the chain (it came after the first ledgers were written): seconds
+    # from the request to this answer, for the reports. Verify recomputes it.
     waited_seconds = peewee.FloatField(null=True)
 
     CHAINED_FIELDS = ("at", "activist", "subject_type", "subject_id", "content_hash", "outcome",
@@ -72,6 +78,26 @@ class Decision(ChainedModel):
 
     class Meta:
         indexes = ((("subject_type", "subject_id", "activist"), False),)
+
+    @classmethod
+    def derived_check(cls):
+        """``waited_seconds`` feeds the reports' medians but is not signed: recompute it from
+        the signed times of the latest request for the same version and of the answer."""
+        asked = {}
+
+        def check(row):
+            version = (row.activist_id, row.subject_type, row.subject_id, row.content_hash)
+            if row.outcome == "requested":
+                asked[version] = row.at
+            expected = None
+            if row.outcome in TIMED and version in asked:
+                expected = (row.at - asked[version]).total_seconds()
+            if (expected is None) != (row.waited_seconds is None) or (
+                    expected is not None and abs(expected - row.waited_seconds) > WAITED_TOLERANCE):
+                return "its waiting time does not match its signed times (altered)"
+            return None
+
+        return check
 
     @property
     def outcome_label(self):

@@ -6,21 +6,25 @@ Jobs are kept in SQLite in the instance folder, or in Redis when ``REDIS_URL`` i
 ``huey_consumer amplify.feeds.tasks.huey``) beside it and set ``AMPLIFY_WORKER=external``.
 """
 
-from pathlib import Path
-
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 from amplify.config import DEFAULTS, from_environment
+from amplify.files import create_private, private_folder
 
 
 def make_huey(config):
     if config.get("REDIS_URL"):
         return RedisHuey("amplify", url=config["REDIS_URL"])
-    folder = Path(config.get("INSTANCE_PATH") or DEFAULTS["INSTANCE_PATH"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("amplify", filename=str(folder / "jobs.sqlite3"))
+    return SqliteHuey("amplify", filename=_jobs_file(config.get("INSTANCE_PATH") or DEFAULTS["INSTANCE_PATH"]))
+
+
+def _jobs_file(instance_path):
+    """The SQLite file of the job queue, created private (jobs carry what they work on)."""
+    path = private_folder(instance_path) / "jobs.sqlite3"
+    create_private(path)
+    return str(path)
 
 
 huey = make_huey({**DEFAULTS, **from_environment()})
@@ -32,9 +36,7 @@ def bind(app):
     global _app
     _app = app
     if isinstance(huey, SqliteHuey):  # this app's instance folder keeps its jobs
-        folder = Path(app.config["INSTANCE_PATH"])
-        folder.mkdir(parents=True, exist_ok=True)
-        huey.storage_kwargs["filename"] = str(folder / "jobs.sqlite3")
+        huey.storage_kwargs["filename"] = _jobs_file(app.config["INSTANCE_PATH"])
     huey._immediate = bool(app.config.get("JOBS_IMMEDIATE"))
     huey.storage = huey.create_storage()
 
