@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from amplify.calendars import is_time_zone
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Environment variable -> config key, with the type to read it as.
@@ -26,6 +28,7 @@ ENVIRONMENT = {
     "AMPLIFY_REVIEW_MONTHS": ("REVIEW_MONTHS", int),
     "AMPLIFY_DATABASE_BUSY_TIMEOUT_MS": ("DATABASE_BUSY_TIMEOUT_MS", int),
     "AMPLIFY_ORGANIZATION_NAME": ("ORGANIZATION_NAME", str),
+    "AMPLIFY_TIMEZONE": ("TIMEZONE", str),
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
@@ -62,6 +65,7 @@ DEFAULTS = {
     "REVIEW_MONTHS": 6,
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "ORGANIZATION_NAME": "Amplify",
+    "TIMEZONE": "UTC",  # IANA name; a campaign without its own time zone uses this one
     "REVIEW_LINK_DAYS": 30,
     "CONSENT_NOTICES": str(ROOT / "consent"),
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
@@ -125,4 +129,6 @@ def build(overrides=None):
         config["SECRET_KEY"] = instance_secret(instance, "secret_key")
     if not config.get("AUDIT_KEY"):
         config["AUDIT_KEY"] = instance_secret(instance, "audit_key")
+    if not is_time_zone(config["TIMEZONE"]):
+        raise ValueError(f"AMPLIFY_TIMEZONE={config['TIMEZONE']!r} is not a time zone name such as America/Lima")
     return config

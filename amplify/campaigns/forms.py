@@ -3,9 +3,11 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from amplify.calendars import is_time_zone, time_zones
 from amplify.forms import CheckboxesField, options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image
@@ -145,15 +147,26 @@ class CampaignForm(FlaskForm):
     consent_months = IntegerField(
         _l("Consent lasts (months)"), default=12, validators=[NumberRange(min=1, max=120)],
         description=_l("The end date people see by default when they agree."))
+    time_zone = SelectField(
+        _l("Time zone"), validate_choice=False,
+        description=_l("Scheduler files and calendars give times in this zone, as Hootsuite and "
+                       "Sprout Social read them in the account's zone."))
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.languages.choices = options(content_language_choices())
         self.organizations.choices = options((str(o.id), o.name) for o in organizations)
+        self.time_zone.choices = options([("", _l("This installation's (%(zone)s)",
+                                                  zone=current_app.config["TIMEZONE"]))]
+                                         + [(name, name) for name in time_zones()])
         self.cleaned_logo = None
 
 
 
+
+    def validate_time_zone(self, field):
+        if field.data and not is_time_zone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
 
     def validate_languages(self, field):
         if not field.data:
