@@ -209,3 +209,24 @@ def test_renaming_a_message_keeps_its_key(app, login, factories):
     renamed = Message.get_by_id(message.id)
     assert (renamed.title, renamed.key) == ("Nuevo título", message.key)
     assert session.post(f"/campaigns/{campaign.slug}/messages/{message.key}/edit", {"title": ""}).status_code == 400
+
+
+def test_campaign_time_zone_is_an_iana_name_or_the_installations(app, login):
+    session = login("comms")
+    page = session.get("/campaigns/new").get_data(as_text=True)
+    assert "s (UTC)</option>" in page and '<option value="America/Lima">' in page
+    response = session.post("/campaigns/new", dict(CAMPAIGN, time_zone="America/Nowhere"))
+    assert response.status_code == 400 and 'id="time_zone-error"' in response.get_data(as_text=True)
+    assert Campaign.select().count() == 0
+    assert session.post("/campaigns/new", dict(CAMPAIGN, time_zone="America/Lima")).status_code == 302
+    with app.app_context():
+        assert Campaign.get().time_zone == "America/Lima" and Campaign.get().zone_name() == "America/Lima"
+        Campaign.update(time_zone="").execute()
+        assert Campaign.get().zone_name() == "UTC"
+
+
+def test_a_bad_installation_time_zone_stops_the_app_with_its_name(make_app):
+    import pytest
+
+    with pytest.raises(ValueError, match="AMPLIFY_TIMEZONE"):
+        make_app(TIMEZONE="Lima")

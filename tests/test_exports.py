@@ -171,6 +171,8 @@ def test_kit_zip_holds_every_cleared_text(login, planned):
         names = kit.namelist()
         assert "README.txt" in names and len(names) == 3
         assert any("Flor del Valle" in kit.read(n).decode() for n in names)
+        for entry in kit.infolist():  # a regular file, readable by everyone once unzipped
+            assert entry.external_attr >> 16 == 0o100644, (entry.filename, oct(entry.external_attr >> 16))
 
 
 def test_unknown_channel_is_404(login, planned):

@@ -25,6 +25,7 @@ from pathlib import Path
 import tomli_w
 
 from amplify import audit
+from amplify.calendars import is_time_zone
 from amplify.campaigns.forms import HASHTAG, HEX, clean_logo, contrast_ratio, is_web_url
 from amplify.campaigns.changes import set_organizations
 from amplify.campaigns.models import (
@@ -137,8 +138,11 @@ def read_pack(folder):
         "colour_text": colours.get("text", str, default="#ffffff").lower(),
         "colour_accent": colours.get("accent", str, default="#f2c14e").lower(),
         "consent_months": reader.get("consent_months", int, default=12),
+        "time_zone": reader.get("time_zone", str, default=""),
         "key_dates": [],
     }
+    if campaign["time_zone"] and not is_time_zone(campaign["time_zone"]):
+        reader.fail("time_zone", "must be a time zone name such as America/Lima")
     if not 1 <= campaign["consent_months"] <= 120:
         reader.fail("consent_months", "must be between 1 and 120")
     organizations = reader.get("organizations", list, default=[])
@@ -503,6 +507,7 @@ def export_pack(slug, dest):
         "languages": campaign.languages, "frameworks": campaign.frameworks,
         "organizations": [o.slug for o in campaign.organizations()],
         "consent_months": campaign.consent_months,
+        **({"time_zone": campaign.time_zone} if campaign.time_zone else {}),
         "colours": {"background": campaign.colour_background, "text": campaign.colour_text,
                     "accent": campaign.colour_accent},
         "key_dates": [{"date": date.fromisoformat(d["date"]), "label": d["label"]}
