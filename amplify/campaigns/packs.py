@@ -11,7 +11,11 @@
                                   way (import only)
 
 Import validates the whole pack before it writes anything, then writes it in one
-transaction; importing the same pack again changes nothing. Export writes what import
+transaction; importing the same pack again changes nothing. Approvals and consent
+decisions never enter through files: a hand-edited ``state = "approved"`` is imported as
+proposed (unless the database already holds that very wording approved), and item and
+consent histories are not replayed — except for the demo packs that ship
+with Amplify (``trusted=True``, fictional people), loaded by ``amplify init``. Export writes what import
 reads, so the two round-trip. People travel with their public profile only: contact
 details and notes never leave the database through a pack.
 """
@@ -19,6 +23,7 @@ details and notes never leave the database through a pack.
 import re
 import shutil
 import tomllib
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -352,12 +357,15 @@ def _read_item(path, known_refs, known_variants):
     return item
 
 
-def _import_items(campaign, items):
-    """Create the pack's items not yet in the campaign (by title) and replay their history."""
+def _import_items(campaign, items, trusted):
+    """Create the pack's items not yet in the campaign (by title) and replay their history
+    (only when ``trusted``: otherwise they stay drafts, since the messages they use and the
+    decisions about them must come from people). Returns how many steps were not replayed."""
     from amplify.consent import ledger
     from amplify.items import changes
     from amplify.items.models import Item, Publication
 
+    skipped = 0
     for data in items:
         if Item.select().where((Item.campaign == campaign) & (Item.title == data["title"])).exists():
             continue
@@ -371,6 +379,9 @@ def _import_items(campaign, items):
             language=data["language"], channel=data["channel"], text=data["text"])
         for step in data["history"]:
             item = Item.get_by_id(item.id)
+            if not trusted:
+                skipped += 1
+                continue
             if step["action"] == "send_for_review":
                 changes.send_for_review(item)
             elif step["action"] == "decide":
@@ -384,25 +395,36 @@ def _import_items(campaign, items):
             elif step["action"] == "taken_down":
                 for publication in item.publications.where(Publication.takedown_state == "required"):
                     changes.confirm_takedown(publication, None)
+    return skipped
 
 
-def import_pack(folder, review_months=6):
-    """Validate and import a pack in one transaction. Returns the campaign.
-    Importing the same pack twice adds nothing and records nothing new."""
+@dataclass
+class Imported:
+    """What an import did, for the person who ran it."""
+
+    campaign: Campaign
+    approvals_held_back: list = field(default_factory=list)  # "key (language)" imported as proposed
+    steps_not_replayed: int = 0  # decisions in item and event histories left out
+
+
+def import_pack(folder, review_months=6, trusted=False):
+    """Validate and import a pack in one transaction. Returns what was imported and what
+    was held back (``Imported``). Importing the same pack twice adds nothing and records
+    nothing new. Only the shipped demo packs are ``trusted`` with approvals and decisions."""
     pack = read_pack(folder)
     with database.atomic():
         org_ids = {o["slug"]: _upsert_organization(o, review_months) for o in pack["people"]["organizations"]}
         for person in pack["people"]["activists"]:
             _upsert_activist(person, org_ids)
-        campaign = _upsert_campaign(pack["campaign"])
-        _set_campaign_organizations(campaign, pack["organizations"])
+        result = Imported(_upsert_campaign(pack["campaign"]))
+        _set_campaign_organizations(result.campaign, pack["organizations"])
         for message in pack["messages"]:
-            _upsert_message(campaign, message)
-        _import_items(campaign, pack["items"])
+            result.approvals_held_back += _upsert_message(result.campaign, message, trusted)
+        result.steps_not_replayed = _import_items(result.campaign, pack["items"], trusted)
         from amplify.invitations.packs import import_events
 
-        import_events(campaign, pack["events"])
-    return campaign
+        result.steps_not_replayed += import_events(result.campaign, pack["events"], trusted)
+    return result
 
 
 def _changed(instance, fields):
@@ -465,7 +487,19 @@ def _set_campaign_organizations(campaign, slugs):
         audit.record("campaign.import", campaign, {"after": {"organizations": sorted(slugs)}})
 
 
-def _upsert_message(campaign, data):
+def _held_back(variant, fields):
+    """Whether the file claims an approval that the database does not already hold for
+    this very wording (a file can never approve anything)."""
+    claims = fields["state"] == "approved" or fields["approved_by"] is not None
+    holds = (variant is not None and variant.state == "approved" and variant.version == fields["version"]
+             and all(getattr(variant, name) == fields[name] for name in WORDING)
+             and variant.approved_by_id == fields["approved_by"])
+    return claims and not holds
+
+
+def _upsert_message(campaign, data, trusted):
+    """Returns the variants whose approval was imported as a proposal."""
+    held_back = []
     message = Message.get_or_none((Message.campaign == campaign) & (Message.key == data["key"]))
     if message is None:
         message = Message.create(campaign=campaign, key=data["key"], title=data["title"],
@@ -482,6 +516,10 @@ def _upsert_message(campaign, data):
         fields["approved_by"] = Activist.get(Activist.ref == ref).id if ref else None
         variant = MessageVariant.get_or_none(
             (MessageVariant.message == message) & (MessageVariant.language == fields["language"]))
+        if not trusted and _held_back(variant, fields):
+            held_back.append(f"{data['key']} ({fields['language']})")
+            fields.update(state="proposed" if fields["state"] == "approved" else fields["state"],
+                          approved_by=None, approval_method=None, approved_at=None)
         if variant is None:
             variant = MessageVariant.create(message=message, **fields)
             audit.record("variant.import", variant, audit_diff(None, variant.audit_view()))
@@ -494,6 +532,7 @@ def _upsert_message(campaign, data):
             variant.updated_at = utcnow()
             variant.save()
             audit.record("variant.import", variant, audit_diff(before, variant.audit_view()))
+    return held_back
 
 
 def export_pack(slug, dest):

@@ -102,12 +102,15 @@ def read_event(path, known_refs, known_orgs, today=None):
     return event
 
 
-def import_events(campaign, events):
-    """Create the pack's events not yet there (by title) and replay their invitations."""
+def import_events(campaign, events, trusted=False):
+    """Create the pack's events not yet there (by title) and replay their invitations. A
+    person's consent to media uses enters only from a ``trusted`` (shipped demo) pack.
+    Returns how many such decisions were left out."""
     from amplify.invitations import changes
     from amplify.invitations.models import Event
     from amplify.people.models import Activist, Organization
 
+    skipped = 0
     for data in events:
         if Event.select().where(Event.title == data["title"]).exists():
             continue
@@ -132,5 +135,8 @@ def import_events(campaign, events):
                 changes.add_support(invitation, **line)
             if row["outcome"]:
                 changes.save_outcome(invitation, row["outcome"], "", None, [])
-            if row["media_uses"] is not None and activist is not None:
+            if row["media_uses"] is not None and activist is not None and not trusted:
+                skipped += 1
+            elif row["media_uses"] is not None and activist is not None:
                 changes.record_media_consent(invitation, row["media_uses"], method="review_page")
+    return skipped
