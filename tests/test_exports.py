@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+import vobject
 from icalendar import Calendar
 
 from amplify.consent import ledger
@@ -153,15 +154,49 @@ def test_only_real_social_networks_get_scheduler_files(app, factories, login, pl
     assert session.get(f"/drafting/{campaign.slug}/exports/sprout-press.csv").status_code == 404
 
 
-def test_generic_csv_and_ical(login, planned):
+def test_generic_csv(login, planned):
     campaign, items = planned
     session = login("comms")
     table = rows(session.get(f"/drafting/{campaign.slug}/exports/publications.csv").get_data(as_text=True))
     assert table[0] == ["planned_at", "channel", "state", "message", "api_text", "item", "content_sha256"]
     assert table[1][0].endswith("+00:00") and table[1][6] == items[0].content_hash
-    calendar = Calendar.from_ical(session.get(f"/drafting/{campaign.slug}/exports/publications.ics").data)
-    events = [c for c in calendar.walk("VEVENT")]
+
+
+def test_ical_is_valid_for_strict_parsers_and_keeps_one_uid_per_item(app, login, planned):
+    from amplify.campaigns.models import Campaign
+    from amplify.items.changes import save_item
+
+    campaign, items = planned
+    Campaign.update(name="Dos\nlíneas; y, comas").where(Campaign.id == campaign.id).execute()  # older data
+    session = login("comms")
+    response = session.get(f"/drafting/{campaign.slug}/exports/publications.ics")
+    assert response.status_code == 200
+    parsed = vobject.readOne(response.get_data(as_text=True))
+    parsed.validate(raiseException=True)  # DTSTAMP and UID on every VEVENT
+    assert parsed.contents["x-wr-calname"][0].value == "Dos\nlíneas; y, comas — publications"
+    events = Calendar.from_ical(response.data).walk("VEVENT")
     assert len(events) == 2 and "Flor del Valle" in str(events[0]["DESCRIPTION"])
+    assert str(events[0]["UID"]) == f"amplify-item-{items[0].id}@localhost"  # the server's host name
+    # An edit makes a new version (its consent starts again); once cleared, the same UID.
+    item = Item.get_by_id(items[0].id)
+    with app.app_context():
+        save_item(item, people=[(campaign.maria.id, "quoted", None)], variant_ids=[], campaign=campaign,
+                  kind="post", title=item.title, language="es", channel="x", text="Texto 0 editado — {%s}"
+                  % campaign.maria.ref)
+        item = factories_send(item)
+    clear(app, campaign.maria, item)
+    again = Calendar.from_ical(session.get(f"/drafting/{campaign.slug}/exports/publications.ics").data
+                               ).walk("VEVENT")
+    edited = next(e for e in again if "editado" in str(e["DESCRIPTION"]))
+    assert Item.get_by_id(item.id).version == 2 and str(edited["UID"]) == str(events[0]["UID"])
+    assert edited["SEQUENCE"] == 2 and edited["DTSTAMP"].dt > events[0]["DTSTAMP"].dt - timedelta(seconds=1)
+
+
+def factories_send(item):
+    from amplify.items.changes import send_for_review
+
+    send_for_review(Item.get_by_id(item.id))
+    return Item.get_by_id(item.id)
 
 
 def test_kit_zip_holds_every_cleared_text(login, planned):

@@ -5,10 +5,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_wtf import FlaskForm
 
 from amplify.calendars import is_time_zone, time_zones
-from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.forms import CheckboxesField, Form, options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import (
@@ -113,7 +112,7 @@ def clean_logo(data):
     return out.getvalue()
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     goal = TextAreaField(_l("Goal"), validators=[Length(max=5000)])
     audiences = CheckboxesField(_l("Audiences"), choices=options(list(AUDIENCES.items())))
@@ -198,7 +197,7 @@ class CampaignForm(FlaskForm):
             raise ValidationError(bad.args[0]) from None
 
 
-class VariantForm(FlaskForm):
+class VariantForm(Form):
     language = SelectField(_l("Language"))
     short_form = TextAreaField(_l("Short form"), validators=[DataRequired(), Length(max=500)],
                                description=_l("One or two sentences, for posts and cards."))
@@ -234,11 +233,11 @@ class MessageForm(VariantForm):
     title = TITLE
 
 
-class MessageTitleForm(FlaskForm):
+class MessageTitleForm(Form):
     title = TITLE
 
 
-class VariantStateForm(FlaskForm):
+class VariantStateForm(Form):
     state = SelectField(_l("New state"))
     # Both are checked by change_variant_state, which knows the state they matter for.
     approved_by = SelectField(_l("Approved by (spokesperson)"), coerce=str, validate_choice=False)

@@ -44,6 +44,7 @@ from amplify.people.models import (
     audit_diff,
 )
 
+LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -65,12 +66,17 @@ class _Reader:
     def fail(self, field, problem):
         raise PackError(self.file, f"{self.prefix}{field}", problem)
 
-    def get(self, field, kind, required=False, default=None):
+    def get(self, field, kind, required=False, default=None, multiline=False):
+        """The field's value; text is one line unless ``multiline`` (as in the forms: a
+        name or a title with a line break breaks calendars, CSVs and headers)."""
         if field not in self.data:
             if required:
                 self.fail(field, "is required")
             return default
         value = self.data[field]
+        texts = value if isinstance(value, list) else [value]
+        if not multiline and any(isinstance(v, str) and LINE_BREAK.search(v.strip()) for v in texts):
+            self.fail(field, "must be a single line (no line breaks)")
         if kind is list:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 self.fail(field, "must be a list of strings")
@@ -133,7 +139,7 @@ def read_pack(folder):
     campaign = {
         "slug": slug,
         "name": reader.get("name", str, required=True).strip(),
-        "goal": reader.get("goal", str, default="").strip(),
+        "goal": reader.get("goal", str, default="", multiline=True).strip(),
         "audiences": reader.choices("audiences", list(AUDIENCES)),
         "hashtags": reader.get("hashtags", list, default=[]),
         "links": reader.get("links", list, default=[]),
@@ -228,7 +234,7 @@ def _read_people(path):
             "our_role": item.choice("our_role", list(OUR_ROLES), required=True),
             "last_review_on": item.get("last_review_on", date),
             "next_review_on": item.get("next_review_on", date),
-            "notes": item.get("notes", str, default="").strip(),
+            "notes": item.get("notes", str, default="", multiline=True).strip(),
         })
         slugs.add(org_slug)
     for index, entry in enumerate(data.get("activists", [])):
@@ -280,14 +286,14 @@ def _read_message(path, known_refs):
         variant = {"language": language}
         for field in WORDING:
             variant[field] = item.get(field, str, required=field in ("short_form", "long_form"),
-                                      default="").strip()
+                                      default="", multiline=field in ("short_form", "long_form")).strip()
         if variant["evidence_source"] and not is_web_url(variant["evidence_source"]):
             item.fail("evidence_source", "must be an http(s) address")
         if variant["evidence_figure"] and not variant["evidence_source"]:
             item.fail("evidence_source", "is required when there is an evidence_figure")
         variant["state"] = item.choice("state", list(STATES), default="proposed")
         variant["version"] = item.get("version", int, default=1)
-        variant["state_note"] = item.get("state_note", str, default="").strip()
+        variant["state_note"] = item.get("state_note", str, default="", multiline=True).strip()
         variant["approved_by"] = item.get("approved_by", str)
         variant["approval_method"] = item.choice("approval_method", list(APPROVAL_METHODS))
         approved_at = item.get("approved_at", datetime)
@@ -321,7 +327,7 @@ def _read_item(path, known_refs, known_variants):
         "kind": reader.choice("kind", list(KINDS), required=True),
         "language": reader.choice("language", list(CONTENT_LANGUAGES), required=True),
         "channel": reader.choice("channel", list(CHANNELS), required=True),
-        "text": reader.get("text", str, required=True).strip(),
+        "text": reader.get("text", str, required=True, multiline=True).strip(),
         "messages": reader.get("messages", list, default=[]),
         "people": [], "history": [],
     }
@@ -348,7 +354,7 @@ def _read_item(path, known_refs, known_variants):
             step["scope"] = {"channels": row.get("channels", list, default=[item["channel"]]),
                              "attribution": row.choice("attribution", list(ATTRIBUTIONS), default="full_name"),
                              "face": row.get("face", bool, default=False), "valid_until": None}
-            step["comment"] = row.get("comment", str, default="")
+            step["comment"] = row.get("comment", str, default="", multiline=True)
         if step["action"] == "publish":
             step["url"] = row.get("url", str, default="")
             if step["url"] and not is_web_url(step["url"]):

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from amplify import spreadsheets
 from amplify.consent.clearance import clearance
@@ -172,7 +172,8 @@ def ical(campaign, base_url, host):
     calendar = Calendar()
     calendar.add("prodid", "-//Amplify//planned publications//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{campaign.name} — publications")
+    # An X- property is not escaped unless it is a vText: a line break would break the file.
+    calendar.add("x-wr-calname", vText(f"{campaign.name} — publications"))
     for item, text in cleared_items(campaign):
         event = Event()
         event.add("uid", item_uid(item, host))

@@ -1,9 +1,8 @@
 import re
 
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.forms import CheckboxesField, Form, options, parsed_by
 from wtforms import (
     BooleanField, DateField, SelectField, StringField, TextAreaField,
     ValidationError,
@@ -37,7 +36,7 @@ class CountryField(SelectField):
         super().pre_validate(form)
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     formal = SelectField(
         _l("Kind of group"),
@@ -75,7 +74,7 @@ def format_contacts(channels):
     return "\n".join(f"{c['kind']}: {c['value']}" for c in channels or [])
 
 
-class ActivistForm(FlaskForm):
+class ActivistForm(Form):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
     pseudonym = StringField(_l("Pseudonym"), validators=[Length(max=200)])
     organization = SelectField(_l("Organization"), coerce=str, validate_choice=True)
