@@ -29,6 +29,7 @@ ENVIRONMENT = {
     "AMPLIFY_DATABASE_BUSY_TIMEOUT_MS": ("DATABASE_BUSY_TIMEOUT_MS", int),
     "AMPLIFY_ORGANIZATION_NAME": ("ORGANIZATION_NAME", str),
     "AMPLIFY_TIMEZONE": ("TIMEZONE", str),
+    "AMPLIFY_PAPER_SIZE": ("PAPER_SIZE", str),
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
@@ -65,6 +66,7 @@ DEFAULTS = {
     "REVIEW_MONTHS": 6,
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "ORGANIZATION_NAME": "Amplify",
+    "PAPER_SIZE": "a4",  # Word sheets: "a4" or "letter"
     "TIMEZONE": "UTC",  # IANA name; a campaign without its own time zone uses this one
     "REVIEW_LINK_DAYS": 30,
     "CONSENT_NOTICES": str(ROOT / "consent"),
@@ -129,6 +131,8 @@ def build(overrides=None):
         config["SECRET_KEY"] = instance_secret(instance, "secret_key")
     if not config.get("AUDIT_KEY"):
         config["AUDIT_KEY"] = instance_secret(instance, "audit_key")
+    if config["PAPER_SIZE"] not in ("a4", "letter"):
+        raise ValueError(f"AMPLIFY_PAPER_SIZE={config['PAPER_SIZE']!r} must be a4 or letter")
     if not is_time_zone(config["TIMEZONE"]):
         raise ValueError(f"AMPLIFY_TIMEZONE={config['TIMEZONE']!r} is not a time zone name such as America/Lima")
     return config

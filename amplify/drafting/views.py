@@ -5,13 +5,13 @@ import re
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from amplify import security
 from amplify.calendars import is_time_zone, month, time_zones
-from amplify.campaigns.models import Campaign, Message, MessageVariant
-from amplify.drafting import exports
+from amplify.campaigns.models import AUDIENCES, Campaign, Message, MessageVariant
+from amplify.drafting import exports, sheets
 from amplify.drafting.composer import compose
 from amplify.drafting.forms import ComposeForm
 from amplify.drafting.safety import check_text
@@ -199,23 +199,24 @@ def calendar_page(slug):
 def talking_points(slug):
     """Choose audience, language and messages; the sheet prints cleanly and downloads as
     Markdown or DOCX."""
-    from amplify.campaigns.models import AUDIENCES
-    from amplify.drafting import sheets
-
     campaign = Campaign.get_or_404(Campaign.slug == slug)
     language = request.args.get("language") or (campaign.languages or ["es"])[0]
     audience = request.args.get("audience") if request.args.get("audience") in AUDIENCES else "policymakers"
     variants = approved_variants(campaign, language)
     wanted = request.args.getlist("messages")
     chosen = [v for v in variants if str(v.id) in wanted] if wanted else variants
-    sheet = sheets.build(campaign, str(AUDIENCES[audience]), language, chosen)
+    sheet = sheets.build(campaign, str(AUDIENCES[audience]), language, chosen,
+                         current_app.config["ORGANIZATION_NAME"])
     labels = {"audience": _("Audience"), "evidence": _("Evidence"), "ask": _("The ask"),
               "quotes": _("In their own words")}
     fmt = request.args.get("format")
+    if fmt in ("md", "docx") and sheet.empty:
+        flash(_("Nothing in this language yet: there is no sheet to download."), "error")
+        fmt = None
     if fmt == "md":
         return download(sheets.markdown(sheet, labels), "text/markdown", f"{slug}-{audience}-{language}.md")
     if fmt == "docx":
-        return download(sheets.docx(sheet, labels),
+        return download(sheets.docx(sheet, labels, g.user.name, current_app.config["PAPER_SIZE"]),
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         f"{slug}-{audience}-{language}.docx")
     return render("drafting/talking_points.html", campaign=campaign, sheet=sheet, variants=variants,
