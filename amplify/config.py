@@ -28,6 +28,11 @@ ENVIRONMENT = {
     "AMPLIFY_REVIEW_MONTHS": ("REVIEW_MONTHS", int),
     "AMPLIFY_DATABASE_BUSY_TIMEOUT_MS": ("DATABASE_BUSY_TIMEOUT_MS", int),
     "AMPLIFY_ORGANIZATION_NAME": ("ORGANIZATION_NAME", str),
+    "AMPLIFY_ORGANIZATION_CONTACT": ("ORGANIZATION_CONTACT", str),
+    "AMPLIFY_ORGANIZATION_ADDRESS": ("ORGANIZATION_ADDRESS", str),
+    "AMPLIFY_ORGANIZATION_EMAIL": ("ORGANIZATION_EMAIL", str),
+    "AMPLIFY_PRIVACY_POLICY_URL": ("PRIVACY_POLICY_URL", str),
+    "AMPLIFY_JURISDICTION": ("JURISDICTION", str),
     "AMPLIFY_TIMEZONE": ("TIMEZONE", str),
     "AMPLIFY_PAPER_SIZE": ("PAPER_SIZE", str),
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
@@ -66,6 +71,12 @@ DEFAULTS = {
     "REVIEW_MONTHS": 6,
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "ORGANIZATION_NAME": "Amplify",
+    # Named in consent receipts as the controller's details (empty: left out).
+    "ORGANIZATION_CONTACT": "",
+    "ORGANIZATION_ADDRESS": "",
+    "ORGANIZATION_EMAIL": "",
+    "PRIVACY_POLICY_URL": "",
+    "JURISDICTION": "",
     "PAPER_SIZE": "a4",  # Word sheets: "a4" or "letter"
     "TIMEZONE": "UTC",  # IANA name; a campaign without its own time zone uses this one
     "REVIEW_LINK_DAYS": 30,

@@ -231,6 +231,7 @@ def _read_people(path):
         organizations.append({
             "slug": org_slug, "name": item.get("name", str, required=True).strip(),
             "formal": item.get("formal", bool, default=True), "country": country,
+            "trade_union": item.get("trade_union", bool, default=False),
             "our_role": item.choice("our_role", list(OUR_ROLES), required=True),
             "last_review_on": item.get("last_review_on", date),
             "next_review_on": item.get("next_review_on", date),
@@ -607,6 +608,8 @@ def _export_people(path, activist_ids, org_ids):
     for org in sorted(orgs.values(), key=lambda o: o.slug):
         entry = {"slug": org.slug, "name": org.name, "formal": org.formal, "country": org.country,
                  "our_role": org.our_role, "next_review_on": org.next_review_on}
+        if org.trade_union:
+            entry["trade_union"] = True
         if org.last_review_on:
             entry["last_review_on"] = org.last_review_on
         document["organizations"].append(entry)

@@ -42,6 +42,9 @@ class OrganizationForm(Form):
         _l("Kind of group"),
         choices=options([("1", _l("Formal (union, association, network)")), ("0", _l("Informal group"))]),
     )
+    trade_union = BooleanField(
+        _l("It is a trade union"),
+        description=_l("Membership of a union is special-category data: consent receipts say so."))
     country = CountryField(_l("Country"))
     our_role = SelectField(_l("Our role with them"), choices=options(list(OUR_ROLES.items())))
     last_review_on = DateField(_l("Last relationship review"), validators=[Optional()])
