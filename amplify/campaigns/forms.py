@@ -148,8 +148,8 @@ class CampaignForm(Form):
         description=_l("The end date people see by default when they agree."))
     time_zone = SelectField(
         _l("Time zone"), validate_choice=False,
-        description=_l("Scheduler files and calendars give times in this zone, as Hootsuite and "
-                       "Sprout Social read them in the account's zone."))
+        description=_l("Scheduler files give times in this zone, as Hootsuite and Sprout Social "
+                       "read them in the account's zone."))
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -157,5 +157,6 @@ def receipt_data(decision, subject):
 def receipt_json(decision, subject):
     data = receipt_data(decision, subject)
     response = jsonify(data)
-    response.headers["Content-Disposition"] = f'attachment; filename="consent-receipt-{data["header"]["record_id"]}.json"'
+    name = f"consent-receipt-{data['header']['record_id']}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -112,10 +112,9 @@ class SchedulerFile:
 
 
 def _next_grid_mark(when):
-    minutes = (-when.minute) % HOOTSUITE_GRID
-    if minutes == 0 and when.second == 0:
-        return when
-    return (when + timedelta(minutes=minutes or HOOTSUITE_GRID)).replace(second=0, microsecond=0)
+    """The next 5-minute mark at or after ``when`` (whole minutes): never earlier than
+    planned, so an embargo holds."""
+    return when + timedelta(minutes=(-when.minute) % HOOTSUITE_GRID)
 
 
 def scheduler_file(campaign, scheduler, channel, zone, date_order="dmy", now=None):

@@ -252,7 +252,8 @@ def open_share(token):
 def report(token):
     link, scope = open_share(token)
     context = report_context(scope, link.since, link.until)
-    return render("reports/shared.html", csv_url=lambda name, **more: url_for("shared.csv", token=token, table=name, **more),
+    return render("reports/shared.html",
+                  csv_url=lambda name, **more: url_for("shared.csv", token=token, table=name, **more),
                   link=link, **context)
 
 
