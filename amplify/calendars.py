@@ -1,8 +1,11 @@
-"""Month grids for calendar pages: weeks as rows, Monday first (no JavaScript)."""
+"""Month grids for calendar pages: weeks as rows, Monday first (no JavaScript); and the
+IANA time zones people choose for campaigns and scheduler files."""
 
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 @dataclass
@@ -34,3 +37,20 @@ def month(arg, today):
     except ValueError:
         first = today.replace(day=1)
     return Month(first, calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month))
+
+
+@cache
+def time_zones():
+    """Every IANA time zone name, sorted (``tzdata`` ships them where the system does not)."""
+    return tuple(sorted(available_timezones()))
+
+
+def is_time_zone(name):
+    """Whether ``name`` is an IANA time zone name (``America/Lima``, ``UTC``)."""
+    if not isinstance(name, str) or not name or name != name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -67,10 +67,10 @@ def init():
             for folder in sorted(p for p in packs.iterdir() if (p / "campaign.toml").is_file()) \
                     if packs.is_dir() else []:
                 try:
-                    campaign = import_pack(folder, current_app.config["REVIEW_MONTHS"])
+                    imported = import_pack(folder, current_app.config["REVIEW_MONTHS"], trusted=True)
                 except PackError as error:
                     raise click.ClickException(f"demo pack {folder.name}: {error}") from None
-                click.echo(f"loaded demo campaign {campaign.slug}")
+                click.echo(f"loaded demo campaign {imported.campaign.slug}")
         if not User.select().where(User.role == "admin").exists():
             import os
 
@@ -182,10 +182,17 @@ def campaign_import(path):
     _as_cli()
     with connection():
         try:
-            campaign = import_pack(path, current_app.config["REVIEW_MONTHS"])
+            imported = import_pack(path, current_app.config["REVIEW_MONTHS"])
         except PackError as error:
             raise click.ClickException(f"{error.file}: {error.field}: {error.problem}") from None
-    click.echo(f"imported campaign {campaign.slug}")
+    click.echo(f"imported campaign {imported.campaign.slug}")
+    if imported.approvals_held_back:
+        click.echo(f"{len(imported.approvals_held_back)} approvals imported as proposed (approvals never enter "
+                   f"through files; ask the spokespeople again): {', '.join(imported.approvals_held_back)}")
+    if imported.steps_not_replayed:
+        click.echo(f"{imported.steps_not_replayed} steps of the pack's item and event histories (reviews, "
+                   "consent decisions, publications) were not replayed: items stay drafts, and people "
+                   "decide on their own review page")
 
 
 @campaign_group.command("export")

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from amplify.calendars import is_time_zone
 from amplify.files import PRIVATE_FILE, private_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,13 @@ ENVIRONMENT = {
     "AMPLIFY_REVIEW_MONTHS": ("REVIEW_MONTHS", int),
     "AMPLIFY_DATABASE_BUSY_TIMEOUT_MS": ("DATABASE_BUSY_TIMEOUT_MS", int),
     "AMPLIFY_ORGANIZATION_NAME": ("ORGANIZATION_NAME", str),
+    "AMPLIFY_ORGANIZATION_CONTACT": ("ORGANIZATION_CONTACT", str),
+    "AMPLIFY_ORGANIZATION_ADDRESS": ("ORGANIZATION_ADDRESS", str),
+    "AMPLIFY_ORGANIZATION_EMAIL": ("ORGANIZATION_EMAIL", str),
+    "AMPLIFY_PRIVACY_POLICY_URL": ("PRIVACY_POLICY_URL", str),
+    "AMPLIFY_JURISDICTION": ("JURISDICTION", str),
+    "AMPLIFY_TIMEZONE": ("TIMEZONE", str),
+    "AMPLIFY_PAPER_SIZE": ("PAPER_SIZE", str),
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
@@ -68,6 +76,14 @@ DEFAULTS = {
     "REVIEW_MONTHS": 6,
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "ORGANIZATION_NAME": "Amplify",
+    # Named in consent receipts as the controller's details (empty: left out).
+    "ORGANIZATION_CONTACT": "",
+    "ORGANIZATION_ADDRESS": "",
+    "ORGANIZATION_EMAIL": "",
+    "PRIVACY_POLICY_URL": "",
+    "JURISDICTION": "",
+    "PAPER_SIZE": "a4",  # Word sheets: "a4" or "letter"
+    "TIMEZONE": "UTC",  # IANA name; a campaign without its own time zone uses this one
     "REVIEW_LINK_DAYS": 30,
     "CONSENT_NOTICES": str(ROOT / "consent"),
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
@@ -134,6 +150,10 @@ def build(overrides=None):
     for key, filename in INSTANCE_SECRETS.items():
         if not config.get(key):
             config[key] = instance_secret(instance, filename)
+    if config["PAPER_SIZE"] not in ("a4", "letter"):
+        raise ValueError(f"AMPLIFY_PAPER_SIZE={config['PAPER_SIZE']!r} must be a4 or letter")
+    if not is_time_zone(config["TIMEZONE"]):
+        raise ValueError(f"AMPLIFY_TIMEZONE={config['TIMEZONE']!r} is not a time zone name such as America/Lima")
     return config
 
 

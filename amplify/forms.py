@@ -1,7 +1,40 @@
-"""Small helpers shared by every domain's forms."""
+"""Small helpers shared by every domain's forms, and the base class they all use."""
 
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
+
+# Line breaks as Python's str.splitlines() knows them: any of them in a name or a title
+# breaks calendar files, CSV rows and mail headers.
+LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+ONE_LINE_INPUTS = ("text", "email", "url", "search", "tel")
+
+
+def is_one_line(field):
+    """A field shown as a one-line text input (not a text area, a password or a hidden
+    field)."""
+    widget = field.widget
+    return isinstance(widget, widgets.Input) and getattr(widget, "input_type", "") in ONE_LINE_INPUTS
+
+
+def single_line(form, field):
+    if isinstance(field.data, str) and LINE_BREAK.search(field.data):
+        raise ValidationError(_l("This takes a single line: remove the line breaks."))
+
+
+class Form(FlaskForm):
+    """The base of every form: one-line fields refuse line breaks, whatever the browser
+    was made to send (a text input cannot hold one; a crafted request can)."""
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(found) for name, found in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if is_one_line(field):
+                extra.setdefault(name, []).append(single_line)
+        return super().validate(extra)
 
 
 class CheckboxesField(SelectMultipleField):

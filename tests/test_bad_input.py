@@ -54,3 +54,53 @@ def test_output_is_escaped(app, login, factories):
     factories.organization("<img src=x onerror=alert(1)>")
     page = login("viewer").get("/people/organizations/").get_data(as_text=True)
     assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def test_every_form_refuses_line_breaks_in_its_one_line_fields(app):
+    """Every form class derives from the base that refuses them (a new form cannot forget)."""
+    import importlib
+    import pkgutil
+
+    import amplify
+    from flask_wtf import FlaskForm
+
+    from amplify.forms import Form
+
+    for module in pkgutil.walk_packages(amplify.__path__, "amplify."):
+        if module.name.endswith(".forms"):
+            importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [c for c in subclasses(FlaskForm) if c.__module__.startswith("amplify.")]
+    assert len(ours) > 20 and all(issubclass(c, Form) for c in ours), [c for c in ours if not issubclass(c, Form)]
+
+
+def test_a_campaign_name_with_a_line_break_is_refused_with_input_kept(app, login):
+    from amplify.campaigns.models import Campaign
+
+    session = login("comms")
+    for name in ("Dos\nlíneas", "Dos\rlíneas", "Dos\u2028líneas"):
+        response = session.post("/campaigns/new", {"name": name, "languages": ["es"], "colour_background": "#5b2a86",
+                                                   "colour_text": "#ffffff", "colour_accent": "#f2c14e",
+                                                   "goal": "Una meta\nen dos líneas", "consent_months": "12"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and 'id="name-error"' in page
+        assert "This takes a single line: remove the line breaks." in page and "líneas" in page
+        assert 'id="goal-error"' not in page  # a text area keeps its lines
+    assert Campaign.select().count() == 0
+
+
+def test_a_pack_with_a_line_break_in_a_name_is_refused(app, tmp_path):
+    import pytest
+
+    from amplify.campaigns.packs import PackError, import_pack
+    from tests.test_packs import broken_copy
+
+    pack = broken_copy(tmp_path, "campaign.toml", 'name = "Domestic', 'name = "Two\\nlines. Domestic')
+    with app.app_context(), pytest.raises(PackError) as refused:
+        import_pack(pack)
+    assert refused.value.field == "name" and "single line" in refused.value.problem

@@ -221,3 +221,24 @@ def test_a_post_without_the_list_fields_keeps_the_campaigns_own(app, login):
     campaign = Campaign.get()
     assert campaign.name == "Otro nombre" and campaign.hashtags == ["#C190", "#TrabajoDigno"]
     assert campaign.links == ["https://www.ilo.org/"] and len(campaign.key_dates) == 1
+
+
+def test_campaign_time_zone_is_an_iana_name_or_the_installations(app, login):
+    session = login("comms")
+    page = session.get("/campaigns/new").get_data(as_text=True)
+    assert "s (UTC)</option>" in page and '<option value="America/Lima">' in page
+    response = session.post("/campaigns/new", dict(CAMPAIGN, time_zone="America/Nowhere"))
+    assert response.status_code == 400 and 'id="time_zone-error"' in response.get_data(as_text=True)
+    assert Campaign.select().count() == 0
+    assert session.post("/campaigns/new", dict(CAMPAIGN, time_zone="America/Lima")).status_code == 302
+    with app.app_context():
+        assert Campaign.get().time_zone == "America/Lima" and Campaign.get().zone_name() == "America/Lima"
+        Campaign.update(time_zone="").execute()
+        assert Campaign.get().zone_name() == "UTC"
+
+
+def test_a_bad_installation_time_zone_stops_the_app_with_its_name(make_app):
+    import pytest
+
+    with pytest.raises(ValueError, match="AMPLIFY_TIMEZONE"):
+        make_app(TIMEZONE="Lima")

@@ -315,8 +315,50 @@ def test_receipt_json_is_shaped_after_iso_27560(setting, factories, login):
     assert data["processing"]["notice"] == {"version": "v1", "language": "es", "sha256": notice.hash}
     assert data["processing"]["attribution"] == "pseudonym"
     assert [e["type"] for e in data["events"]] == ["requested", "given"]
-    assert data["events"][-1]["state"] == "ConsentGiven"
+    assert data["events"][-1]["state"] == "dpv:ConsentGiven"
     assert {"pii_principal", "controller"} <= {p["role"] for p in data["parties"]}
+
+
+def test_receipt_names_the_organisation_with_a_uuid_and_the_data_it_covers(setting, factories, login, app):
+    import uuid
+
+    from amplify.people.models import Organization
+
+    union = factories.organization("Sindicato del Hogar")
+    Organization.update(trade_union=True).where(Organization.id == union.id).execute()
+    ana = factories.activist("Ana Quispe", organization=union.id)
+    item = factories.send(factories.item(setting["campaign"], people=[(ana, "quoted", None)]))
+    with app.app_context():
+        ledger.record_decision(ana, "item", item, item.content_hash, "changes_requested", method="review_page",
+                               comment="Sin mi apellido")
+    decision = decide(app, ana, fresh(item))
+    app.config.update(ORGANIZATION_NAME="Red de Apoyo", ORGANIZATION_EMAIL="datos@red.example",
+                      ORGANIZATION_ADDRESS="Av. Siempre Viva 1, Lima", ORGANIZATION_CONTACT="Oficina de datos",
+                      PRIVACY_POLICY_URL="https://red.example/privacidad", JURISDICTION="PE")
+    session = login("comms")
+    response = session.get(f"/consent/decisions/{decision.id}.json")
+    data = response.get_json()
+    header, processing = data["header"], data["processing"]
+    assert uuid.UUID(header["record_id"]).version == 5 and header["ledger_record"] == f"decision-{decision.seq}"
+    assert header["record_id"] in response.headers["Content-Disposition"]
+    assert session.get(f"/consent/decisions/{decision.id}.json").get_json()["header"]["record_id"] == header["record_id"]
+    assert header["namespaces"]["dpv"] == "https://w3id.org/dpv#" and header["schema_version"] == "2"
+    controller = next(p for p in data["parties"] if p["role"] == "controller")
+    assert controller == {"role": "controller", "name": "Red de Apoyo", "contact": "Oficina de datos",
+                          "address": "Av. Siempre Viva 1, Lima", "email": "datos@red.example",
+                          "privacy_policy": "https://red.example/privacidad", "jurisdiction": "PE"}
+    assert "Amplify" not in processing["controllers"] and processing["jurisdiction"] == "PE"
+    assert processing["consent_time"] == data["events"][-1]["time"]
+    assert processing["legal_basis"] == ["dpv:Consent", "dpv:ExplicitlyExpressedConsent"]
+    assert processing["personal_data"] == ["pd:Name", "pd:Opinion"]
+    assert processing["sensitive"] is True and processing["special_categories"] == ["pd:TradeUnionMembership"]
+    assert [e["state"] for e in data["events"]][-2:] == ["dpv:ConsentRequestDeferred", "dpv:ConsentGiven"]
+    page = session.get(f"/consent/decisions/{decision.id}").get_data(as_text=True)
+    assert header["record_id"] in page and "Red de Apoyo" in page and "datos@red.example" in page
+    # Another installation (another key) gives the same ledger record another id.
+    app.config["AUDIT_KEY"] = "another-installation"
+    other = session.get(f"/consent/decisions/{decision.id}.json").get_json()["header"]["record_id"]
+    assert other != header["record_id"]
 
 
 def test_notices_exist_for_every_language_and_say_what_matters(app, setting, factories):

@@ -45,7 +45,7 @@ def test_upgrade_from_the_first_migration_keeps_every_row(make_app):
         " created_at, updated_at) VALUES ('viejo', 'Sindicato Viejo', %s, 'BO', 'ally',"
         " '2027-01-01', 'de antes', %s, %s)".replace("%s", "?" if not USE_PG else "%s"),
         (True, now, now))
-    org_id = Organization.get(Organization.slug == "viejo").id
+    org_id = database.execute_sql("SELECT id FROM organization WHERE slug = 'viejo'").fetchone()[0]
     database.execute_sql(
         "INSERT INTO activist (ref, display_name, pseudonym, organization_id, country, languages,"
         " contact_channels, risk_level, default_attribution, face_may_be_shown, notes, created_at,"

@@ -1,4 +1,6 @@
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
+
+import vobject
 
 from amplify.invitations.models import Event, Invitation, InvitationChange
 
@@ -197,6 +199,10 @@ def test_personal_calendar_feed_parses_and_can_be_revoked(app, login, factories)
     for entry in calendar.walk("VEVENT"):  # what RFC 5545 requires of every event
         assert entry.get("UID") and entry.get("DTSTAMP") and entry.get("DTSTART")
     assert len({str(e["UID"]) for e in calendar.walk("VEVENT")}) == len(calendar.walk("VEVENT"))
+    vobject.readOne(response.get_data(as_text=True)).validate(raiseException=True)  # a strict parser
+    assert anonymous.get(path).data == response.data  # DTSTAMP is the last change, not the fetch
+    stamp = event_entry["DTSTAMP"].dt
+    assert stamp == Event.get_by_id(event.id).updated_at.astimezone(timezone.utc).replace(microsecond=0)
     session.post("/invitations/feeds", {"action": "revoke"})
     assert anonymous.get(path).status_code == 404
 

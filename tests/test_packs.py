@@ -28,7 +28,7 @@ def same_tree(a, b):
 
 def test_demo_pack_imports_with_real_sources_and_fictional_people(app):
     with app.app_context():
-        campaign = import_pack(DEMO)
+        campaign = import_pack(DEMO, trusted=True).campaign
     assert campaign.slug == "domestic-work-is-work"
     assert {v.language for v in MessageVariant.select()} == {"es", "pt", "en"}
     for variant in MessageVariant.select():
@@ -44,15 +44,15 @@ def test_demo_pack_imports_with_real_sources_and_fictional_people(app):
 
 def test_importing_twice_changes_nothing(app):
     with app.app_context():
-        import_pack(DEMO)
+        import_pack(DEMO, trusted=True)
         first = counts()
-        import_pack(DEMO)
+        import_pack(DEMO, trusted=True)
     assert counts() == first
 
 
 def test_export_then_import_round_trips_without_loss(app, tmp_path):
     with app.app_context():
-        import_pack(DEMO)
+        import_pack(DEMO, trusted=True)
         export_pack("domestic-work-is-work", tmp_path / "first")
     # Empty the database, import the exported pack, export again: the same files.
     from peewee import sort_models
@@ -62,7 +62,7 @@ def test_export_then_import_round_trips_without_loss(app, tmp_path):
     for model in reversed(sort_models(all_models())):
         model.delete().execute()
     with app.app_context():
-        import_pack(tmp_path / "first")
+        import_pack(tmp_path / "first", trusted=True)  # as a shipped pack: approvals kept
         export_pack("domestic-work-is-work", tmp_path / "second")
     same_tree(tmp_path / "first", tmp_path / "second")
     variant = MessageVariant.get(MessageVariant.language == "pt", MessageVariant.state == "changes_requested")
@@ -71,7 +71,7 @@ def test_export_then_import_round_trips_without_loss(app, tmp_path):
 
 def test_export_keeps_contact_details_and_notes_out(app, tmp_path, factories):
     with app.app_context():
-        import_pack(DEMO)
+        import_pack(DEMO, trusted=True)
     Activist.update(contact_channels=[{"kind": "Phone", "value": "+51 999"}],
                     notes="secret note").execute()
     with app.app_context():
@@ -118,6 +118,7 @@ def test_cli_import_and_export(app, runner_for, tmp_path):
     runner = runner_for(app)
     result = runner.invoke(args=["campaign", "import", str(DEMO)])
     assert result.exit_code == 0, result.output
+    assert "3 approvals imported as proposed" in result.output and "were not replayed" in result.output
     result = runner.invoke(args=["campaign", "export", "domestic-work-is-work", str(tmp_path / "x")])
     assert result.exit_code == 0 and (tmp_path / "x" / "campaign.toml").is_file()
     bad = broken_copy(tmp_path, "campaign.toml", 'slug = "domestic-work-is-work"', 'slug = "Bad Slug"')
@@ -132,8 +133,8 @@ def test_demo_pack_has_items_in_every_state_and_a_valid_ledger(app):
     from amplify.items.models import STATES, Item
 
     with app.app_context():
-        import_pack(DEMO)
-        import_pack(DEMO)  # seed items are not duplicated
+        import_pack(DEMO, trusted=True)
+        import_pack(DEMO, trusted=True)  # seed items are not duplicated
         assert {i.state for i in Item.select()} == set(STATES)
         count, _ = Decision.verify()
     assert count == Decision.select().count() > 5
@@ -146,7 +147,7 @@ def test_demo_pack_has_items_in_every_state_and_a_valid_ledger(app):
 
 def test_export_leaves_items_and_decisions_out(app, tmp_path):
     with app.app_context():
-        import_pack(DEMO)
+        import_pack(DEMO, trusted=True)
         export_pack("domestic-work-is-work", tmp_path / "out")
     assert not (tmp_path / "out" / "items").exists()
 
@@ -158,7 +159,7 @@ def test_demo_pack_has_events_with_invitations_in_several_states(app, tmp_path):
     from amplify.invitations.models import Event, Invitation, InvitationChange
 
     with app.app_context():
-        import_pack(DEMO)
+        import_pack(DEMO, trusted=True)
         kinds = {d.kind for d in due(date.today(), horizon_days=120)}
     states = {i.state for i in Invitation.select()}
     assert {"opportunity", "offered", "invited", "confirmed", "attended", "debriefed", "declined"} <= states
@@ -182,3 +183,41 @@ def test_pack_event_with_an_impossible_move_is_refused(app, tmp_path):
         import_pack(pack)
     assert "cannot go from offered to invited" in str(refused.value)
     assert Campaign.select().count() == 0
+
+
+def test_a_pack_cannot_smuggle_an_approval_or_a_decision(app, tmp_path):
+    """A hand-edited ``state = "approved"`` comes in as proposed, with no approver; item
+    histories are not replayed past review; nothing lands in the consent ledger."""
+    from amplify.consent.models import Decision
+    from amplify.items.models import Item
+
+    pack = broken_copy(tmp_path, "messages/01-domestic-work-is-work.toml", 'state = "proposed"',
+                       'state = "approved"\napproved_by = "maria-quispe-ficticia"\n'
+                       'approval_method = "phone"\napproved_at = 2026-03-08T15:00:00Z')
+    with app.app_context():
+        imported = import_pack(pack)
+    assert sorted(imported.approvals_held_back) == ["domestic-work-is-work (en)", "domestic-work-is-work (es)",
+                                                    "domestic-work-is-work (pt)", "free-from-violence (es)"]
+    assert MessageVariant.select().where(MessageVariant.state == "approved").count() == 0
+    assert MessageVariant.select().where(MessageVariant.approved_by.is_null(False)).count() == 0
+    assert Decision.select().count() == 0 and imported.steps_not_replayed > 0
+    assert {i.state for i in Item.select()} == {"draft"}
+
+
+def test_re_importing_its_own_export_keeps_the_approvals_the_database_holds(app, tmp_path):
+    with app.app_context():
+        import_pack(DEMO, trusted=True)
+        export_pack("domestic-work-is-work", tmp_path / "first")
+        before = counts()
+        imported = import_pack(tmp_path / "first")
+        export_pack("domestic-work-is-work", tmp_path / "second")
+    assert imported.approvals_held_back == [] and counts() == before
+    same_tree(tmp_path / "first", tmp_path / "second")
+    # The same file with a word changed in an approved variant: the change is a proposal.
+    path = next((tmp_path / "first" / "messages").glob("01-*.toml"))
+    path.write_text(path.read_text().replace("trabajo", "empleo", 1))
+    with app.app_context():
+        imported = import_pack(tmp_path / "first")
+    assert imported.approvals_held_back == ["domestic-work-is-work (es)"]
+    changed = MessageVariant.get(MessageVariant.language == "es", MessageVariant.long_form.contains("empleo"))
+    assert changed.state == "proposed" and changed.approved_by_id is None

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from amplify.forms import options
+from amplify.forms import Form, options
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -10,13 +9,13 @@ from amplify.i18n import LANGUAGES
 MIN_PASSWORD = 10
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(
         _l("New password"),
@@ -29,7 +28,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(
         _l("Language"),
         choices=options([("", _l("As my browser asks"))] + list(LANGUAGES.items())),

@@ -3,10 +3,11 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.calendars import is_time_zone, time_zones
+from amplify.forms import CheckboxesField, Form, options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import (
@@ -111,7 +112,7 @@ def clean_logo(data):
     return out.getvalue()
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     goal = TextAreaField(_l("Goal"), validators=[Length(max=5000)])
     audiences = CheckboxesField(_l("Audiences"), choices=options(list(AUDIENCES.items())))
@@ -145,15 +146,26 @@ class CampaignForm(FlaskForm):
     consent_months = IntegerField(
         _l("Consent lasts (months)"), default=12, validators=[NumberRange(min=1, max=120)],
         description=_l("The end date people see by default when they agree."))
+    time_zone = SelectField(
+        _l("Time zone"), validate_choice=False,
+        description=_l("Scheduler files give times in this zone, as Hootsuite and Sprout Social "
+                       "read them in the account's zone."))
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.languages.choices = options(content_language_choices())
         self.organizations.choices = options((str(o.id), o.name) for o in organizations)
+        self.time_zone.choices = options([("", _l("This installation's (%(zone)s)",
+                                                  zone=current_app.config["TIMEZONE"]))]
+                                         + [(name, name) for name in time_zones()])
         self.cleaned_logo = None
 
 
 
+
+    def validate_time_zone(self, field):
+        if field.data and not is_time_zone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
 
     def validate_languages(self, field):
         if not field.data:
@@ -185,7 +197,7 @@ class CampaignForm(FlaskForm):
             raise ValidationError(bad.args[0]) from None
 
 
-class VariantForm(FlaskForm):
+class VariantForm(Form):
     language = SelectField(_l("Language"))
     short_form = TextAreaField(_l("Short form"), validators=[DataRequired(), Length(max=500)],
                                description=_l("One or two sentences, for posts and cards."))
@@ -221,11 +233,11 @@ class MessageForm(VariantForm):
     title = TITLE
 
 
-class MessageTitleForm(FlaskForm):
+class MessageTitleForm(Form):
     title = TITLE
 
 
-class VariantStateForm(FlaskForm):
+class VariantStateForm(Form):
     state = SelectField(_l("New state"))
     # Both are checked by change_variant_state, which knows the state they matter for.
     approved_by = SelectField(_l("Approved by (spokesperson)"), coerce=str, validate_choice=False)

@@ -10,6 +10,7 @@ import hashlib
 import json
 
 import peewee
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import BaseModel, JSONField, ListField, UTCDateTimeField, utcnow
@@ -77,11 +78,16 @@ class Campaign(BaseModel):
     colour_accent = peewee.CharField(max_length=7, default="#f2c14e")
     logo = peewee.BlobField(null=True)
     consent_months = peewee.IntegerField(default=12)
+    time_zone = peewee.CharField(default="")  # IANA name; empty: the installation's AMPLIFY_TIMEZONE
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
     def __str__(self):
         return self.name
+
+    def zone_name(self):
+        """The campaign's time zone, or the installation's when it has none of its own."""
+        return self.time_zone or current_app.config["TIMEZONE"]
 
     def organizations(self):
         """The movement organizations whose campaign this is."""
@@ -106,7 +112,7 @@ class Campaign(BaseModel):
             "key_dates": self.key_dates, "languages": self.languages,
             "frameworks": self.frameworks, "colour_background": self.colour_background,
             "colour_text": self.colour_text, "colour_accent": self.colour_accent,
-            "logo": bool(self.logo), "consent_months": self.consent_months,
+            "logo": bool(self.logo), "consent_months": self.consent_months, "time_zone": self.time_zone,
             "organizations": [o.slug for o in self.organizations()] if self.id else [],
         }
 

@@ -11,7 +11,11 @@
                                   way (import only)
 
 Import validates the whole pack before it writes anything, then writes it in one
-transaction; importing the same pack again changes nothing. Export writes what import
+transaction; importing the same pack again changes nothing. Approvals and consent
+decisions never enter through files: a hand-edited ``state = "approved"`` is imported as
+proposed (unless the database already holds that very wording approved), and item and
+consent histories are not replayed — except for the demo packs that ship
+with Amplify (``trusted=True``, fictional people), loaded by ``amplify init``. Export writes what import
 reads, so the two round-trip. People travel with their public profile only: contact
 details and notes never leave the database through a pack.
 """
@@ -19,12 +23,14 @@ details and notes never leave the database through a pack.
 import re
 import shutil
 import tomllib
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import tomli_w
 
 from amplify import audit
+from amplify.calendars import is_time_zone
 from amplify.campaigns.forms import HASHTAG, HEX, clean_logo, contrast_ratio, is_web_url
 from amplify.campaigns.changes import set_organizations
 from amplify.campaigns.models import (
@@ -38,6 +44,7 @@ from amplify.people.models import (
     audit_diff,
 )
 
+LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -59,12 +66,17 @@ class _Reader:
     def fail(self, field, problem):
         raise PackError(self.file, f"{self.prefix}{field}", problem)
 
-    def get(self, field, kind, required=False, default=None):
+    def get(self, field, kind, required=False, default=None, multiline=False):
+        """The field's value; text is one line unless ``multiline`` (as in the forms: a
+        name or a title with a line break breaks calendars, CSVs and headers)."""
         if field not in self.data:
             if required:
                 self.fail(field, "is required")
             return default
         value = self.data[field]
+        texts = value if isinstance(value, list) else [value]
+        if not multiline and any(isinstance(v, str) and LINE_BREAK.search(v.strip()) for v in texts):
+            self.fail(field, "must be a single line (no line breaks)")
         if kind is list:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 self.fail(field, "must be a list of strings")
@@ -127,7 +139,7 @@ def read_pack(folder):
     campaign = {
         "slug": slug,
         "name": reader.get("name", str, required=True).strip(),
-        "goal": reader.get("goal", str, default="").strip(),
+        "goal": reader.get("goal", str, default="", multiline=True).strip(),
         "audiences": reader.choices("audiences", list(AUDIENCES)),
         "hashtags": reader.get("hashtags", list, default=[]),
         "links": reader.get("links", list, default=[]),
@@ -137,8 +149,11 @@ def read_pack(folder):
         "colour_text": colours.get("text", str, default="#ffffff").lower(),
         "colour_accent": colours.get("accent", str, default="#f2c14e").lower(),
         "consent_months": reader.get("consent_months", int, default=12),
+        "time_zone": reader.get("time_zone", str, default=""),
         "key_dates": [],
     }
+    if campaign["time_zone"] and not is_time_zone(campaign["time_zone"]):
+        reader.fail("time_zone", "must be a time zone name such as America/Lima")
     if not 1 <= campaign["consent_months"] <= 120:
         reader.fail("consent_months", "must be between 1 and 120")
     organizations = reader.get("organizations", list, default=[])
@@ -216,10 +231,11 @@ def _read_people(path):
         organizations.append({
             "slug": org_slug, "name": item.get("name", str, required=True).strip(),
             "formal": item.get("formal", bool, default=True), "country": country,
+            "trade_union": item.get("trade_union", bool, default=False),
             "our_role": item.choice("our_role", list(OUR_ROLES), required=True),
             "last_review_on": item.get("last_review_on", date),
             "next_review_on": item.get("next_review_on", date),
-            "notes": item.get("notes", str, default="").strip(),
+            "notes": item.get("notes", str, default="", multiline=True).strip(),
         })
         slugs.add(org_slug)
     for index, entry in enumerate(data.get("activists", [])):
@@ -271,14 +287,14 @@ def _read_message(path, known_refs):
         variant = {"language": language}
         for field in WORDING:
             variant[field] = item.get(field, str, required=field in ("short_form", "long_form"),
-                                      default="").strip()
+                                      default="", multiline=field in ("short_form", "long_form")).strip()
         if variant["evidence_source"] and not is_web_url(variant["evidence_source"]):
             item.fail("evidence_source", "must be an http(s) address")
         if variant["evidence_figure"] and not variant["evidence_source"]:
             item.fail("evidence_source", "is required when there is an evidence_figure")
         variant["state"] = item.choice("state", list(STATES), default="proposed")
         variant["version"] = item.get("version", int, default=1)
-        variant["state_note"] = item.get("state_note", str, default="").strip()
+        variant["state_note"] = item.get("state_note", str, default="", multiline=True).strip()
         variant["approved_by"] = item.get("approved_by", str)
         variant["approval_method"] = item.choice("approval_method", list(APPROVAL_METHODS))
         approved_at = item.get("approved_at", datetime)
@@ -312,7 +328,7 @@ def _read_item(path, known_refs, known_variants):
         "kind": reader.choice("kind", list(KINDS), required=True),
         "language": reader.choice("language", list(CONTENT_LANGUAGES), required=True),
         "channel": reader.choice("channel", list(CHANNELS), required=True),
-        "text": reader.get("text", str, required=True).strip(),
+        "text": reader.get("text", str, required=True, multiline=True).strip(),
         "messages": reader.get("messages", list, default=[]),
         "people": [], "history": [],
     }
@@ -339,7 +355,7 @@ def _read_item(path, known_refs, known_variants):
             step["scope"] = {"channels": row.get("channels", list, default=[item["channel"]]),
                              "attribution": row.choice("attribution", list(ATTRIBUTIONS), default="full_name"),
                              "face": row.get("face", bool, default=False), "valid_until": None}
-            step["comment"] = row.get("comment", str, default="")
+            step["comment"] = row.get("comment", str, default="", multiline=True)
         if step["action"] == "publish":
             step["url"] = row.get("url", str, default="")
             if step["url"] and not is_web_url(step["url"]):
@@ -348,12 +364,15 @@ def _read_item(path, known_refs, known_variants):
     return item
 
 
-def _import_items(campaign, items):
-    """Create the pack's items not yet in the campaign (by title) and replay their history."""
+def _import_items(campaign, items, trusted):
+    """Create the pack's items not yet in the campaign (by title) and replay their history
+    (only when ``trusted``: otherwise they stay drafts, since the messages they use and the
+    decisions about them must come from people). Returns how many steps were not replayed."""
     from amplify.consent import ledger
     from amplify.items import changes
     from amplify.items.models import Item, Publication
 
+    skipped = 0
     for data in items:
         if Item.select().where((Item.campaign == campaign) & (Item.title == data["title"])).exists():
             continue
@@ -367,6 +386,9 @@ def _import_items(campaign, items):
             language=data["language"], channel=data["channel"], text=data["text"])
         for step in data["history"]:
             item = Item.get_by_id(item.id)
+            if not trusted:
+                skipped += 1
+                continue
             if step["action"] == "send_for_review":
                 changes.send_for_review(item)
             elif step["action"] == "decide":
@@ -380,25 +402,36 @@ def _import_items(campaign, items):
             elif step["action"] == "taken_down":
                 for publication in item.publications.where(Publication.takedown_state == "required"):
                     changes.confirm_takedown(publication, None)
+    return skipped
 
 
-def import_pack(folder, review_months=6):
-    """Validate and import a pack in one transaction. Returns the campaign.
-    Importing the same pack twice adds nothing and records nothing new."""
+@dataclass
+class Imported:
+    """What an import did, for the person who ran it."""
+
+    campaign: Campaign
+    approvals_held_back: list = field(default_factory=list)  # "key (language)" imported as proposed
+    steps_not_replayed: int = 0  # decisions in item and event histories left out
+
+
+def import_pack(folder, review_months=6, trusted=False):
+    """Validate and import a pack in one transaction. Returns what was imported and what
+    was held back (``Imported``). Importing the same pack twice adds nothing and records
+    nothing new. Only the shipped demo packs are ``trusted`` with approvals and decisions."""
     pack = read_pack(folder)
     with database.atomic():
         org_ids = {o["slug"]: _upsert_organization(o, review_months) for o in pack["people"]["organizations"]}
         for person in pack["people"]["activists"]:
             _upsert_activist(person, org_ids)
-        campaign = _upsert_campaign(pack["campaign"])
-        _set_campaign_organizations(campaign, pack["organizations"])
+        result = Imported(_upsert_campaign(pack["campaign"]))
+        _set_campaign_organizations(result.campaign, pack["organizations"])
         for message in pack["messages"]:
-            _upsert_message(campaign, message)
-        _import_items(campaign, pack["items"])
+            result.approvals_held_back += _upsert_message(result.campaign, message, trusted)
+        result.steps_not_replayed = _import_items(result.campaign, pack["items"], trusted)
         from amplify.invitations.packs import import_events
 
-        import_events(campaign, pack["events"])
-    return campaign
+        result.steps_not_replayed += import_events(result.campaign, pack["events"], trusted)
+    return result
 
 
 def _changed(instance, fields):
@@ -461,7 +494,19 @@ def _set_campaign_organizations(campaign, slugs):
         audit.record("campaign.import", campaign, {"after": {"organizations": sorted(slugs)}})
 
 
-def _upsert_message(campaign, data):
+def _held_back(variant, fields):
+    """Whether the file claims an approval that the database does not already hold for
+    this very wording (a file can never approve anything)."""
+    claims = fields["state"] == "approved" or fields["approved_by"] is not None
+    holds = (variant is not None and variant.state == "approved" and variant.version == fields["version"]
+             and all(getattr(variant, name) == fields[name] for name in WORDING)
+             and variant.approved_by_id == fields["approved_by"])
+    return claims and not holds
+
+
+def _upsert_message(campaign, data, trusted):
+    """Returns the variants whose approval was imported as a proposal."""
+    held_back = []
     message = Message.get_or_none((Message.campaign == campaign) & (Message.key == data["key"]))
     if message is None:
         message = Message.create(campaign=campaign, key=data["key"], title=data["title"],
@@ -478,6 +523,10 @@ def _upsert_message(campaign, data):
         fields["approved_by"] = Activist.get(Activist.ref == ref).id if ref else None
         variant = MessageVariant.get_or_none(
             (MessageVariant.message == message) & (MessageVariant.language == fields["language"]))
+        if not trusted and _held_back(variant, fields):
+            held_back.append(f"{data['key']} ({fields['language']})")
+            fields.update(state="proposed" if fields["state"] == "approved" else fields["state"],
+                          approved_by=None, approval_method=None, approved_at=None)
         if variant is None:
             variant = MessageVariant.create(message=message, **fields)
             audit.record("variant.import", variant, audit_diff(None, variant.audit_view()))
@@ -490,6 +539,7 @@ def _upsert_message(campaign, data):
             variant.updated_at = utcnow()
             variant.save()
             audit.record("variant.import", variant, audit_diff(before, variant.audit_view()))
+    return held_back
 
 
 def export_pack(slug, dest):
@@ -503,6 +553,7 @@ def export_pack(slug, dest):
         "languages": campaign.languages, "frameworks": campaign.frameworks,
         "organizations": [o.slug for o in campaign.organizations()],
         "consent_months": campaign.consent_months,
+        **({"time_zone": campaign.time_zone} if campaign.time_zone else {}),
         "colours": {"background": campaign.colour_background, "text": campaign.colour_text,
                     "accent": campaign.colour_accent},
         "key_dates": [{"date": date.fromisoformat(d["date"]), "label": d["label"]}
@@ -557,6 +608,8 @@ def _export_people(path, activist_ids, org_ids):
     for org in sorted(orgs.values(), key=lambda o: o.slug):
         entry = {"slug": org.slug, "name": org.name, "formal": org.formal, "country": org.country,
                  "our_role": org.our_role, "next_review_on": org.next_review_on}
+        if org.trade_union:
+            entry["trade_union"] = True
         if org.last_review_on:
             entry["last_review_on"] = org.last_review_on
         document["organizations"].append(entry)

@@ -50,6 +50,7 @@ def campaign_fields(form):
         "colour_text": form.colour_text.data.lower(),
         "colour_accent": form.colour_accent.data.lower(),
         "consent_months": form.consent_months.data,
+        "time_zone": form.time_zone.data or "",
         "organization_ids": [int(i) for i in form.organizations.data or []],
     }
     if form.cleaned_logo:

@@ -1,21 +1,20 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import Length, Optional
 
 from amplify.consent.models import STAFF_METHODS
-from amplify.forms import CheckboxesField, options
+from amplify.forms import CheckboxesField, Form, options
 from amplify.items.models import CHANNELS
 from amplify.people.models import ATTRIBUTIONS
 
 ANSWERS = {"given": _l("Yes"), "refused": _l("No"), "changes_requested": _l("Change something")}
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """A person's answer about one exact version, with the scope they choose."""
 
     content_hash = HiddenField()

@@ -25,10 +25,12 @@ OUTCOMES = {
     "invalidated": _l("Replaced by a newer version"),
 }
 # W3C DPV consent statuses, for receipts.
+# W3C Data Privacy Vocabulary consent statuses (https://w3id.org/dpv#): asking for changes
+# defers the answer to the request, it does not defer consent.
 DPV_STATUS = {
-    "requested": "ConsentRequested", "given": "ConsentGiven", "refused": "ConsentRefused",
-    "changes_requested": "ConsentDeferred", "withdrawn": "ConsentWithdrawn",
-    "expired": "ConsentExpired", "invalidated": "ConsentInvalidated",
+    "requested": "dpv:ConsentRequested", "given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused",
+    "changes_requested": "dpv:ConsentRequestDeferred", "withdrawn": "dpv:ConsentWithdrawn",
+    "expired": "dpv:ConsentExpired", "invalidated": "dpv:ConsentInvalidated",
 }
 STAFF_METHODS = {
     "phone": _l("By phone"),

@@ -5,11 +5,10 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from amplify import audit, security
-from amplify.consent import ledger, notices
+from amplify.consent import ledger, notices, receipts
 from amplify.consent.clearance import clearance
 from amplify.consent.forms import StaffDecisionForm
 from amplify.consent.models import Decision, ReviewLink
-from amplify.consent.receipts import receipt_json
 from amplify.db import database
 from amplify.forms import form_status, options
 from amplify.i18n import LANGUAGES
@@ -151,12 +150,12 @@ def load_decision(decision_id):
 def receipt(decision_id):
     decision, subject = load_decision(decision_id)
     return render("consent/receipt.html", decision=decision, subject=subject,
-                  attributions=ATTRIBUTIONS)
+                  attributions=ATTRIBUTIONS, **receipts.page_context(decision))
 
 
 @bp.get("/decisions/<id:decision_id>.json")
 @security.requires("see_contacts")
 def receipt_download(decision_id):
     decision, subject = load_decision(decision_id)
-    return receipt_json(decision, subject)
+    return receipts.receipt_json(decision, subject)
 

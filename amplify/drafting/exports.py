@@ -1,25 +1,54 @@
 """Exports of cleared items: scheduler CSVs, an iCal file of planned publications, and a
 campaign kit. Every row goes through ``clearance``: an item that is not cleared is left out.
+
+A scheduler file carries exactly the text each person agreed to, nothing added; only items
+not yet published (a second upload would post them twice); and times in the time zone the
+scheduler reads them in, on the grid it accepts. Whatever a file cannot hold as it is, it
+leaves out and says why, and every post it moves is listed (``SchedulerFile``). The rules
+followed, and where they come from, are in ``docs/schedulers.md``.
 """
 
-import csv
 import io
+import stat
+import time
 import zipfile
-from datetime import timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from flask_babel import lazy_gettext as _l
+from icalendar import Calendar, Event, vText
 
+from amplify import spreadsheets
 from amplify.consent.clearance import clearance
+from amplify.db import utcnow
 from amplify.items.models import CHANNELS, Item
-from amplify.platforms import for_api
+from amplify.platforms import for_api, platforms
 
-HOOTSUITE_MAX_ROWS = 350
+MAX_ROWS = 350  # both Hootsuite and Sprout Social take at most 350 posts per file
+MIN_LEAD = timedelta(minutes=10)  # both refuse posts less than 10 minutes after the upload
+HOOTSUITE_GRID = 5  # minutes: Hootsuite refuses 14:07
 SPROUT_MIN_GAP = timedelta(minutes=10)
+SCHEDULERS = ("hootsuite", "sprout")
+DATE_ORDERS = {"dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y"}  # both tools ask which one at upload
+KIT_FILE_MODE = stat.S_IFREG | 0o644  # readable by everyone after unzipping
+
+LEFT_OUT = {
+    "formula": _l("It starts with a character that spreadsheets run as a formula: copy it by hand."),
+    "image": _l("It needs its image, which a scheduler file cannot carry: schedule it by hand "
+                "with the image from the kit."),
+    "too_soon": _l("It is planned less than 10 minutes from now: the scheduler would refuse it."),
+    "too_many": _l("The file is full (350 posts): export again after these are scheduled."),
+}
+MOVED = {
+    "grid": _l("Moved to the next 5-minute mark, as Hootsuite requires."),
+    "gap": _l("Moved to 10 minutes after the previous post, as Sprout Social requires."),
+}
 
 
-def cleared_items(campaign, channel=None, planned_only=True):
+def cleared_items(campaign, channel=None, planned_only=True, states=("cleared", "published")):
     """``[(item, published text)]`` of the campaign's cleared items, by planned date."""
-    query = Item.select().where((Item.campaign == campaign) & Item.state.in_(["cleared", "published"]))
+    query = Item.select().where((Item.campaign == campaign) & Item.state.in_(list(states)))
     if channel:
         query = query.where(Item.channel == channel)
     if planned_only:
@@ -32,56 +61,123 @@ def cleared_items(campaign, channel=None, planned_only=True):
     return rows
 
 
-def _csv(rows, header=None):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    if header:
-        writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+def scheduler_channels(campaign):
+    """Channels with platform rules that have cleared, planned, unpublished items: the
+    only real targets for a scheduler file (a press quote is not a social post)."""
+    known = platforms()
+    return sorted({item.channel for item, _text in cleared_items(campaign, states=("cleared",))
+                   if item.channel in known})
 
 
-def hootsuite_csv(campaign, channel, link=""):
-    """Hootsuite bulk composer: no header; date-time, message, optional URL; one profile
-    (channel) per file; at most 350 rows. Dates as ``dd/mm/yyyy HH:MM`` in UTC (choose that
-    format when uploading)."""
-    rows = [(item.planned_at.astimezone(timezone.utc).strftime("%d/%m/%Y %H:%M"), text, link)
-            for item, text in cleared_items(campaign, channel)[:HOOTSUITE_MAX_ROWS]]
-    return _csv(rows)
+@dataclass
+class Row:
+    item: Item
+    text: str
+    planned: datetime  # in the export's time zone
+    at: datetime  # when the file schedules it, in the export's time zone
+    moved: str = ""  # a key of MOVED when ``at`` differs from ``planned``
 
 
-def sprout_csv(campaign, channel):
-    """Sprout Social: headers ``date``, ``time_24hr``, ``message_text``; posts at least
-    10 minutes apart (a later post too close to the previous one is moved, and said)."""
-    rows, moved, previous = [], [], None
-    for item, text in cleared_items(campaign, channel)[:HOOTSUITE_MAX_ROWS]:
-        when = item.planned_at.astimezone(timezone.utc)
-        if previous is not None and when - previous < SPROUT_MIN_GAP:
-            when = previous + SPROUT_MIN_GAP
-            moved.append(item)
-        previous = when
-        rows.append((when.strftime("%Y-%m-%d"), when.strftime("%H:%M"), text))
-    return _csv(rows, ["date", "time_24hr", "message_text"]), moved
+@dataclass
+class SchedulerFile:
+    scheduler: str
+    channel: str
+    zone: ZoneInfo
+    date_order: str
+    rows: list = field(default_factory=list)
+    left_out: list = field(default_factory=list)  # [(item, key of LEFT_OUT)]
+
+    @property
+    def moved(self):
+        return [row for row in self.rows if row.moved]
+
+    @property
+    def filename_zone(self):
+        return str(self.zone).replace("/", "_")
+
+    def filename(self, slug):
+        """The file's name says the tool, the channel and the time zone of its times."""
+        return f"{slug}-{self.scheduler}-{self.channel}-{self.filename_zone}.csv"
+
+    def csv(self):
+        """Hootsuite: no header; date-time, message (no URL column: a link is only where it
+        is part of the cleared text). Sprout Social: headers ``date``, ``time_24hr``,
+        ``message_text``. Both with a BOM (Excel's "CSV UTF-8", which both tools tell people
+        to save as, writes one)."""
+        day = DATE_ORDERS[self.date_order]
+        if self.scheduler == "hootsuite":
+            return spreadsheets.write([(row.at.strftime(f"{day} %H:%M"), row.text) for row in self.rows])
+        return spreadsheets.write([(row.at.strftime(day), row.at.strftime("%H:%M"), row.text)
+                                   for row in self.rows], ["date", "time_24hr", "message_text"])
+
+
+def _next_grid_mark(when):
+    """The next 5-minute mark at or after ``when`` (whole minutes): never earlier than
+    planned, so an embargo holds."""
+    return when + timedelta(minutes=(-when.minute) % HOOTSUITE_GRID)
+
+
+def scheduler_file(campaign, scheduler, channel, zone, date_order="dmy", now=None):
+    """The posts of one channel for one scheduler: cleared, planned, not yet published,
+    text exactly as cleared, times in ``zone`` moved only as the tool requires."""
+    export = SchedulerFile(scheduler, channel, zone, date_order)
+    earliest = (now or utcnow()) + MIN_LEAD
+    previous = None
+    for item, text in cleared_items(campaign, channel, states=("cleared",)):
+        if spreadsheets.starts_like_formula(text):
+            export.left_out.append((item, "formula"))
+            continue
+        if item.kind in ("photo", "quote_card") or item.images().exists():
+            export.left_out.append((item, "image"))
+            continue
+        planned = item.planned_at.astimezone(zone).replace(second=0, microsecond=0)
+        if planned < earliest:
+            export.left_out.append((item, "too_soon"))
+            continue
+        if len(export.rows) == MAX_ROWS:
+            export.left_out.append((item, "too_many"))
+            continue
+        row = Row(item, text, planned, planned)
+        if scheduler == "hootsuite":
+            row.at = _next_grid_mark(planned)
+            row.moved = "grid" if row.at != planned else ""
+        elif previous is not None and planned - previous < SPROUT_MIN_GAP:
+            row.at, row.moved = previous + SPROUT_MIN_GAP, "gap"
+        previous = row.at
+        export.rows.append(row)
+    return export
 
 
 def generic_csv(campaign):
-    """Every cleared, planned item: ISO-8601 UTC time, channel, text, the text as the
-    platform's API wants it (LinkedIn's escaped), item and hash."""
+    """Every cleared, planned item (published ones too, with their state) for a
+    spreadsheet: ISO-8601 UTC time, channel, state, text, the text as the platform's API
+    wants it (LinkedIn's escaped), item and hash."""
     rows = [(item.planned_at.astimezone(timezone.utc).isoformat(timespec="minutes"), item.channel,
-             text, for_api(text, item.channel), item.id, item.content_hash)
+             item.state, text, for_api(text, item.channel), item.id, item.content_hash)
             for item, text in cleared_items(campaign)]
-    return _csv(rows, ["planned_at", "channel", "message", "api_text", "item", "content_sha256"])
+    return spreadsheets.write(rows, ["planned_at", "channel", "state", "message", "api_text", "item",
+                                     "content_sha256"])
 
 
-def ical(campaign, base_url):
-    """Planned publications of cleared items as calendar events (15 minutes each)."""
+def item_uid(item, host):
+    """A calendar UID that stays the same across the item's versions (an edited item moves
+    its event instead of leaving a stale copy), under the server's own host name."""
+    return f"amplify-item-{item.id}@{host}"
+
+
+def ical(campaign, base_url, host):
+    """Planned publications of cleared items as calendar events (15 minutes each). DTSTAMP
+    is the item's last change, so a client sees a new version as an update."""
     calendar = Calendar()
     calendar.add("prodid", "-//Amplify//planned publications//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{campaign.name} — publications")
+    # An X- property is not escaped unless it is a vText: a line break would break the file.
+    calendar.add("x-wr-calname", vText(f"{campaign.name} — publications"))
     for item, text in cleared_items(campaign):
         event = Event()
-        event.add("uid", f"item-{item.id}-v{item.version}@amplify")
+        event.add("uid", item_uid(item, host))
+        event.add("dtstamp", item.updated_at.astimezone(timezone.utc).replace(microsecond=0))
+        event.add("sequence", item.version)
         event.add("summary", f"{CHANNELS.get(item.channel, item.channel)}: {item.title}")
         event.add("dtstart", item.planned_at.astimezone(timezone.utc))
         event.add("dtend", item.planned_at.astimezone(timezone.utc) + timedelta(minutes=15))
@@ -91,22 +187,30 @@ def ical(campaign, base_url):
     return calendar.to_ical()
 
 
+def _kit_entry(name):
+    entry = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = KIT_FILE_MODE << 16
+    return entry
+
+
 def kit_zip(campaign):
     """A campaign kit: one text file per cleared item (planned or not), its images (already
-    scrubbed, as consented to) and an index with their alt text."""
+    scrubbed, as consented to) and an index with their alt text. Entries carry normal file
+    modes (0644), so unzipped files are readable as any other."""
     out = io.BytesIO()
     rows = cleared_items(campaign, planned_only=False)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kit:
         index = [f"# {campaign.name}", ""]
         for item, text in rows:
             name = f"{item.id:04d}-{item.channel}-{item.language}.txt"
-            kit.writestr(name, text + "\n")
+            kit.writestr(_kit_entry(name), text + "\n")
             index.append(f"- {name}: {item.title} ({CHANNELS.get(item.channel, item.channel)})")
             for number, image in enumerate(item.images(), start=1):
                 picture = f"{item.id:04d}-image-{number}.{image.asset.extension}"
-                kit.writestr(picture, bytes(image.asset.data))
+                kit.writestr(_kit_entry(picture), bytes(image.asset.data))
                 index.append(f"  - {picture} — alt text: {image.alt_text}")
         index += ["", "Every text here was cleared: each person it names, quotes or shows agreed to",
                   "this exact version. Do not edit them: an edited text needs their consent again."]
-        kit.writestr("README.txt", "\n".join(index) + "\n")
+        kit.writestr(_kit_entry("README.txt"), "\n".join(index) + "\n")
     return out.getvalue()

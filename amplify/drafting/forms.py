@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, ValidationError
 
 from amplify.campaigns.forms import content_language_choices
-from amplify.forms import CheckboxesField, options
+from amplify.forms import CheckboxesField, Form, options
 from amplify.platforms import platforms
 
 
-class ComposeForm(FlaskForm):
+class ComposeForm(Form):
     campaign = HiddenField()
     language = SelectField(_l("Language"))
     variants = CheckboxesField(_l("Approved messages"))

@@ -3,14 +3,15 @@ platform counts, check for what could expose someone."""
 
 import re
 from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from amplify import security
-from amplify.calendars import month
-from amplify.campaigns.models import Campaign, Message, MessageVariant
-from amplify.drafting import exports
+from amplify.calendars import is_time_zone, month, time_zones
+from amplify.campaigns.models import AUDIENCES, Campaign, Message, MessageVariant
+from amplify.drafting import exports, sheets
 from amplify.drafting.composer import compose
 from amplify.drafting.forms import ComposeForm
 from amplify.drafting.safety import check_text
@@ -112,37 +113,37 @@ def download(body, mimetype, filename):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def export_channel(channel):
-    if channel not in platforms():
-        abort(404)
-    return channel
+def export_choices(campaign):
+    """The time zone and date order asked for (default: the campaign's zone, day first)."""
+    zone = request.args.get("tz") or campaign.zone_name()
+    if not is_time_zone(zone):
+        zone = campaign.zone_name()
+    order = request.args.get("order") if request.args.get("order") in exports.DATE_ORDERS else "dmy"
+    return ZoneInfo(zone), order
 
 
 @bp.get("/<slug>/exports")
 @security.requires("view")
 def exports_page(slug):
+    """Downloads, with each scheduler file's moved and left-out posts said before download."""
     campaign = Campaign.get_or_404(Campaign.slug == slug)
+    zone, order = export_choices(campaign)
     rows = exports.cleared_items(campaign, planned_only=False)
-    channels = sorted({item.channel for item, _ in rows})
-    return render("drafting/exports.html", campaign=campaign, rows=rows, channels=channels,
-                  platform_names=platforms())
+    files = [exports.scheduler_file(campaign, scheduler, channel, zone, order)
+             for channel in exports.scheduler_channels(campaign) for scheduler in exports.SCHEDULERS]
+    return render("drafting/exports.html", campaign=campaign, rows=rows, files=files, zone=str(zone),
+                  order=order, time_zones=time_zones(), platform_names=platforms(),
+                  left_out_reasons=exports.LEFT_OUT, moved_reasons=exports.MOVED)
 
 
-@bp.get("/<slug>/exports/hootsuite-<channel>.csv")
+@bp.get("/<slug>/exports/<any(hootsuite, sprout):scheduler>-<channel>.csv")
 @security.requires("view")
-def hootsuite(slug, channel):
+def scheduler_csv(slug, scheduler, channel):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
-    body = exports.hootsuite_csv(campaign, export_channel(channel),
-                                 campaign.links[0] if campaign.links else "")
-    return download(body, "text/csv", f"{slug}-hootsuite-{channel}.csv")
-
-
-@bp.get("/<slug>/exports/sprout-<channel>.csv")
-@security.requires("view")
-def sprout(slug, channel):
-    campaign = Campaign.get_or_404(Campaign.slug == slug)
-    body, _moved = exports.sprout_csv(campaign, export_channel(channel))
-    return download(body, "text/csv", f"{slug}-sprout-{channel}.csv")
+    if channel not in exports.scheduler_channels(campaign):
+        abort(404)
+    export = exports.scheduler_file(campaign, scheduler, channel, *export_choices(campaign))
+    return download(export.csv(), "text/csv", export.filename(slug))
 
 
 @bp.get("/<slug>/exports/publications.csv")
@@ -156,7 +157,8 @@ def generic(slug):
 @security.requires("view")
 def calendar_file(slug):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
-    return download(exports.ical(campaign, request.url_root), "text/calendar", f"{slug}.ics")
+    return download(exports.ical(campaign, request.url_root, request.host.split(":")[0]),
+                    "text/calendar", f"{slug}.ics")
 
 
 @bp.get("/<slug>/exports/kit.zip")
@@ -197,23 +199,24 @@ def calendar_page(slug):
 def talking_points(slug):
     """Choose audience, language and messages; the sheet prints cleanly and downloads as
     Markdown or DOCX."""
-    from amplify.campaigns.models import AUDIENCES
-    from amplify.drafting import sheets
-
     campaign = Campaign.get_or_404(Campaign.slug == slug)
     language = request.args.get("language") or (campaign.languages or ["es"])[0]
     audience = request.args.get("audience") if request.args.get("audience") in AUDIENCES else "policymakers"
     variants = approved_variants(campaign, language)
     wanted = request.args.getlist("messages")
     chosen = [v for v in variants if str(v.id) in wanted] if wanted else variants
-    sheet = sheets.build(campaign, str(AUDIENCES[audience]), language, chosen)
+    sheet = sheets.build(campaign, str(AUDIENCES[audience]), language, chosen,
+                         current_app.config["ORGANIZATION_NAME"])
     labels = {"audience": _("Audience"), "evidence": _("Evidence"), "ask": _("The ask"),
               "quotes": _("In their own words")}
     fmt = request.args.get("format")
+    if fmt in ("md", "docx") and sheet.empty:
+        flash(_("Nothing in this language yet: there is no sheet to download."), "error")
+        fmt = None
     if fmt == "md":
         return download(sheets.markdown(sheet, labels), "text/markdown", f"{slug}-{audience}-{language}.md")
     if fmt == "docx":
-        return download(sheets.docx(sheet, labels),
+        return download(sheets.docx(sheet, labels, g.user.name, current_app.config["PAPER_SIZE"]),
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         f"{slug}-{audience}-{language}.docx")
     return render("drafting/talking_points.html", campaign=campaign, sheet=sheet, variants=variants,

@@ -1,16 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from amplify.campaigns.models import CONTENT_LANGUAGES
 from amplify.feeds.models import KINDS
-from amplify.forms import CheckboxesField, options
+from amplify.forms import CheckboxesField, Form, options
 from amplify.i18n import LANGUAGES
 
 
-class SourceForm(FlaskForm):
+class SourceForm(Form):
     url = StringField(_l("Feed address"), validators=[DataRequired(), Length(max=2000)],
                       description=_l("The RSS or Atom address, https://…"))
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
@@ -28,7 +27,7 @@ class SourceForm(FlaskForm):
         self.campaigns.choices = options([(str(c.id), c.name) for c in campaigns])
 
 
-class OpmlForm(FlaskForm):
+class OpmlForm(Form):
     file = FileField(_l("OPML file"))
     kind = SelectField(_l("Kind for feeds without one"), choices=options(KINDS.items()))
 
@@ -37,7 +36,7 @@ def language_choices():
     return options([(code, LANGUAGES[code]) for code in CONTENT_LANGUAGES])
 
 
-class AmplifyForm(FlaskForm):
+class AmplifyForm(Form):
     campaign = SelectField(_l("Campaign"), validate_choice=False)
     channel = SelectField(_l("Platform"), validate_choice=False)
     language = SelectField(_l("Language"), choices=language_choices())
@@ -48,7 +47,7 @@ class AmplifyForm(FlaskForm):
         self.channel.choices = options(list(channels))
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(Form):
     campaign = SelectField(_l("Campaign"), validate_choice=False)
     language = SelectField(_l("Language"), choices=language_choices())
 

@@ -1,12 +1,18 @@
 """Personal iCal feeds of events and deadlines, for common calendar clients."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from amplify.invitations.deadlines import due
 from amplify.invitations.models import Event
+
+
+def last_change(*records):
+    """DTSTAMP (required by RFC 5545) as the last change of what the entry shows, so that it
+    stays the same between fetches and a client sees a real change as one."""
+    return max(r.updated_at for r in records if r is not None).astimezone(timezone.utc).replace(microsecond=0)
 
 
 def build(base_url, today=None):
@@ -16,11 +22,10 @@ def build(base_url, today=None):
     calendar.add("prodid", "-//Amplify//events and deadlines//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Amplify — events and deadlines")
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)  # DTSTAMP is required (RFC 5545)
     for event in Event.select().where(Event.ends_on >= today - timedelta(days=30)).order_by(Event.starts_on):
         entry = CalendarEvent()
         entry.add("uid", f"event-{event.id}@amplify")
-        entry.add("dtstamp", stamp)
+        entry.add("dtstamp", last_change(event))
         entry.add("summary", event.title)
         entry.add("dtstart", event.starts_on)
         entry.add("dtend", event.ends_on + timedelta(days=1))  # all-day: the end is exclusive
@@ -32,7 +37,7 @@ def build(base_url, today=None):
         entry = CalendarEvent()
         who = item.invitation.activist.display_name if item.invitation and item.invitation.activist_id else ""
         entry.add("uid", f"due-{item.kind}-{item.event.id}-{item.invitation.id if item.invitation else 0}@amplify")
-        entry.add("dtstamp", stamp)
+        entry.add("dtstamp", last_change(item.event, item.invitation))
         entry.add("summary", " · ".join(p for p in (str(item.label), who, item.event.title) if p))
         entry.add("dtstart", item.on)
         entry.add("dtend", item.on + timedelta(days=1))

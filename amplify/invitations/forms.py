@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
-from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.forms import CheckboxesField, Form, options, parsed_by
 from amplify.invitations.models import (
     ARRANGEMENTS,
     KINDS,
@@ -27,7 +26,7 @@ from amplify.invitations.models import (
 )
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
     level = SelectField(_l("Level"), choices=options(LEVELS.items()))
@@ -53,7 +52,7 @@ class EventForm(FlaskForm):
         self.campaign.choices = options([("", "—")] + [(str(c.id), c.name) for c in campaigns])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     activist = SelectField(_l("Activist"), validate_choice=False,
                            description=_l("Leave empty when an organization is asked to choose."))
     organization = SelectField(_l("Organization asked to choose"), validate_choice=False)
@@ -66,7 +65,7 @@ class InvitationForm(FlaskForm):
         self.organization.choices = options([("", "—")] + [(str(o.id), o.name) for o in organizations])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     state = SelectField(_l("New state"), validate_choice=False)
     reason = TextAreaField(_l("Why (required to decline, withdraw, cancel, for a refusal or a no-show)"),
                            validators=[Length(max=2000)])
@@ -81,7 +80,7 @@ class MoveForm(FlaskForm):
         self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
 
 
-class SupportForm(FlaskForm):
+class SupportForm(Form):
     kind = SelectField(_l("Support"), choices=options(SUPPORT_KINDS.items()))
     arrangement = SelectField(_l("Arrangement"), choices=options(ARRANGEMENTS.items()))
     provided = BooleanField(_l("Provided"))
@@ -97,7 +96,7 @@ class SupportForm(FlaskForm):
             raise ValidationError(_l("Three letters, e.g. USD, EUR, BRL."))
 
 
-class VisaForm(FlaskForm):
+class VisaForm(Form):
     visa_required = SelectField(_l("Visa required"), choices=options(
         [("", _l("Not known yet")), ("yes", _l("Yes")), ("no", _l("No"))]))
     visa_letter_sent_on = DateField(_l("Invitation letter sent"), validators=[Optional()])
@@ -109,7 +108,7 @@ class VisaForm(FlaskForm):
                                   description=_l("Sensitive: deleted on the purge date after the event."))
 
 
-class TripForm(FlaskForm):
+class TripForm(Form):
     """Dates of travel, safety for this trip, interpretation."""
 
     travel_on = DateField(_l("Travels on"), validators=[Optional()],
@@ -133,7 +132,7 @@ class TripForm(FlaskForm):
             raise ValidationError(_l("The return cannot be before the departure."))
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     outcome = TextAreaField(_l("What was said or achieved"), validators=[Length(max=8000)])
     follow_ups = TextAreaField(_l("Follow-ups"), validators=[Length(max=4000)])
     evaluated_on = DateField(_l("Evaluation done on"), validators=[Optional()])
@@ -144,7 +143,7 @@ class OutcomeForm(FlaskForm):
         self.items.choices = options([(str(i.id), i.title) for i in items])
 
 
-class MediaConsentForm(FlaskForm):
+class MediaConsentForm(Form):
     """Staff recording the person's answer about being named, photographed, recorded or
     quoted at the event, with how it was given."""
 

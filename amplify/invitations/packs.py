@@ -46,12 +46,12 @@ def read_event(path, known_refs, known_orgs, today=None):
         "online": reader.get("online", bool, default=False),
         "languages": reader.get("languages", list, default=[]),
         "interpretation": reader.get("interpretation", bool, default=False),
-        "accreditation_route": reader.get("accreditation_route", str, default="").strip(),
+        "accreditation_route": reader.get("accreditation_route", str, default="", multiline=True).strip(),
         "accreditation_deadline": _day(reader, "accreditation_deadline", today),
         "seats_per_organization": reader.get("seats_per_organization", int),
         "links": reader.get("links", list, default=[]),
         "frameworks": reader.choices("frameworks", list(FRAMEWORKS)),
-        "notes": reader.get("notes", str, default="").strip(),
+        "notes": reader.get("notes", str, default="", multiline=True).strip(),
         "invitations": [],
     }
     event["ends_on"] = event["starts_on"] + timedelta(days=reader.get("days", int, default=1) - 1)
@@ -66,13 +66,14 @@ def read_event(path, known_refs, known_orgs, today=None):
             "person": row.get("person", str), "organization": row.get("organization", str),
             "role": row.choice("role", list(ROLES), required=True),
             "decided_by": row.get("decided_by", str, default=""),
-            "moves": row.choices("moves", list(STATES)), "reason": row.get("reason", str, default=""),
+            "moves": row.choices("moves", list(STATES)),
+            "reason": row.get("reason", str, default="", multiline=True),
             "visa_required": row.get("visa_required", bool),
             "risk_level": row.choice("risk_level", list(RISK_LEVELS)) or "",
-            "mitigation": row.get("mitigation", str, default=""),
+            "mitigation": row.get("mitigation", str, default="", multiline=True),
             "checkin_contact": row.get("checkin_contact", str, default=""),
             "interpretation_needed": row.get("interpretation_needed", bool, default=False),
-            "outcome": row.get("outcome", str, default=""),
+            "outcome": row.get("outcome", str, default="", multiline=True),
             "media_uses": row.get("media_uses", list),
             "support": [],
         }
@@ -102,12 +103,15 @@ def read_event(path, known_refs, known_orgs, today=None):
     return event
 
 
-def import_events(campaign, events):
-    """Create the pack's events not yet there (by title) and replay their invitations."""
+def import_events(campaign, events, trusted=False):
+    """Create the pack's events not yet there (by title) and replay their invitations. A
+    person's consent to media uses enters only from a ``trusted`` (shipped demo) pack.
+    Returns how many such decisions were left out."""
     from amplify.invitations import changes
     from amplify.invitations.models import Event
     from amplify.people.models import Activist, Organization
 
+    skipped = 0
     for data in events:
         if Event.select().where(Event.title == data["title"]).exists():
             continue
@@ -132,5 +136,8 @@ def import_events(campaign, events):
                 changes.add_support(invitation, **line)
             if row["outcome"]:
                 changes.save_outcome(invitation, row["outcome"], "", None, [])
-            if row["media_uses"] is not None and activist is not None:
+            if row["media_uses"] is not None and activist is not None and not trusted:
+                skipped += 1
+            elif row["media_uses"] is not None and activist is not None:
                 changes.record_media_consent(invitation, row["media_uses"], method="review_page")
+    return skipped

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField,
     ValidationError,
@@ -7,7 +6,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from amplify.campaigns.forms import content_language_choices, is_web_url
-from amplify.forms import CheckboxesField, options
+from amplify.forms import CheckboxesField, Form, options
 from amplify.items.models import APPEARANCES, CHANNELS, KINDS, TOKEN
 from amplify.people.models import ATTRIBUTIONS
 
@@ -28,7 +27,7 @@ class PersonRow(Form):
     )
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     campaign = SelectField(_l("Campaign"), validate_choice=False)
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
@@ -119,7 +118,7 @@ class ItemForm(FlaskForm):
             raise ValidationError(_l("Write the text, or choose the messages it is built from."))
 
 
-class PublicationForm(FlaskForm):
+class PublicationForm(Form):
     channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
     url = StringField(_l("Address of the publication"), validators=[Optional(), Length(max=2000)])
 
@@ -128,11 +127,11 @@ class PublicationForm(FlaskForm):
             raise ValidationError(_l("A web address starting with http:// or https://."))
 
 
-class SafetyForm(FlaskForm):
+class SafetyForm(Form):
     note = TextAreaField(_l("What you checked"), validators=[DataRequired(), Length(max=2000)],
                          description=_l("Face, exact place, name: what could expose the person, "
                                         "and why this version is safe."))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes state (CSRF only)."""

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from amplify.forms import options
+from amplify.forms import Form, options
 from amplify.items.models import CHANNELS
 from amplify.media.cards import SIZE_LABELS, TEMPLATES
 from amplify.people.models import ATTRIBUTIONS
@@ -12,7 +11,7 @@ from amplify.people.models import ATTRIBUTIONS
 BLUR_ROWS = 4
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     image = FileField(_l("Photo"), description=_l("JPEG, PNG or WebP, up to 20 MB. Location and camera data are removed."))
     label = StringField(_l("Label (for staff)"), validators=[Length(max=200)])
 
@@ -24,7 +23,7 @@ class Rectangle(Form):
     h = IntegerField(_l("Height (px)"), validators=[Optional(), NumberRange(min=1)])
 
 
-class BlurForm(FlaskForm):
+class BlurForm(Form):
     regions = FieldList(FormField(Rectangle), min_entries=BLUR_ROWS)
 
     def rectangles(self):
@@ -32,7 +31,7 @@ class BlurForm(FlaskForm):
                 if None not in (r.x.data, r.y.data, r.w.data, r.h.data)]
 
 
-class CardForm(FlaskForm):
+class CardForm(Form):
     campaign = SelectField(_l("Campaign"), validate_choice=False)
     template = SelectField(_l("Card"), choices=options(TEMPLATES.items()))
     size = SelectField(_l("Size"), choices=options(SIZE_LABELS.items()))

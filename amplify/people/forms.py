@@ -1,9 +1,8 @@
 import re
 
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.forms import CheckboxesField, Form, options, parsed_by
 from wtforms import (
     BooleanField, DateField, SelectField, StringField, TextAreaField,
     ValidationError,
@@ -37,12 +36,15 @@ class CountryField(SelectField):
         super().pre_validate(form)
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     formal = SelectField(
         _l("Kind of group"),
         choices=options([("1", _l("Formal (union, association, network)")), ("0", _l("Informal group"))]),
     )
+    trade_union = BooleanField(
+        _l("It is a trade union"),
+        description=_l("Membership of a union is special-category data: consent receipts say so."))
     country = CountryField(_l("Country"))
     our_role = SelectField(_l("Our role with them"), choices=options(list(OUR_ROLES.items())))
     last_review_on = DateField(_l("Last relationship review"), validators=[Optional()])
@@ -75,7 +77,7 @@ def format_contacts(channels):
     return "\n".join(f"{c['kind']}: {c['value']}" for c in channels or [])
 
 
-class ActivistForm(FlaskForm):
+class ActivistForm(Form):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
     pseudonym = StringField(_l("Pseudonym"), validators=[Length(max=200)])
     organization = SelectField(_l("Organization"), coerce=str, validate_choice=True)

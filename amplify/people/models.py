@@ -45,6 +45,7 @@ class Organization(BaseModel):
     slug = peewee.CharField(unique=True)
     name = peewee.CharField()
     formal = peewee.BooleanField(default=True)
+    trade_union = peewee.BooleanField(default=False)  # membership is special-category data
     country = peewee.CharField(max_length=2)
     our_role = peewee.CharField()
     last_review_on = peewee.DateField(null=True)
@@ -65,7 +66,8 @@ class Organization(BaseModel):
 
     def audit_view(self):
         return {
-            "name": self.name, "slug": self.slug, "formal": self.formal, "country": self.country,
+            "name": self.name, "slug": self.slug, "formal": self.formal, "trade_union": self.trade_union,
+            "country": self.country,
             "our_role": self.our_role, "last_review_on": self.last_review_on,
             "next_review_on": self.next_review_on, "notes": self.notes,
         }
@@ -180,7 +182,7 @@ class Spokesperson(BaseModel):
 
 
 def save_organization(org, *, name, formal, country, our_role, last_review_on, next_review_on,
-                      notes, review_months):
+                      notes, review_months, trade_union=False):
     """Create or update an organization in one audited transaction."""
     from amplify import audit
     from amplify.db import database
@@ -189,7 +191,7 @@ def save_organization(org, *, name, formal, country, our_role, last_review_on, n
     creating = org.id is None
     before = None if creating else org.audit_view()
     org.name, org.formal, org.country, org.our_role = name.strip(), formal, country, our_role
-    org.last_review_on, org.notes = last_review_on, notes.strip()
+    org.last_review_on, org.notes, org.trade_union = last_review_on, notes.strip(), trade_union
     if next_review_on is None:
         next_review_on = add_months(last_review_on or date.today(), review_months)
     org.next_review_on = next_review_on

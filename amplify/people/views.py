@@ -43,7 +43,8 @@ def organizations():
 def organization_from_form(form, org):
     return save_organization(
         org,
-        name=form.name.data, formal=form.formal.data == "1", country=form.country.data,
+        name=form.name.data, formal=form.formal.data == "1", trade_union=form.trade_union.data,
+        country=form.country.data,
         our_role=form.our_role.data, last_review_on=form.last_review_on.data,
         next_review_on=form.next_review_on.data, notes=form.notes.data or "",
         review_months=current_app.config["REVIEW_MONTHS"],

@@ -1,8 +1,6 @@
 """A report as tables (for the page, its charts and CSV), with labels in the report's
 language. Every chart on the page draws one of these tables."""
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -10,6 +8,7 @@ from flask_babel import gettext as _
 from amplify.i18n import LANGUAGES
 from amplify.invitations.models import LEVELS, ROLES, STATES
 from amplify.items.models import CHANNELS
+from amplify import spreadsheets
 
 
 @dataclass
@@ -20,13 +19,10 @@ class Table:
     rows: list
     chart: list | None = None  # [(label, value)] drawn as bars
 
-    def csv(self):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(["" if v is None else v for v in row])
-        return out.getvalue()
+    def csv(self, separator=spreadsheets.COMMA):
+        """The table for spreadsheets: BOM, neutralised cells, ``;`` and decimal comma
+        when asked for."""
+        return spreadsheets.write(self.rows, self.columns, separator)
 
 
 def _hours(value):

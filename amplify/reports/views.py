@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
-from amplify import audit, security
+from amplify import audit, security, spreadsheets
 from amplify.campaigns.models import Campaign
 from amplify.consent import links
 from amplify.db import database, utcnow
@@ -89,9 +89,11 @@ def csv_response(scope, since, until, table_name, filename_stem):
     table = next((t for t in tables(report) if t.name == table_name), None)
     if table is None:
         abort(404)
-    return Response("\ufeff" + table.csv(), mimetype="text/csv",  # BOM: spreadsheets read UTF-8
+    variant = request.args.get("separator") if request.args.get("separator") in spreadsheets.SEPARATORS else "comma"
+    suffix = "-semicolon" if variant == "semicolon" else ""
+    return Response(table.csv(spreadsheets.SEPARATORS[variant]), mimetype="text/csv",
                     headers={"Content-Disposition":
-                             f'attachment; filename="{filename_stem}-{table_name}-{since}-{until}.csv"'})
+                             f'attachment; filename="{filename_stem}-{table_name}-{since}-{until}{suffix}.csv"'})
 
 
 # Staff ------------------------------------------------------------------------------------
@@ -123,10 +125,9 @@ def staff_report(kind, subject_id, slug=None):
     since, until, problem = period()
     context = report_context(scope, since, until)
     args = {"since": since.isoformat(), "until": until.isoformat(), "lang": language or ""}
-    if kind == "campaign":
-        csv_url = lambda name: url_for("reports.campaign_csv", slug=slug, table=name, **args)  # noqa: E731
-    else:
-        csv_url = lambda name: url_for("reports.organization_csv", org_id=subject_id, table=name, **args)  # noqa: E731
+    endpoint, ids = (("reports.campaign_csv", {"slug": slug}) if kind == "campaign"
+                     else ("reports.organization_csv", {"org_id": subject_id}))
+    csv_url = lambda name, **more: url_for(endpoint, table=name, **ids, **args, **more)  # noqa: E731
     return render("reports/report.html", csv_url=csv_url, problem=problem, kind=kind, subject_id=subject_id,
                   language=language or str(get_locale()), languages=LANGUAGES,
                   action=ActionForm(), status=400 if problem else 200, **context)
@@ -250,7 +251,8 @@ def open_share(token):
 def report(token):
     link, scope = open_share(token)
     context = report_context(scope, link.since, link.until)
-    return render("reports/shared.html", csv_url=lambda name: url_for("shared.csv", token=token, table=name),
+    return render("reports/shared.html",
+                  csv_url=lambda name, **more: url_for("shared.csv", token=token, table=name, **more),
                   link=link, **context)
 
 

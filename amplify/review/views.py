@@ -10,10 +10,9 @@ from werkzeug.exceptions import HTTPException
 
 from amplify import security
 from amplify.campaigns.models import MessageVariant
-from amplify.consent import ledger, links, notices
+from amplify.consent import ledger, links, notices, receipts
 from amplify.consent.forms import DecisionForm
 from amplify.consent.models import Decision
-from amplify.consent.receipts import receipt_json
 from amplify.db import utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
@@ -329,7 +328,7 @@ def receipt(token, decision_id):
     link = open_link(token)
     decision, subject = own_decision(link, decision_id)
     return render("review/receipt.html", decision=decision, subject=subject, token=token,
-                  activist=link.activist, attributions=ATTRIBUTIONS)
+                  activist=link.activist, attributions=ATTRIBUTIONS, **receipts.page_context(decision))
 
 
 @bp.get("/<token>/decisions/<id:decision_id>.json")
@@ -337,5 +336,5 @@ def receipt(token, decision_id):
 def receipt_download(token, decision_id):
     link = open_link(token)
     decision, subject = own_decision(link, decision_id)
-    return receipt_json(decision, subject)
+    return receipts.receipt_json(decision, subject)
 

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from amplify.forms import options
+from amplify.forms import Form, options
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -16,7 +15,7 @@ ROLE_LABELS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=options(list(ROLE_LABELS.items())))
