@@ -210,6 +210,10 @@ def expire(today=None):
                 item = Item.get_or_none(Item.id == decision.subject_id)
                 if item is not None:
                     affected[item.id] = item
+        from amplify.items.changes import refresh_state
+
+        for item in affected.values():
+            refresh_state(item)
     return sorted(affected.values(), key=lambda i: i.state != "published")
 
 

@@ -19,7 +19,7 @@ from amplify.items.models import STATES, Item, Publication, SafetyCheck
 from amplify.media.models import Asset
 from amplify.people.models import Activist
 from amplify.auth.views import safe_next
-from amplify.web import int_arg, render
+from amplify.web import int_arg, keyset_page, render
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -27,9 +27,11 @@ bp = Blueprint("items", __name__, url_prefix="/items")
 @bp.get("/")
 @security.requires("view")
 def index():
-    filters = {"campaign": int_arg("campaign"), "state": request.args.get("state", ""),
-               "q": request.args.get("q", "").strip()}
-    return render("items/index.html", "items/_rows.html", items=Item.search(**filters),
+    state = request.args.get("state", "")
+    filters = {"campaign": int_arg("campaign"), "state": state if state in STATES else "",
+               "q": request.args.get("q", "").strip()[:100]}
+    items = keyset_page(Item.search(**filters), Item, Item.list_order())
+    return render("items/index.html", "items/_rows.html", items=items,
                   filters=filters, states=STATES, campaigns=Campaign.select().order_by(Campaign.name))
 
 
