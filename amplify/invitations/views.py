@@ -56,7 +56,7 @@ from amplify.items.forms import ActionForm
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
-from amplify.web import int_arg, keyset_page, render
+from amplify.web import PAGE_SIZE, int_arg, keyset_page, render
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -69,16 +69,18 @@ def media_use_labels():
 
 # Columns of the board: every state with work left (after the event: until the debrief).
 BOARD_COLUMNS = OPEN + ("attended", "attended_remotely")
+CARDS_PER_COLUMN = 20
+EVENTS_TO_FILTER = 200  # the filter lists events of the last year onwards (and the one chosen)
 QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attended_remotely",
                "debriefed")  # moves that need no reason, no name, no answer method: one button
 
 
 def board_context(problem=None):
-    """Invitations in columns by state, filtered by event and name."""
-    from amplify.web import int_arg
-
+    """Invitations in columns by state, filtered by event and name: the first cards of each
+    column and how many there are; ``?column=`` with ``?page=`` pages through one of them."""
     event_id, q = int_arg("event"), (request.values.get("q") or "").strip()[:100]
-    columns = {state: [] for state in STATES}
+    paged = request.args.get("column") if request.args.get("column") in STATES else None
+    page = int_arg("page", 1, maximum=100_000) if paged else 1
     query = (Invitation.select(Invitation, Event, Activist, Organization).join(Event).switch(Invitation)
              .join(Activist, peewee.JOIN.LEFT_OUTER).switch(Invitation)
              .join(Organization, peewee.JOIN.LEFT_OUTER))
@@ -87,11 +89,24 @@ def board_context(problem=None):
     if q:
         query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
                             | Event.title.contains(q))
-    for invitation in query.order_by(Event.starts_on, Invitation.id):
-        columns[invitation.state].append(invitation)
-    return {"columns": columns, "states": STATES, "open_states": BOARD_COLUMNS, "action": ActionForm(),
+    totals = dict(query.select(Invitation.state, fn.COUNT(Invitation.id)).group_by(Invitation.state).tuples())
+    columns = {}
+    for state in STATES:  # one bounded query per column, whether it has cards or not
+        shown = query.where(Invitation.state == state).order_by(Event.starts_on, Invitation.id)
+        if state == paged:
+            columns[state] = list(shown.paginate(page, PAGE_SIZE))
+        else:
+            columns[state] = list(shown.limit(CARDS_PER_COLUMN))
+    recent = today_minus_a_year()
+    events = Event.select().where((Event.ends_on >= recent) | (Event.id == (event_id or 0)))
+    return {"columns": columns, "totals": totals, "paged": paged, "page": page, "page_size": PAGE_SIZE,
+            "states": STATES, "open_states": BOARD_COLUMNS, "action": ActionForm(),
             "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
-            "events": Event.select().order_by(Event.starts_on.desc())}
+            "events": events.order_by(Event.starts_on.desc()).limit(EVENTS_TO_FILTER)}
+
+
+def today_minus_a_year():
+    return date.today() - timedelta(days=366)
 
 
 @bp.get("/")

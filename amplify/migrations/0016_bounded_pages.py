@@ -17,6 +17,8 @@ INDEXES = (
     # People, organizations and events lists (keyset by name or date).
     "CREATE INDEX IF NOT EXISTS activist_name ON activist (display_name, id)",
     "CREATE INDEX IF NOT EXISTS organization_name ON organization (name, id)",
+    # The editor's counter: has anyone changed since the high-risk names were cached?
+    "CREATE INDEX IF NOT EXISTS activist_updated ON activist (updated_at)",
     "CREATE INDEX IF NOT EXISTS event_starts ON event (starts_on, id)",
     # The board: cards of one state, counted per state.
     "CREATE INDEX IF NOT EXISTS invitation_state_event ON invitation (state, event_id, id)",
