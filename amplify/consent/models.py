@@ -111,11 +111,14 @@ class Decision(ChainedModel):
         return latest
 
     @classmethod
-    def latest_by_subject(cls, subject_type, subject_ids):
-        """``{subject id: {activist id: latest decision}}`` for many subjects, in one query."""
+    def latest_by_subject(cls, subject_type, subject_ids, activist_id=None):
+        """``{subject id: {activist id: latest decision}}`` for many subjects (of one person
+        when ``activist_id`` is given), in one query."""
         latest = {}
-        for decision in (cls.select().where((cls.subject_type == subject_type)
-                                            & cls.subject_id.in_(list(subject_ids))).order_by(cls.seq)):
+        query = cls.select().where((cls.subject_type == subject_type) & cls.subject_id.in_(list(subject_ids)))
+        if activist_id is not None:
+            query = query.where(cls.activist == activist_id)
+        for decision in query.order_by(cls.seq):
             latest.setdefault(decision.subject_id, {})[decision.activist_id] = decision
         return latest
 

@@ -149,12 +149,12 @@ class Item(BaseModel):
         """The text with each ``{ref}`` replaced by ``names[ref]`` (unknown tokens stay)."""
         return TOKEN.sub(lambda m: names.get(m.group(1), m.group(0)), self.text)
 
-    def preview_for(self, activist, attribution):
+    def preview_for(self, activist, attribution, people=None):
         """The text as it would read with ``activist`` named under ``attribution`` and the
-        others as staff fixed them, or by their default."""
+        others as staff fixed them, or by their default (``people``: already read)."""
         label = anonymous_label(self.language)
         names = {}
-        for person in self.people():
+        for person in self.people() if people is None else people:
             chosen = attribution if person.activist_id == activist.id else (
                 person.attribution or person.activist.default_attribution)
             names[person.activist.ref] = person.activist.name_for(chosen, label)
