@@ -10,7 +10,6 @@ holds it, in --keep or --postgres, is reused)
 """
 
 import io
-import json
 import random
 import statistics
 import sys
@@ -21,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 import peewee
 
 from amplify import create_app, migrations
-from amplify.db import JSONField, ListField, database, is_postgres
+from amplify.db import database, is_postgres
 
 ITEMS, DECISIONS, INVITATIONS, ENTRIES = 100_000, 1_000_000, 100_000, 1_000_000
 CAMPAIGNS, PEOPLE, EVENTS, ORGS = 10, 5_000, 2_000, 50
@@ -35,23 +34,19 @@ def stamp(rng, days=365):
 
 def insert(model, rows):
     """Bulk-insert dict rows the fastest way each database offers: COPY on PostgreSQL, one
-    executemany per batch on SQLite, all in one transaction. Model defaults fill the fields
-    a row leaves out, as peewee's own insert would."""
+    executemany per batch on SQLite, all in one transaction. Rows hold database values (naive
+    UTC, ids, JSON as text); model defaults fill the fields a row leaves out."""
     if not rows:
         return
     meta = model._meta
     fields = [f for f in meta.sorted_fields if not isinstance(f, peewee.AutoField)]
-    defaults = {f.name: f.default for f in fields if f.name not in rows[0]}
-    values = []
-    for row in rows:
-        line = []
-        for f in fields:
-            value = row[f.name] if f.name in row else defaults[f.name]
-            value = value() if callable(value) else value
-            if isinstance(f, (ListField, JSONField)) and isinstance(value, str):
-                value = json.loads(value)  # rows below write JSON fields as their text
-            line.append(f.db_value(value))
-        values.append(line)
+    given = [f for f in fields if f.name in rows[0]]
+    defaults = [f.db_value(f.default() if callable(f.default) else f.default)
+                for f in fields if f.name not in rows[0]]
+    # Rows hold database values already (naive UTC, ids, JSON as text): no conversion.
+    names = [f.name for f in given]
+    values = [[row[name] for name in names] + defaults for row in rows]
+    fields = given + [f for f in fields if f.name not in rows[0]]
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     with database.atomic():
         if is_postgres():
