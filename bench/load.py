@@ -135,7 +135,7 @@ def queries_and_bytes(app, world):
     original = database.obj.execute_sql
 
     def counting(sql, params=None, *args, **kwargs):
-        counted.append(sql)
+        counted.append((sql, params))
         return original(sql, params, *args, **kwargs)
 
     app.config["WTF_CSRF_ENABLED"] = False
@@ -152,8 +152,41 @@ def queries_and_bytes(app, world):
             database.obj.execute_sql = original
         assert response.status_code == 200, (name, response.status_code)
         found[name] = (len(counted), len(response.data))
+        scans = full_scans(counted)
+        if scans:
+            print(f"  {name}: full scans of {', '.join(scans)}")
     app.config["WTF_CSRF_ENABLED"] = True
     return found
+
+
+LARGE_TABLES = ("item", "decision", "invitation", "feed_entry")
+
+
+def full_scans(statements):
+    """The large tables that ``statements`` read from end to end, as EXPLAIN says: a
+    sequential scan on PostgreSQL, a SCAN of the table itself (no index) on SQLite."""
+    found = set()
+    with database.atomic() as transaction:
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            if is_postgres():
+                lines = [row[0] for row in database.execute_sql("EXPLAIN " + sql, params).fetchall()]
+                found |= {t for line in lines for t in LARGE_TABLES if f"Seq Scan on {t} " in line + " "}
+            else:
+                rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+                for row in rows:
+                    detail = row[-1]
+                    match = re.fullmatch(r"SCAN (\w+)", detail)  # "USING INDEX": walked in order, limited
+                    if match:
+                        alias = match.group(1)
+                        table = re.search(r'FROM "?(\w+)"? AS "?%s"?' % alias, sql) or \
+                            re.search(r'JOIN "?(\w+)"? AS "?%s"?' % alias, sql)
+                        name = table.group(1) if table else alias
+                        if name in LARGE_TABLES:
+                            found.add(name)
+        transaction.rollback()
+    return sorted(found)
 
 
 # Servers ---------------------------------------------------------------------------------
