@@ -81,15 +81,24 @@ def board_context(problem=None):
     event_id, q = int_arg("event"), (request.values.get("q") or "").strip()[:100]
     paged = request.args.get("column") if request.args.get("column") in STATES else None
     page = int_arg("page", 1, maximum=100_000) if paged else 1
-    query = (Invitation.select(Invitation, Event, Activist, Organization).join(Event).switch(Invitation)
+    # Only what a card shows: building hundreds of full rows costs more than reading them.
+    query = (Invitation.select(Invitation.id, Invitation.state, Invitation.role, Invitation.event,
+                               Invitation.activist, Invitation.organization, Event.id, Event.title,
+                               Event.starts_on, Activist.id, Activist.display_name, Organization.id,
+                               Organization.name)
+             .join(Event).switch(Invitation)
              .join(Activist, peewee.JOIN.LEFT_OUTER).switch(Invitation)
              .join(Organization, peewee.JOIN.LEFT_OUTER))
+    counted = Invitation.select(Invitation.state, fn.COUNT(Invitation.id))
     if event_id:
         query = query.where(Invitation.event == event_id)
+        counted = counted.where(Invitation.event == event_id)
     if q:
-        query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
-                            | Event.title.contains(q))
-    totals = dict(query.select(Invitation.state, fn.COUNT(Invitation.id)).group_by(Invitation.state).tuples())
+        matches = (Activist.display_name.contains(q) | Organization.name.contains(q) | Event.title.contains(q))
+        query = query.where(matches)
+        counted = (counted.join(Event).switch(Invitation).join(Activist, peewee.JOIN.LEFT_OUTER)
+                   .switch(Invitation).join(Organization, peewee.JOIN.LEFT_OUTER).where(matches))
+    totals = dict(counted.group_by(Invitation.state).tuples())
     columns = {}
     for state in STATES:  # one bounded query per column, whether it has cards or not
         shown = query.where(Invitation.state == state).order_by(Event.starts_on, Invitation.id)
@@ -100,7 +109,9 @@ def board_context(problem=None):
     recent = today_minus_a_year()
     events = Event.select().where((Event.ends_on >= recent) | (Event.id == (event_id or 0)))
     return {"columns": columns, "totals": totals, "paged": paged, "page": page, "page_size": PAGE_SIZE,
-            "states": STATES, "open_states": BOARD_COLUMNS, "action": ActionForm(),
+            # Each label translated once, not once per card (lazy strings translate on each use).
+            "states": {code: str(label) for code, label in STATES.items()},
+            "open_states": BOARD_COLUMNS, "action": ActionForm(),
             "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
             "events": events.order_by(Event.starts_on.desc()).limit(EVENTS_TO_FILTER)}
 
