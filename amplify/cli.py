@@ -46,7 +46,20 @@ def _upgrade():
     for name in applied:
         click.echo(f"applied migration {name}")
     keys.remember(current_app.config)
+    if "0016_bounded_pages" in applied:
+        _derive_stored_state()
     click.echo(f"database at version {migrations.current_version(database.obj)}")
+
+
+def _derive_stored_state():
+    """Fill what migration 0016 added from the live rules: each item's clearance verdict
+    and every invitation's deadlines."""
+    from amplify.invitations import deadlines
+    from amplify.items.changes import judge_unjudged
+
+    judge_unjudged()
+    deadlines.rebuild()
+    click.echo("stored each item's clearance and every deadline")
 
 
 @click.command()

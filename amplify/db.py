@@ -118,3 +118,22 @@ class BaseModel(peewee.Model):
             return cls.get(*query)
         except cls.DoesNotExist:
             abort(404)
+
+
+def month_of(column):
+    """The month of a timestamp column, for grouping: ``YYYY-MM`` text on SQLite, the
+    first instant of the month on PostgreSQL (date_trunc is much faster than to_char);
+    ``month_text`` makes both ``YYYY-MM``."""
+    if is_postgres():
+        return peewee.fn.date_trunc("month", column)
+    return peewee.fn.strftime("%Y-%m", column)
+
+
+def month_text(value):
+    return value if isinstance(value, str) else value.strftime("%Y-%m")
+
+
+def capped_count(query, cap=1000):
+    """How many rows ``query`` has, counting no further than ``cap + 1`` (a badge shows
+    "1000+"): a count that stays cheap however many rows there are."""
+    return query.limit(cap + 1).count()

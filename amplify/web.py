@@ -1,10 +1,11 @@
 """What every request shares: database connection, page-or-fragment rendering, error
 pages, the locally served htmx, and the health check."""
 
+from dataclasses import dataclass
 from importlib.resources import files
 
 import peewee
-from flask import g, make_response, render_template, request, send_from_directory
+from flask import g, make_response, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -50,6 +51,68 @@ def int_arg(name, default=None, maximum=MAX_ID):
     if value is None or not 1 <= value <= maximum:
         return default
     return value
+
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def page_size():
+    """Rows per page: ``?per_page=`` capped at MAX_PAGE_SIZE, so that no address can ask for
+    an unbounded page; anything that is not a positive number gives the default."""
+    value = request.args.get("per_page", type=int)
+    if value is None or value < 1:
+        return PAGE_SIZE
+    return min(value, MAX_PAGE_SIZE)
+
+
+@dataclass
+class Page:
+    """One page of a list read by keyset: the rows, and the id to continue after."""
+
+    rows: list
+    after: int | None = None  # the cursor this page started from (None: the first page)
+    next_after: int | None = None  # None: nothing more
+    cursor: str = "after"  # the query argument that carries it
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def url(self, after):
+        """This page's address with its filters kept, continuing after ``after``."""
+        args = {**(request.view_args or {}), **request.args.to_dict()}
+        args.pop(self.cursor, None)
+        if after is not None:
+            args[self.cursor] = after
+        return url_for(request.endpoint, **args)
+
+
+def keyset_page(query, model, order, descending=True, size=None, cursor="after"):
+    """The page of ``query`` that follows the row named by ``?after=<id>``, ordered by the
+    fields ``order`` (all in one direction, ending with the model's id so the order is
+    total). ``cursor`` names the query argument (two lists on one page need two).
+    Reading continues from where the last page stopped, through an index, however
+    deep the reader goes; an ``after`` that is malformed or names no row gives page one."""
+    size = size or page_size()
+    after = int_arg(cursor)
+    start = None
+    if after is not None:
+        row = model.select(*order).where(model.id == after).tuples().first()
+        if row is not None:
+            start = [field.db_value(value) for field, value in zip(order, row)]
+        else:
+            after = None
+    if start is not None:
+        key, bound = peewee.Tuple(*order), peewee.Tuple(*start)
+        query = query.where(key < bound if descending else key > bound)
+    query = query.order_by(*[field.desc() if descending else field.asc() for field in order])
+    rows = list(query.limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, after, rows[-1].id if more else None, cursor)
 
 
 def refuse_nul_bytes():

@@ -9,6 +9,7 @@ temporary folder by default; building the data takes 4-6 minutes; a database tha
 holds it, in --keep or --postgres, is reused)
 """
 
+import io
 import random
 import statistics
 import sys
@@ -16,8 +17,10 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 
+import peewee
+
 from amplify import create_app, migrations
-from amplify.db import database
+from amplify.db import database, is_postgres
 
 ITEMS, DECISIONS, INVITATIONS, ENTRIES = 100_000, 1_000_000, 100_000, 1_000_000
 CAMPAIGNS, PEOPLE, EVENTS, ORGS = 10, 5_000, 2_000, 50
@@ -30,12 +33,55 @@ def stamp(rng, days=365):
 
 
 def insert(model, rows):
+    """Bulk-insert dict rows the fastest way each database offers: COPY on PostgreSQL, one
+    executemany per batch on SQLite, all in one transaction. Rows hold database values (naive
+    UTC, ids, JSON as text); model defaults fill the fields a row leaves out."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [f for f in meta.sorted_fields if not isinstance(f, peewee.AutoField)]
+    given = [f for f in fields if f.name in rows[0]]
+    defaults = [f.db_value(f.default() if callable(f.default) else f.default)
+                for f in fields if f.name not in rows[0]]
+    # Rows hold database values already (naive UTC, ids, JSON as text): no conversion.
+    names = [f.name for f in given]
+    values = [[row[name] for name in names] + defaults for row in rows]
+    fields = given + [f for f in fields if f.name not in rows[0]]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
     with database.atomic():
-        for start in range(0, len(rows), BATCH):
-            model.insert_many(rows[start:start + BATCH]).execute()
+        if is_postgres():
+            buffer = io.StringIO()
+            for line in values:
+                buffer.write("\t".join(_copy_text(v) for v in line) + "\n")
+            buffer.seek(0)
+            database.cursor().copy_expert(f'COPY "{meta.table_name}" ({columns}) FROM STDIN', buffer)
+        else:
+            marks = ", ".join("?" for _ in fields)
+            database.cursor().executemany(f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})', values)
 
 
-def populate(rng):
+def _copy_text(value):
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def sizes(scale=1.0):
+    """How many of each at ``scale`` (1: the full scale of issues 8 and 13)."""
+    full = {"items": ITEMS, "decisions": DECISIONS, "invitations": INVITATIONS, "entries": ENTRIES,
+            "people": PEOPLE, "events": EVENTS}
+    return {name: max(ORGS, int(count * scale)) for name, count in full.items()}
+
+
+def populate(rng, scale=1.0):
+    """Build the data set (``scale`` of the full one); returns the largest campaign's id."""
+    size = sizes(scale)
     from amplify.campaigns.models import Campaign, CampaignOrganization
     from amplify.consent.models import Decision
     from amplify.feeds.models import FeedEntry, FeedSource
@@ -52,7 +98,7 @@ def populate(rng):
                            languages='["es"]', contact_channels="[]",
                            risk_level=("low", "medium", "high")[n % 3],
                            default_attribution=("full_name", "first_name", "pseudonym", "anonymous")[n % 4],
-                           created_at=now, updated_at=now) for n in range(PEOPLE)])
+                           created_at=now, updated_at=now) for n in range(size["people"])])
     people = [a.id for a in Activist.select(Activist.id)]
     insert(Campaign, [dict(slug=f"campana-{n}", name=f"Campaña {n}", goal="", audiences='["public"]',
                            hashtags='["#C189"]', links="[]", languages='["es"]', frameworks='["C189"]',
@@ -65,7 +111,7 @@ def populate(rng):
     insert(Item, [dict(campaign=rng.choices(campaigns, weights)[0], kind="post", title=f"Item {n}",
                        language=rng.choice(("es", "pt", "en")), channel=rng.choice(("x", "mastodon", "bluesky")),
                        text="Texto", state="published", version=1, content_hash=f"{n:064x}",
-                       created_at=now, updated_at=now) for n in range(ITEMS)])
+                       created_at=now, updated_at=now) for n in range(size["items"])])
     items = list(Item.select(Item.id, Item.campaign, Item.content_hash).tuples())
     insert(ItemPerson, [dict(item=item_id, activist=rng.choice(people), appearance="quoted")
                         for item_id, _c, _h in items])
@@ -81,8 +127,8 @@ def populate(rng):
     insert(Publication, pubs)
     # Requests in time order (as the ledger appends them), each answered 1 to 200 hours later.
     rows, seq = [], 0
-    for asked in sorted(stamp(rng) for _ in range(DECISIONS // 2)):
-        item_id, _c, content_hash = items[rng.randrange(ITEMS)]
+    for asked in sorted(stamp(rng) for _ in range(size["decisions"] // 2)):
+        item_id, _c, content_hash = items[rng.randrange(size["items"])]
         waited = timedelta(hours=rng.randrange(1, 200))
         for outcome, when, seconds in (("requested", asked, None),
                                        (rng.choice(("given", "given", "refused", "changes_requested")),
@@ -101,17 +147,17 @@ def populate(rng):
                         ends_on=(START + timedelta(days=366)).date(), languages="[]", links="[]",
                         frameworks=rng.choice(('["C189"]', '["C190", "CEDAW"]', "[]")),
                         campaign=rng.choices(campaigns, weights)[0], created_at=now, updated_at=now)
-                   for n in range(EVENTS)])
+                   for n in range(size["events"])])
     events = [e.id for e in Event.select(Event.id)]
     states = ("invited", "accepted", "declined", "confirmed", "attended", "debriefed", "expired", "offered")
     insert(Invitation, [dict(event=rng.choice(events), activist=rng.choice(people), role="speaker",
                              state=rng.choice(states), created_at=now, updated_at=now)
-                        for _ in range(INVITATIONS)])
+                        for _ in range(size["invitations"])])
     insert(FeedSource, [dict(url=f"https://medio-{n}.example.org/feed", kind="monitoring", created_at=now,
                              keywords="[]") for n in range(20)])
     sources = [s.id for s in FeedSource.select(FeedSource.id)]
     rows = []
-    for n in range(ENTRIES):
+    for n in range(size["entries"]):
         coverage = rng.random() < 0.3
         published = stamp(rng)
         rows.append(dict(source=rng.choice(sources), key=f"{n:064x}", title=f"Nota {n}", fetched_at=stamp(rng),

@@ -331,3 +331,12 @@ def more_world(factories):
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
     return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id}
+
+
+def rebuild_deadlines(app):
+    """Recompute the stored deadlines after a test wrote invitations, events or support
+    lines directly, around the workflows that keep them current."""
+    from amplify.invitations.deadlines import rebuild
+
+    with app.app_context():
+        rebuild()

@@ -1,5 +1,6 @@
 """Workflows that change campaigns and messages: each one transaction, each audited."""
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from amplify import audit
@@ -89,9 +90,15 @@ def save_variant(message, variant, **fields):
         if clash.exists():
             raise NotAllowed(_l("This message already has a variant in that language."), "language")
         variant.save()
+        if not creating:
+            variant_state_changed.send(variant)
         audit.record("variant.create" if creating else "variant.update", variant,
                      audit_diff(before, variant.audit_view()))
     return variant
+
+
+# Sent after a variant changes state; items re-judge their clearance (approved messages only).
+variant_state_changed = Namespace().signal("variant-state-changed")
 
 
 def change_variant_state(variant, new_state, *, approved_by=None, approval_method=None, note=""):
@@ -135,6 +142,7 @@ def _set_state(variant, new_state, *, approved_by=None, approval_method=None, no
         variant.approved_by = variant.approval_method = variant.approved_at = None
     variant.updated_at = utcnow()
     variant.save()
+    variant_state_changed.send(variant)
     audit.record(f"variant.{new_state}", variant, audit_diff(before, variant.audit_view()))
 
 

@@ -210,6 +210,10 @@ def expire(today=None):
                 item = Item.get_or_none(Item.id == decision.subject_id)
                 if item is not None:
                     affected[item.id] = item
+        from amplify.items.changes import refresh_state
+
+        for item in affected.values():
+            refresh_state(item)
     return sorted(affected.values(), key=lambda i: i.state != "published")
 
 
@@ -217,13 +221,17 @@ def pending_for(activist):
     """Items waiting for this person's answer on their current version."""
     from amplify.items.models import Item, ItemPerson
 
-    items = (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
-             .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"])))
-             .order_by(Item.updated_at))
+    from amplify.campaigns.models import Campaign
+
+    items = list(Item.select(Item, Campaign).join(Campaign).switch(Item)
+                 .join(ItemPerson, on=(ItemPerson.item == Item.id))
+                 .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"])))
+                 .order_by(Item.updated_at))
+    latest = Decision.latest_by_subject("item", [item.id for item in items], activist.id)
     waiting = []
     for item in items:
-        latest = Decision.latest(activist.id, "item", item.id)
-        if latest is None or latest.content_hash != item.content_hash or latest.outcome not in FINAL:
+        mine = latest.get(item.id, {}).get(activist.id)
+        if mine is None or mine.content_hash != item.content_hash or mine.outcome not in FINAL:
             waiting.append(item)
     return waiting
 
@@ -247,15 +255,17 @@ def consented_publications(activist):
     """Items with this person that went out, with the decision in force and publications."""
     from amplify.items.models import Item, ItemPerson, Publication
 
-    rows = []
-    items = (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
-             .where((ItemPerson.activist == activist)
-                    & Item.id.in_(Publication.select(Publication.item)))
-             .order_by(Item.updated_at.desc()))
-    for item in items:
-        decision = Decision.latest(activist.id, "item", item.id)
-        rows.append((item, decision, list(item.publications.order_by(Publication.published_at))))
-    return rows
+    items = list(Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
+                 .where((ItemPerson.activist == activist)
+                        & Item.id.in_(Publication.select(Publication.item)))
+                 .order_by(Item.updated_at.desc()))
+    ids = [item.id for item in items]
+    latest = Decision.latest_by_subject("item", ids, activist.id)
+    publications = {}
+    for publication in Publication.select().where(Publication.item.in_(ids)).order_by(Publication.published_at):
+        publications.setdefault(publication.item_id, []).append(publication)
+    return [(item, latest.get(item.id, {}).get(activist.id), publications.get(item.id, []))
+            for item in items]
 
 
 def create_link(activist, created_by, days=None):

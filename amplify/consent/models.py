@@ -139,6 +139,18 @@ class Decision(ChainedModel):
         return latest
 
     @classmethod
+    def latest_by_subject(cls, subject_type, subject_ids, activist_id=None):
+        """``{subject id: {activist id: latest decision}}`` for many subjects (of one person
+        when ``activist_id`` is given), in one query."""
+        latest = {}
+        query = cls.select().where((cls.subject_type == subject_type) & cls.subject_id.in_(list(subject_ids)))
+        if activist_id is not None:
+            query = query.where(cls.activist == activist_id)
+        for decision in query.order_by(cls.seq):
+            latest.setdefault(decision.subject_id, {})[decision.activist_id] = decision
+        return latest
+
+    @classmethod
     def last_given(cls, activist_id, subject_type, subject_id):
         return (cls.select().where((cls.activist == activist_id) & (cls.subject_type == subject_type)
                                    & (cls.subject_id == subject_id) & (cls.outcome == "given"))

@@ -1,12 +1,14 @@
 """The consent ledger for staff (``/consent``): who still has to decide, personal links,
 decisions recorded by staff, receipts, the take-down queue."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from amplify import audit, security
 from amplify.consent import ledger, notices, receipts
-from amplify.consent.clearance import clearance
+from amplify.consent.clearance import clearances
 from amplify.consent.forms import StaffDecisionForm
 from amplify.consent.models import Decision, ReviewLink
 from amplify.db import database
@@ -15,7 +17,7 @@ from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson, Publication
 from amplify.people.models import ATTRIBUTIONS, Activist
-from amplify.web import render
+from amplify.web import keyset_page, render
 
 bp = Blueprint("consent", __name__, url_prefix="/consent")
 
@@ -23,14 +25,15 @@ bp = Blueprint("consent", __name__, url_prefix="/consent")
 @bp.get("/")
 @security.requires("view")
 def index():
-    in_review = Item.select().where(Item.state.in_(["in_review", "draft"])).order_by(Item.updated_at)
-    waiting = []
-    for item in in_review:
-        if item.state == "in_review":
-            waiting.append((item, clearance(item).waiting))
-    expired = [item for item in Item.select().where(Item.state == "published")
-               if not clearance(item).cleared]
-    return render("consent/index.html", waiting=waiting, expired=expired,
+    """Items waiting for people (judged a page at a time) and published items no longer
+    covered (from the verdict stored on each item), both paged."""
+    in_review = keyset_page(Item.select().where(Item.state == "in_review"), Item, Item.list_order(),
+                            descending=False, cursor="waiting_after")
+    judged = clearances(in_review.rows)
+    expired = keyset_page(Item.no_longer_covered(date.today()), Item, Item.list_order(),
+                          cursor="expired_after")
+    return render("consent/index.html", in_review=in_review,
+                  waiting=[(item, judged[item.id].waiting) for item in in_review], expired=expired,
                   takedowns=Publication.takedown_queue().count())
 
 

@@ -14,11 +14,10 @@ from amplify.campaigns.models import AUDIENCES, Campaign, Message, MessageVarian
 from amplify.drafting import exports, sheets
 from amplify.drafting.composer import compose
 from amplify.drafting.forms import ComposeForm
-from amplify.drafting.safety import check_text
+from amplify.drafting.safety import check_text, high_risk_people
 from amplify.forms import form_status
 from amplify.items.changes import save_item
 from amplify.items.models import Item, THREAD_BREAK
-from amplify.people.models import Activist
 from amplify.platforms import UnknownPlatform, check, platforms
 from amplify.web import render
 
@@ -92,8 +91,7 @@ def counter_context(text, channel, kind="post", people_refs=()):
         fits = [(post, check(post, channel), segments(post)) for post in posts]
     except UnknownPlatform:
         return {"unknown_platform": channel, "fits": [], "warnings": []}
-    high_risk = Activist.select().where(Activist.risk_level == "high")
-    return {"fits": fits, "warnings": check_text(text, high_risk), "channel": channel,
+    return {"fits": fits, "warnings": check_text(text, high_risk_people()), "channel": channel,
             "platform_name": platforms().get(channel, channel), "unknown_platform": None}
 
 

@@ -6,7 +6,9 @@ from xml.etree import ElementTree
 from flask_babel import lazy_gettext as _l
 
 from amplify import audit
-from amplify.db import database, utcnow
+from peewee import fn
+
+from amplify.db import database, month_of, month_text, utcnow
 from amplify.feeds.fetch import FetchError, check_url
 from amplify.feeds.models import KINDS, FeedEntry, FeedSource, FeedSourceCampaign
 from amplify.rules import NotAllowed
@@ -196,10 +198,10 @@ def ignore(entries, user):
 
 
 def coverage_by_month(campaign):
-    """``[(YYYY-MM, count)]`` of coverage logged for a campaign, by publication month."""
-    counts = {}
-    for entry in FeedEntry.select(FeedEntry.seen_at).where(
-            (FeedEntry.campaign == campaign) & (FeedEntry.state == "coverage")):
-        key = entry.seen_at.strftime("%Y-%m")
-        counts[key] = counts.get(key, 0) + 1
-    return sorted(counts.items())
+    """``[(YYYY-MM, count)]`` of coverage logged for a campaign, by publication month,
+    counted in the database (as the reports count it)."""
+    month = month_of(FeedEntry.seen_at)
+    rows = (FeedEntry.select(month, fn.COUNT(FeedEntry.id))
+            .where((FeedEntry.campaign == campaign) & (FeedEntry.state == "coverage"))
+            .group_by(month).order_by(month).tuples())
+    return [(month_text(m), n) for m, n in rows]

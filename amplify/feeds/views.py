@@ -4,9 +4,11 @@
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from peewee import fn
 
 from amplify import security
 from amplify.campaigns.models import Campaign
+from amplify.db import capped_count
 from amplify.feeds import changes
 from amplify.feeds.forms import AmplifyForm, OpmlForm, ProposeForm, SourceForm
 from amplify.feeds.ingest import keywords_of, keywords_of_all, pattern, sanitize
@@ -16,10 +18,11 @@ from amplify.items.forms import ActionForm
 from amplify.people.models import Organization
 from amplify.platforms import platforms
 from amplify.rules import NotAllowed
-from amplify.web import int_arg, render
+from amplify.web import int_arg, keyset_page, render
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 PAGE = 50
+COUNTED_UP_TO = 1000  # badges and totals say "1000+" beyond: counting a million rows is not cheap
 
 
 @bp.app_template_filter("highlight")
@@ -58,16 +61,16 @@ def inbox():
              .where((FeedSource.kind == kind) & (FeedEntry.state == state)))
     if source_id:
         query = query.where(FeedEntry.source == source_id)
-    total = query.count()
     entries = list(query.order_by(FeedEntry.published_at.desc(nulls="LAST"), FeedEntry.id.desc())
-                   .paginate(page, PAGE))
+                   .paginate(page, PAGE + 1))
+    more, entries = len(entries) > PAGE, entries[:PAGE]
     sources = {s.id: s for s in FeedSource.select()}
     words = keywords_of_all(sources.values())
-    counts = {k: FeedEntry.select().join(FeedSource).where((FeedSource.kind == k) & (FeedEntry.state == "new")).count()
-              for k in KINDS}
+    counts = {k: capped_count(FeedEntry.select().join(FeedSource).where(
+        (FeedSource.kind == k) & (FeedEntry.state == "new")), COUNTED_UP_TO) for k in KINDS}
     return render("feeds/inbox.html", "feeds/_entries.html", entries=entries, kind=kind, state=state,
-                  kinds=KINDS, states=ENTRY_STATES, counts=counts, words=words, total=total, page=page,
-                  pages=max(1, (total + PAGE - 1) // PAGE), action=ActionForm(), campaigns=campaigns(),
+                  kinds=KINDS, states=ENTRY_STATES, counts=counts, words=words, page=page,
+                  more=more, cap=COUNTED_UP_TO, action=ActionForm(), campaigns=campaigns(),
                   sources=sorted(sources.values(), key=str), source_id=source_id)
 
 
@@ -365,14 +368,12 @@ def coverage():
     """Coverage logged per campaign, counted by month."""
     slug = request.args.get("campaign", "")
     campaign = Campaign.get_or_none(Campaign.slug == slug) if slug else None
-    totals = {c.id: 0 for c in campaigns()}
-    for row in FeedEntry.select(FeedEntry.campaign).where(FeedEntry.state == "coverage"):
-        if row.campaign_id in totals:
-            totals[row.campaign_id] += 1
+    totals = dict(FeedEntry.select(FeedEntry.campaign, fn.COUNT(FeedEntry.id))
+                  .where(FeedEntry.state == "coverage").group_by(FeedEntry.campaign).tuples())
     months = changes.coverage_by_month(campaign) if campaign else []
-    entries = (FeedEntry.select(FeedEntry, FeedSource).join(FeedSource)
-               .where((FeedEntry.campaign == campaign) & (FeedEntry.state == "coverage"))
-               .order_by(FeedEntry.published_at.desc(nulls="LAST"))) if campaign else []
+    entries = keyset_page(FeedEntry.select(FeedEntry, FeedSource).join(FeedSource)
+                          .where((FeedEntry.campaign == campaign) & (FeedEntry.state == "coverage")),
+                          FeedEntry, [FeedEntry.seen_at, FeedEntry.id]) if campaign else None
     return render("feeds/coverage.html", campaigns=campaigns(), totals=totals, campaign=campaign,
                   months=months, entries=entries, maximum=max([n for _, n in months] + [1]))
 

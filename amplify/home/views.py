@@ -1,9 +1,13 @@
 """The start page: campaigns, messages waiting for the movement, reviews due."""
 
+from datetime import date
+
 from flask import Blueprint
 
 from amplify import security
 from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.feeds.models import FeedEntry
+from amplify.invitations.deadlines import counts
 from amplify.items.models import Item, Publication
 from amplify.people.models import Organization
 from amplify.web import render
@@ -21,20 +25,14 @@ def index():
         .order_by(MessageVariant.updated_at.desc())
         .limit(20)
     )
-    from datetime import date
-
-    from amplify.feeds.models import FeedEntry
-    from amplify.invitations.deadlines import due
-
-    today = date.today()
-    deadlines = due(today, horizon_days=7)
+    overdue, due_soon = counts(date.today(), horizon_days=7)
     return render(
         "home/index.html",
-        overdue=sum(1 for d in deadlines if d.overdue(today)), due_soon=sum(1 for d in deadlines if not d.overdue(today)),
+        overdue=overdue, due_soon=due_soon,
         new_entries=FeedEntry.select().where(FeedEntry.state == "new").count(),
         campaigns=Campaign.with_counts(),
         waiting=waiting,
-        reviews_due=Organization.due_for_review(),
+        reviews_due=Organization.due_for_review().limit(20),
         in_review=Item.select().where(Item.state == "in_review").count(),
         takedowns=Publication.takedown_queue().count(),
     )

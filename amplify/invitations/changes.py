@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from amplify import audit
 from amplify.db import database, utcnow
+from amplify.invitations import deadlines
 from amplify.invitations.models import (
     NEEDS_REASON,
     STATES,
@@ -25,6 +26,7 @@ def save_event(event, **fields):
     event.updated_at = utcnow()
     with database.atomic():
         event.save()
+        deadlines.refresh(events=[event])
         audit.record("event.create" if creating else "event.update", event,
                      {"title": event.title, "starts_on": event.starts_on, "ends_on": event.ends_on})
     return event
@@ -36,6 +38,7 @@ def add_invitation(event, user, **fields):
         raise NotAllowed(_l("Name the activist, or the organization asked to choose."), "activist")
     with database.atomic():
         invitation = Invitation.create(event=event, proposed_by=user, state="opportunity", **fields)
+        deadlines.refresh([invitation])
         InvitationChange.create(invitation=invitation, from_state="", to_state="opportunity",
                                 by=user, reason="")
         audit.record("invitation.create", invitation, {"event": event.id, "role": invitation.role})
@@ -75,6 +78,7 @@ def move(invitation, new_state, user, reason="", decided_by=None, activist=None,
                 invitation.activist = activist
         invitation.updated_at = utcnow()
         invitation.save()
+        deadlines.refresh([invitation])
         audit.record(f"invitation.{new_state}", invitation, {"from": change.from_state,
                                                              "reason": change.reason})
     return invitation
@@ -106,6 +110,7 @@ def add_support(invitation, **fields):
 
     with database.atomic():
         line = Support.create(invitation=invitation, **fields)
+        deadlines.refresh([invitation])
         audit.record("invitation.support", invitation, {"kind": line.kind, "currency": line.currency})
     return line
 
@@ -118,6 +123,7 @@ def save_visa(invitation, **fields):
     invitation.updated_at = utcnow()
     with database.atomic():
         invitation.save()
+        deadlines.refresh([invitation])
         audit.record("invitation.visa", invitation, {"changed": sorted(fields)})  # never the values
     return invitation
 
@@ -130,6 +136,7 @@ def purge(today):
         for invitation in due:
             invitation.passport_number = ""
             invitation.save()
+            deadlines.refresh([invitation])
             audit.record("invitation.purge", invitation, {"purged": ["passport_number"]})
             count += 1
     return count
@@ -187,6 +194,7 @@ def save_trip(invitation, **fields):
     invitation.updated_at = utcnow()
     with database.atomic():
         invitation.save()
+        deadlines.refresh([invitation])
         # Risk notes and contacts stay out of the audit log: only which fields changed.
         audit.record("invitation.trip", invitation, {"changed": sorted(fields)})
     return invitation
@@ -206,6 +214,7 @@ def save_outcome(invitation, outcome, follow_ups, evaluated_on, item_ids):
         invitation.evaluated_on = evaluated_on
         invitation.updated_at = utcnow()
         invitation.save()
+        deadlines.refresh([invitation])
         InvitationItem.delete().where(InvitationItem.invitation == invitation).execute()
         for item in items:
             InvitationItem.create(invitation=invitation, item=item)

@@ -1,12 +1,12 @@
 """What is due and overdue for event teams. ``today`` is passed in (tests use a fixed clock)."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import peewee
 from flask_babel import lazy_gettext as _l
 
-from amplify.invitations.models import Event, Invitation, Support
+from amplify.db import database
+from amplify.invitations.models import Deadline, Event, Invitation, Support
 from amplify.people.models import Activist, add_months
 
 NO_ANSWER_DAYS = 10
@@ -39,34 +39,18 @@ UPCOMING = ("invited", "accepted", "confirmed", "reserve")
 AFTER = ("attended", "attended_remotely", "debriefed", "no_show")
 
 
-@dataclass
-class Due:
-    kind: str
-    on: object  # the date it is due
-    invitation: Invitation | None = None
-    event: Event | None = None
-
-    @property
-    def label(self):
-        return KINDS[self.kind]
-
-    @property
-    def key(self):
-        """Names this deadline, so a reminder drafted for it can be found again."""
-        return f"{self.kind}:{self.invitation.id if self.invitation else 'e' + str(self.event.id)}"
-
-    def overdue(self, today):
-        return self.on < today
+# Shown only until their day: a window that opened, an accreditation that closed.
+UNTIL_THEIR_DAY = ("visa_window", "accreditation")
 
 
-def for_invitation(invitation, unpaid, today):
+def for_invitation(invitation, unpaid):
     """The deadlines of one invitation (its event joined). ``unpaid`` says whether it has
     reimbursed support not paid yet."""
     event, state = invitation.event, invitation.state
     found = []
 
     def add(kind, on):
-        found.append(Due(kind, on, invitation, event))
+        found.append(Deadline(kind=kind, due_on=on, invitation=invitation, event=event))
 
     if state == "invited":
         add("no_answer", invitation.answer_due
@@ -76,9 +60,7 @@ def for_invitation(invitation, unpaid, today):
     if state in UPCOMING:
         travel = invitation.travels_on
         if invitation.visa_required and not invitation.visa_lodged_on:
-            opens = add_months(travel, -VISA_WINDOW_MONTHS)
-            if opens >= today:
-                add("visa_window", opens)
+            add("visa_window", add_months(travel, -VISA_WINDOW_MONTHS))
             add("visa", travel - timedelta(days=VISA_LAST_DAYS + VISA_MARGIN_DAYS))
         if invitation.passport_expiry and invitation.passport_expiry < \
                 invitation.returns_on + timedelta(days=PASSPORT_VALID_AFTER_RETURN_DAYS):
@@ -99,18 +81,95 @@ def for_invitation(invitation, unpaid, today):
     return found
 
 
-def due(today, horizon_days=30):
-    """Everything due up to ``horizon_days`` ahead, and everything overdue, soonest first.
-    Three queries, whatever the number of invitations (people and events come joined)."""
-    horizon = today + timedelta(days=horizon_days)
+def refresh(invitations=(), events=()):
+    """Recompute the stored deadlines of these invitations and of every invitation of these
+    events (after anything they are computed from was written)."""
+    invitation_ids = {getattr(i, "id", i) for i in invitations}
+    event_ids = {getattr(e, "id", e) for e in events}
+    if event_ids:
+        invitation_ids |= {i for (i,) in Invitation.select(Invitation.id)
+                           .where(Invitation.event.in_(list(event_ids))).tuples()}
+    with database.atomic():
+        if invitation_ids:
+            Deadline.delete().where(Deadline.invitation.in_(list(invitation_ids))).execute()
+        if event_ids:
+            Deadline.delete().where(Deadline.invitation.is_null()
+                                    & Deadline.event.in_(list(event_ids))).execute()
+        _store(Invitation.id.in_(list(invitation_ids or {0})), Event.id.in_(list(event_ids or {0})))
+
+
+def rebuild():
+    """Recompute every stored deadline (after the upgrade that added the table)."""
+    with database.atomic():
+        Deadline.delete().execute()
+        _store(True, True)
+
+
+def _store(invitation_filter, event_filter, batch=1000):
     unpaid = {row.invitation_id for row in Support.select(Support.invitation).where(
         (Support.arrangement == "reimbursed") & Support.paid_on.is_null())}
-    found = []
-    for invitation in (Invitation.select(Invitation, Event, Activist).join(Event).switch(Invitation)
-                       .join(Activist, peewee.JOIN.LEFT_OUTER)
-                       .where(Invitation.state.in_(UPCOMING + AFTER) | (Invitation.passport_number != ""))):
-        found += for_invitation(invitation, invitation.id in unpaid, today)
-    for event in Event.select().where(Event.accreditation_deadline.is_null(False)
-                                      & (Event.accreditation_deadline >= today)):
-        found.append(Due("accreditation", event.accreditation_deadline, None, event))
-    return sorted((d for d in found if d.on <= horizon), key=lambda d: (d.on, d.kind))
+    rows = []
+    invitations = (Invitation.select(Invitation, Event).join(Event)
+                   .where(invitation_filter & (Invitation.state.in_(UPCOMING + AFTER)
+                                               | (Invitation.passport_number != ""))))
+    for invitation in invitations.iterator():
+        rows += [dict(kind=d.kind, due_on=d.due_on, invitation=invitation.id, event=invitation.event_id)
+                 for d in for_invitation(invitation, invitation.id in unpaid)]
+        if len(rows) >= batch:
+            Deadline.insert_many(rows).execute()
+            rows = []
+    rows += [dict(kind="accreditation", due_on=day, invitation=None, event=event_id)
+             for event_id, day in Event.select(Event.id, Event.accreditation_deadline)
+             .where(event_filter & Event.accreditation_deadline.is_null(False)).tuples()]
+    for start in range(0, len(rows), batch):
+        Deadline.insert_many(rows[start:start + batch]).execute()
+
+
+def in_window(today, horizon_days=30):
+    """The stored deadlines due up to ``horizon_days`` ahead, and everything overdue
+    (unordered, its people and events joined): one query, paged by the caller."""
+    horizon = today + timedelta(days=horizon_days)
+    return (Deadline.select(Deadline, Invitation, Event, Activist)
+            .join(Event, on=(Deadline.event == Event.id)).switch(Deadline)
+            .join(Invitation, peewee.JOIN.LEFT_OUTER, on=(Deadline.invitation == Invitation.id))
+            .join(Activist, peewee.JOIN.LEFT_OUTER, on=(Invitation.activist == Activist.id))
+            .where((Deadline.due_on <= horizon)
+                   & ~(Deadline.kind.in_(UNTIL_THEIR_DAY) & (Deadline.due_on < today))))
+
+
+def counts(today, horizon_days=7):
+    """``(overdue, due soon)``, counted in the database."""
+    query = in_window(today, horizon_days)
+    overdue = query.where(Deadline.due_on < today).count()
+    return overdue, query.count() - overdue
+
+
+def find(key, today):
+    """The deadline a reminder key names, if it is still due (None otherwise)."""
+    kind, _, owner = (key or "").partition(":")
+    query = in_window(today, horizon_days=366).where(Deadline.kind == kind)
+    try:
+        if owner.startswith("e"):
+            return query.where(Deadline.invitation.is_null() & (Deadline.event == int(owner[1:]))).first()
+        return query.where(Deadline.invitation == int(owner)).first()
+    except ValueError:
+        return None
+
+
+def between(today, start, end):
+    """The deadlines shown on a calendar from ``start`` to ``end`` (days), as ``due`` would."""
+    return (in_window(today, max(0, (end - today).days))
+            .where((Deadline.due_on >= start) & (Deadline.due_on <= end))
+            .order_by(Deadline.due_on, Deadline.kind, Deadline.id))
+
+
+def still_open(invitation_ids, today):
+    """``{(kind, invitation id)}`` of the deadlines of these invitations still open within
+    a year: a reminder for anything else (she answered, the event moved) must not go out."""
+    return set(in_window(today, horizon_days=366).where(Deadline.invitation.in_(list(invitation_ids)))
+               .select(Deadline.kind, Deadline.invitation).tuples())
+
+
+def due(today, horizon_days=30):
+    """Everything due up to ``horizon_days`` ahead, and everything overdue, soonest first."""
+    return list(in_window(today, horizon_days).order_by(Deadline.due_on, Deadline.kind, Deadline.id))

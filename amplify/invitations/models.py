@@ -289,3 +289,36 @@ class Reminder(BaseModel):
     sent_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     method = peewee.CharField(default="")  # "copied" or "email"
     error = peewee.TextField(default="")
+
+
+class Deadline(BaseModel):
+    """A deadline of an invitation (or an event's accreditation), as ``deadlines.py``
+    computes it, stored and recomputed on every write to its invitation, event or support
+    lines: dashboards then read only the window they show, through an index, instead of
+    deriving every open invitation's deadlines on each request."""
+
+    kind = peewee.CharField()
+    due_on = peewee.DateField()
+    invitation = peewee.ForeignKeyField(Invitation, null=True, on_delete="CASCADE", backref="+")
+    event = peewee.ForeignKeyField(Event, on_delete="CASCADE", backref="+")
+
+    class Meta:
+        indexes = ((("due_on", "kind"), False),)
+
+    @property
+    def on(self):
+        return self.due_on
+
+    @property
+    def label(self):
+        from amplify.invitations.deadlines import KINDS  # deadlines.py imports this module
+
+        return KINDS[self.kind]
+
+    @property
+    def key(self):
+        """Names this deadline, so a reminder drafted for it can be found again."""
+        return f"{self.kind}:{self.invitation_id if self.invitation_id else 'e' + str(self.event_id)}"
+
+    def overdue(self, today):
+        return self.due_on < today

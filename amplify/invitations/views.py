@@ -12,7 +12,9 @@ from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import Campaign
 from amplify.db import database, utcnow
 from amplify.forms import form_status
+from amplify.auth.models import User
 from amplify.invitations import fairness
+from amplify.invitations.deadlines import between, find, in_window, still_open
 from amplify.invitations.changes import (
     add_invitation,
     add_support,
@@ -41,6 +43,7 @@ from amplify.invitations.models import (
     OPEN,
     STATES,
     CalendarFeed,
+    Deadline,
     Event,
     Invitation,
     InvitationChange,
@@ -53,7 +56,7 @@ from amplify.items.forms import ActionForm
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
-from amplify.web import render
+from amplify.web import PAGE_SIZE, int_arg, keyset_page, render
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -66,29 +69,55 @@ def media_use_labels():
 
 # Columns of the board: every state with work left (after the event: until the debrief).
 BOARD_COLUMNS = OPEN + ("attended", "attended_remotely")
+CARDS_PER_COLUMN = 20
+EVENTS_TO_FILTER = 200  # the filter lists events of the last year onwards (and the one chosen)
 QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attended_remotely",
                "debriefed")  # moves that need no reason, no name, no answer method: one button
 
 
 def board_context(problem=None):
-    """Invitations in columns by state, filtered by event and name."""
-    from amplify.web import int_arg
-
+    """Invitations in columns by state, filtered by event and name: the first cards of each
+    column and how many there are; ``?column=`` with ``?page=`` pages through one of them."""
     event_id, q = int_arg("event"), (request.values.get("q") or "").strip()[:100]
-    columns = {state: [] for state in STATES}
-    query = (Invitation.select(Invitation, Event, Activist, Organization).join(Event).switch(Invitation)
+    paged = request.args.get("column") if request.args.get("column") in STATES else None
+    page = int_arg("page", 1, maximum=100_000) if paged else 1
+    # Only what a card shows: building hundreds of full rows costs more than reading them.
+    query = (Invitation.select(Invitation.id, Invitation.state, Invitation.role, Invitation.event,
+                               Invitation.activist, Invitation.organization, Event.id, Event.title,
+                               Event.starts_on, Activist.id, Activist.display_name, Organization.id,
+                               Organization.name)
+             .join(Event).switch(Invitation)
              .join(Activist, peewee.JOIN.LEFT_OUTER).switch(Invitation)
              .join(Organization, peewee.JOIN.LEFT_OUTER))
+    counted = Invitation.select(Invitation.state, fn.COUNT(Invitation.id))
     if event_id:
         query = query.where(Invitation.event == event_id)
+        counted = counted.where(Invitation.event == event_id)
     if q:
-        query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
-                            | Event.title.contains(q))
-    for invitation in query.order_by(Event.starts_on, Invitation.id):
-        columns[invitation.state].append(invitation)
-    return {"columns": columns, "states": STATES, "open_states": BOARD_COLUMNS, "action": ActionForm(),
+        matches = (Activist.display_name.contains(q) | Organization.name.contains(q) | Event.title.contains(q))
+        query = query.where(matches)
+        counted = (counted.join(Event).switch(Invitation).join(Activist, peewee.JOIN.LEFT_OUTER)
+                   .switch(Invitation).join(Organization, peewee.JOIN.LEFT_OUTER).where(matches))
+    totals = dict(counted.group_by(Invitation.state).tuples())
+    columns = {}
+    for state in STATES:  # one bounded query per column, whether it has cards or not
+        shown = query.where(Invitation.state == state).order_by(Event.starts_on, Invitation.id)
+        if state == paged:
+            columns[state] = list(shown.paginate(page, PAGE_SIZE))
+        else:
+            columns[state] = list(shown.limit(CARDS_PER_COLUMN))
+    recent = today_minus_a_year()
+    events = Event.select().where((Event.ends_on >= recent) | (Event.id == (event_id or 0)))
+    return {"columns": columns, "totals": totals, "paged": paged, "page": page, "page_size": PAGE_SIZE,
+            # Each label translated once, not once per card (lazy strings translate on each use).
+            "states": {code: str(label) for code, label in STATES.items()},
+            "open_states": BOARD_COLUMNS, "action": ActionForm(),
             "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
-            "events": Event.select().order_by(Event.starts_on.desc())}
+            "events": events.order_by(Event.starts_on.desc()).limit(EVENTS_TO_FILTER)}
+
+
+def today_minus_a_year():
+    return date.today() - timedelta(days=366)
 
 
 @bp.get("/")
@@ -129,13 +158,16 @@ def advance(invitation_id):
 @bp.get("/deadlines")
 @security.requires("view")
 def deadlines():
-    """What is due and overdue, with a button to draft a reminder for each."""
-    from amplify.invitations.deadlines import due
-
+    """What is due and overdue, a page at a time, with a button to draft a reminder for each."""
     today = date.today()
+    items = keyset_page(in_window(today), Deadline, [Deadline.due_on, Deadline.id],
+                        descending=False)
+    invitation_ids = [d.invitation_id for d in items if d.invitation_id]
+    event_ids = [d.event_id for d in items if not d.invitation_id]
     waiting = {(r.kind, r.invitation_id, r.event_id, r.due_on): r
-               for r in Reminder.select().where(Reminder.sent_at.is_null())}
-    return render("invitations/deadlines.html", items=due(today), today=today, action=ActionForm(),
+               for r in Reminder.select().where(Reminder.sent_at.is_null() & (
+                   Reminder.invitation.in_(invitation_ids) | Reminder.event.in_(event_ids)))}
+    return render("invitations/deadlines.html", items=items, today=today, action=ActionForm(),
                   waiting=waiting)
 
 
@@ -145,13 +177,11 @@ def remind():
     """Draft a reminder for one deadline into the outbox (nothing is sent)."""
     from flask_babel import get_locale
 
-    from amplify.invitations.deadlines import due
     from amplify.invitations.reminders import draft
 
     if not ActionForm().validate_on_submit():
         abort(400)
-    key = request.form.get("key", "")
-    found = next((d for d in due(date.today()) if d.key == key), None)
+    found = find(request.form.get("key", ""), date.today())
     if found is None:
         flash(_("That deadline is no longer due."), "error")
         return redirect(url_for("invitations.deadlines"))
@@ -178,20 +208,24 @@ def remind_all():
 @security.requires("view")
 def outbox():
     """Reminders waiting to be sent by a person, and the last ones sent."""
+    return outbox_page()
+
+
+def outbox_page(edited=None, problem=None):
+    """A page of reminders waiting (``edited`` shown as typed, with its ``problem``), which
+    of them are still due, and the last ones sent."""
     from amplify.invitations.reminders import smtp_configured
 
-    waiting = Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)
-    sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
+    waiting = keyset_page(Reminder.select().where(Reminder.sent_at.is_null()), Reminder,
+                          [Reminder.due_on, Reminder.id], descending=False)
+    if edited is not None:
+        waiting.rows = [edited if r.id == edited.id else r for r in waiting.rows]
+    current = still_open({r.invitation_id for r in waiting if r.invitation_id}, date.today())
+    sent = (Reminder.select(Reminder, User).join(User, peewee.JOIN.LEFT_OUTER, on=(Reminder.sent_by == User.id))
+            .where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50))
     return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
-                  email=smtp_configured(), errors={}, current=still_due())
-
-
-def still_due():
-    """``{(kind, invitation id)}`` of the deadlines that are still open: a reminder for
-    anything else (she answered, the event moved) must not go out."""
-    from amplify.invitations.deadlines import due
-
-    return {(d.kind, d.invitation.id) for d in due(date.today(), horizon_days=366) if d.invitation}
+                  email=smtp_configured(), errors={edited.id: problem} if edited else {}, current=current,
+                  status=400 if problem else 200)
 
 
 @bp.post("/outbox/<id:reminder_id>")
@@ -213,7 +247,7 @@ def send_reminder(reminder_id):
             reminder.delete_instance()
         flash(_("Reminder discarded."), "success")
         return redirect(url_for("invitations.outbox"))
-    current = still_due()
+    current = still_open([reminder.invitation_id], date.today())
     if action not in ("copied", "email"):
         problem = _("Choose how it was sent.")
     elif reminder.invitation_id and (reminder.kind, reminder.invitation_id) not in current:
@@ -229,18 +263,14 @@ def send_reminder(reminder_id):
             flash(_("Reminder marked as sent.") if action == "copied" else _("Reminder e-mailed."), "success")
             return redirect(url_for("invitations.outbox"))
     reminder.subject, reminder.body, reminder.recipient = subject, body, recipient  # keep what they typed
-    waiting = [reminder if r.id == reminder.id else r for r in
-               Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)]
-    sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
-    return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
-                  email=smtp_configured(), errors={reminder.id: problem}, current=current, status=400)
+    return outbox_page(reminder, problem)
 
 
 @bp.get("/events/")
 @security.requires("view")
 def events():
     return render("invitations/events.html",
-                  events=Event.select().order_by(Event.starts_on.desc()))
+                  events=keyset_page(Event.select(), Event, [Event.starts_on, Event.id]))
 
 
 @bp.get("/events/calendar")
@@ -248,7 +278,6 @@ def events():
 def calendar_page():
     """Events and deadlines by month, a row per week (no JavaScript)."""
     from amplify.calendars import month
-    from amplify.invitations.deadlines import due
 
     today = date.today()
     shown = month(request.args.get("month"), today)
@@ -259,9 +288,8 @@ def calendar_page():
             by_day.setdefault(day, {"events": [], "due": []})["events"].append(event)
             day += timedelta(days=1)
     if shown.end >= today - timedelta(days=366):
-        for item in due(today, horizon_days=max(0, (shown.end - today).days)):
-            if shown.start <= item.on <= shown.end:
-                by_day.setdefault(item.on, {"events": [], "due": []})["due"].append(item)
+        for item in between(today, shown.start, shown.end):
+            by_day.setdefault(item.on, {"events": [], "due": []})["due"].append(item)
     return render("invitations/calendar.html", weeks=shown.weeks, month=shown.first, by_day=by_day,
                   today=today, previous=shown.previous, following=shown.following)
 

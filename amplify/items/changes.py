@@ -8,13 +8,15 @@ from amplify import audit
 from amplify.rules import NotAllowed
 from amplify.campaigns.models import MessageVariant
 from amplify.consent import ledger
-from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
+from amplify.campaigns.changes import variant_state_changed
+from amplify.consent.clearance import clearance, clearances, needs_safety_check, safety_checked
 from amplify.db import database, utcnow
 from amplify.items.models import (
     EDITABLE, Item, ItemImage, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
 )
+from amplify.people.models import activist_saved
 
-
+JUDGED_AT_ONCE = 500
 
 def _snapshot(item, people):
     data = item.canonical(people)
@@ -65,6 +67,7 @@ def save_item(item, *, people, variant_ids, images=None, **fields):
             item.save()
             ItemVersion.create(item=item, version=item.version, content_hash=new_hash,
                                snapshot=_snapshot(item, people_rows))
+        store_verdicts([item])
         audit.record("item.create" if creating else "item.update", item,
                      {"version": item.version, "hash": item.content_hash, "state": item.state})
     return item
@@ -107,11 +110,14 @@ def sign_safety(item, user, note=""):
     with database.atomic():
         SafetyCheck.create(item=item, content_hash=item.content_hash, checked_by=user,
                            note=(note or "").strip())
+        store_verdicts([item])
         audit.record("item.safety_check", item, {"hash": item.content_hash})
 
 
 def refresh_state(item):
-    """Derive the state from decisions and publications (after any of them changes)."""
+    """Derive the state from decisions and publications (after any of them changes), and
+    store clearance()'s verdict on the item for the lists that must not judge every row."""
+    result = clearance(item)
     if item.state in ("published", "takedown_required", "taken_down"):
         states = [p.takedown_state for p in item.publications]
         if "required" in states:
@@ -121,7 +127,6 @@ def refresh_state(item):
         else:
             new = "published"
     elif item.state in ("in_review", "cleared"):
-        result = clearance(item)
         answered = [p.decision.outcome for p in result.people
                     if p.decision and p.decision.content_hash == item.content_hash]
         if any(outcome in ("refused", "changes_requested") for outcome in answered):
@@ -130,9 +135,48 @@ def refresh_state(item):
             new = "cleared" if result.cleared else "in_review"
     else:
         new = item.state
-    if new != item.state:
-        item.state = new
+    until = result.until if result.cleared else None
+    if (new, result.cleared, until) != (item.state, item.cleared, item.cleared_until):
+        item.state, item.cleared, item.cleared_until = new, result.cleared, until
         item.save()
+
+
+def store_verdicts(items, today=None):
+    """Store clearance()'s verdict on each of ``items``, judged a batch at a time (after
+    something the verdict reads changed: a version, a message, a person, a safety check)."""
+    items = list(items)
+    for start in range(0, len(items), JUDGED_AT_ONCE):
+        batch = items[start:start + JUDGED_AT_ONCE]
+        for item_id, result in clearances(batch, today).items():
+            item = result.item
+            until = result.until if result.cleared else None
+            if (item.cleared, item.cleared_until) != (result.cleared, until):
+                item.cleared, item.cleared_until = result.cleared, until
+                Item.update(cleared=result.cleared, cleared_until=until).where(Item.id == item_id).execute()
+
+
+def judge_unjudged():
+    """Store the verdict of every item that has none (after the upgrade that added it)."""
+    while True:
+        batch = list(Item.select().where(Item.cleared.is_null()).order_by(Item.id).limit(JUDGED_AT_ONCE))
+        if not batch:
+            return
+        with database.atomic():
+            store_verdicts(batch)
+
+
+@activist_saved.connect
+def _rejudge_items_of(activist, **_):
+    """Her risk level or being a minor is part of the verdict on every item naming her."""
+    store_verdicts(Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
+                   .where(ItemPerson.activist == activist.id))
+
+
+@variant_state_changed.connect
+def _rejudge_items_using(variant, **_):
+    """An item is cleared only while every message it uses is approved."""
+    store_verdicts(Item.select().join(ItemVariant, on=(ItemVariant.item == Item.id))
+                   .where(ItemVariant.variant == variant.id))
 
 
 def publish(item, user, channel=None, url=""):

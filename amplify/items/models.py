@@ -75,6 +75,10 @@ class Item(BaseModel):
     composed_text = peewee.TextField(default="")
     planned_at = UTCDateTimeField(null=True, index=True)
     card = peewee.TextField(default="")  # JSON of a quote card's template and fields
+    # clearance()'s verdict, stored whenever what it reads changes, so that lists need not
+    # judge every item (None: not judged yet); and the day its consent starts to lapse.
+    cleared = peewee.BooleanField(null=True)
+    cleared_until = peewee.DateField(null=True)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -145,12 +149,12 @@ class Item(BaseModel):
         """The text with each ``{ref}`` replaced by ``names[ref]`` (unknown tokens stay)."""
         return TOKEN.sub(lambda m: names.get(m.group(1), m.group(0)), self.text)
 
-    def preview_for(self, activist, attribution):
+    def preview_for(self, activist, attribution, people=None):
         """The text as it would read with ``activist`` named under ``attribution`` and the
-        others as staff fixed them, or by their default."""
+        others as staff fixed them, or by their default (``people``: already read)."""
         label = anonymous_label(self.language)
         names = {}
-        for person in self.people():
+        for person in self.people() if people is None else people:
             chosen = attribution if person.activist_id == activist.id else (
                 person.attribution or person.activist.default_attribution)
             names[person.activist.ref] = person.activist.name_for(chosen, label)
@@ -158,7 +162,8 @@ class Item(BaseModel):
 
     @classmethod
     def search(cls, campaign=None, state="", q=""):
-        query = cls.select(cls, Campaign).join(Campaign).order_by(cls.updated_at.desc())
+        """Items matching the filters (unordered: the list pages them by ``LIST_ORDER``)."""
+        query = cls.select(cls, Campaign).join(Campaign)
         if campaign:
             query = query.where(cls.campaign == campaign)
         if state:
@@ -166,6 +171,19 @@ class Item(BaseModel):
         if q:
             query = query.where(cls.title.contains(q) | cls.text.contains(q))
         return query
+
+    @classmethod
+    def no_longer_covered(cls, today):
+        """Published items whose stored verdict, or the passing of time, says they are no
+        longer cleared (a withdrawal, an expiry, a message retired)."""
+        return cls.select().where((cls.state == "published") & (
+            cls.cleared.is_null() | (cls.cleared == False)  # noqa: E712 (SQL, not Python)
+            | (cls.cleared_until < today)))
+
+    @classmethod
+    def list_order(cls):
+        """Most recently changed first; the id breaks ties so that pages never overlap."""
+        return [cls.updated_at, cls.id]
 
 
 class ItemImage(BaseModel):

@@ -18,18 +18,22 @@ from amplify.items.forms import ActionForm, ItemForm, PublicationForm, SafetyFor
 from amplify.items.models import STATES, Item, Publication, SafetyCheck
 from amplify.media.models import Asset
 from amplify.people.models import Activist
+from amplify.auth.models import User
 from amplify.auth.views import safe_next
-from amplify.web import int_arg, render
+from amplify.web import int_arg, keyset_page, render
 
 bp = Blueprint("items", __name__, url_prefix="/items")
+HISTORY_SHOWN = 100  # the latest decisions; each person's own page and receipts keep them all
 
 
 @bp.get("/")
 @security.requires("view")
 def index():
-    filters = {"campaign": int_arg("campaign"), "state": request.args.get("state", ""),
-               "q": request.args.get("q", "").strip()}
-    return render("items/index.html", "items/_rows.html", items=Item.search(**filters),
+    state = request.args.get("state", "")
+    filters = {"campaign": int_arg("campaign"), "state": state if state in STATES else "",
+               "q": request.args.get("q", "").strip()[:100]}
+    items = keyset_page(Item.search(**filters), Item, Item.list_order())
+    return render("items/index.html", "items/_rows.html", items=items,
                   filters=filters, states=STATES, campaigns=Campaign.select().order_by(Campaign.name))
 
 
@@ -120,14 +124,15 @@ def show(item_id):
         publication_form=PublicationForm(channel=item.channel), safety_form=SafetyForm(),
         needs_safety=needs_safety_check(item), safety_ok=safety_checked(item),
         safety_checks=item_safety_checks(item), publications=list(item.publications),
-        history=Decision.select().where((Decision.subject_type == "item")
-                                        & (Decision.subject_id == item.id)).order_by(Decision.seq.desc()),
+        history=Decision.select(Decision, Activist).join(Activist)
+        .where((Decision.subject_type == "item") & (Decision.subject_id == item.id))
+        .order_by(Decision.seq.desc()).limit(HISTORY_SHOWN),
     )
 
 
 def item_safety_checks(item):
-    return SafetyCheck.select().where((SafetyCheck.item == item)
-                                      & (SafetyCheck.content_hash == item.content_hash))
+    return (SafetyCheck.select(SafetyCheck, User).join(User)
+            .where((SafetyCheck.item == item) & (SafetyCheck.content_hash == item.content_hash)))
 
 
 @bp.route("/<id:item_id>/edit", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ import calendar
 from datetime import date
 
 import peewee
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import BaseModel, JSONField, ListField, UTCDateTimeField, utcnow
@@ -167,6 +168,11 @@ class Activist(BaseModel):
         return query
 
     @classmethod
+    def list_order(cls):
+        """By name; the id breaks ties so that pages never overlap."""
+        return [cls.display_name, cls.id]
+
+    @classmethod
     def spokespeople(cls):
         return cls.search(spokespeople=True)
 
@@ -205,6 +211,10 @@ def save_organization(org, *, name, formal, country, our_role, last_review_on, n
     return org
 
 
+# Sent after an activist is saved; items re-judge their clearance (risk level, minor).
+activist_saved = Namespace().signal("activist-saved")
+
+
 def save_activist(activist, spokesperson_for=(), **fields):
     """Create or update an activist and the organizations they speak for, audited."""
     from amplify import audit
@@ -229,4 +239,6 @@ def save_activist(activist, spokesperson_for=(), **fields):
             Spokesperson.create(activist=activist, organization=org_id)
         audit.record("activist.create" if creating else "activist.update", activist,
                      audit_diff(before, activist.audit_view()))
+        if not creating:
+            activist_saved.send(activist)
     return activist

@@ -11,7 +11,7 @@ from amplify.people.models import (
 )
 from amplify.people.forms import country_choices
 from amplify.forms import form_status
-from amplify.web import int_arg, render
+from amplify.web import int_arg, keyset_page, render
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -35,7 +35,9 @@ def organizations():
     }
     return render(
         "people/organizations.html", "people/_organization_rows.html",
-        organizations=Organization.search(**filters), filters=filters,
+        organizations=keyset_page(Organization.search(**filters), Organization,
+                                  [Organization.name, Organization.id], descending=False),
+        filters=filters,
         roles=OUR_ROLES, countries=country_choices(),
     )
 
@@ -67,7 +69,8 @@ def new_organization():
 @security.requires("view")
 def organization(org_id):
     org = Organization.get_or_404(Organization.id == org_id)
-    members = Activist.search(organization=org.id)
+    members = keyset_page(Activist.search(organization=org.id), Activist, Activist.list_order(),
+                          descending=False)
     return render("people/organization.html", org=org, members=members,
                   notes=org.notes if security.can("see_contacts") else None)
 
@@ -98,7 +101,9 @@ def activists():
     }
     return render(
         "people/activists.html", "people/_activist_rows.html",
-        activists=Activist.search(**filters), filters=filters, risk_levels=RISK_LEVELS,
+        activists=keyset_page(Activist.search(**filters), Activist, Activist.list_order(),
+                              descending=False),
+        filters=filters, risk_levels=RISK_LEVELS,
         organizations=Organization.select().order_by(Organization.name),
         countries=country_choices(),
     )

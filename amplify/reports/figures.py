@@ -21,7 +21,7 @@ from amplify.campaigns.models import (
     MessageVariant,
 )
 from amplify.consent.models import Decision
-from amplify.db import is_postgres
+from amplify.db import month_of, month_text
 from amplify.feeds.models import FeedEntry
 from amplify.invitations import fairness
 from amplify.invitations.models import COUNTED, Event, Invitation, terms_hash
@@ -32,19 +32,6 @@ ANSWERS = ("given", "refused", "changes_requested")
 OUTCOMES = ("given", "refused", "changes_requested", "withdrawn")
 REACHED = ("attended", "attended_remotely", "debriefed")
 LEVEL_ORDER = ("local", "national", "regional", "global")
-
-
-def month_of(column):
-    """The month of a timestamp column, for grouping: ``YYYY-MM`` text on SQLite, the
-    first instant of the month on PostgreSQL (date_trunc is much faster than to_char);
-    ``month_text`` makes both ``YYYY-MM``."""
-    if is_postgres():
-        return fn.date_trunc("month", column)
-    return fn.strftime("%Y-%m", column)
-
-
-def month_text(value):
-    return value if isinstance(value, str) else value.strftime("%Y-%m")
 
 
 def median_of(query, column, count=None):

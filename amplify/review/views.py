@@ -16,8 +16,9 @@ from amplify.consent.models import Decision
 from amplify.db import utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
-from amplify.items.models import Item, ItemPerson, ItemVersion
-from amplify.people.models import ATTRIBUTIONS
+from amplify.items.models import Item, ItemImage, ItemPerson, ItemVersion
+from amplify.media.models import Asset
+from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.textdiff import word_diff
 from amplify.web import handle_http_error, render
 
@@ -75,21 +76,50 @@ def open_link(token):
     return link
 
 
-def previous_text(item, activist):
-    """The text of the last version this person decided on, when it was replaced since."""
-    decisions = (Decision.select().where((Decision.activist == activist) & (Decision.subject_type == "item")
-                                         & (Decision.subject_id == item.id)
-                                         & (Decision.outcome.in_(["given", "changes_requested", "refused"])))
-                 .order_by(Decision.seq.desc()))
-    decided = decisions.first()
-    if decided is None or decided.content_hash == item.content_hash:
-        return None
-    version = ItemVersion.get_or_none((ItemVersion.item == item) & (ItemVersion.content_hash == decided.content_hash))
-    return version.data()["text"] if version else None
+def previous_texts(items, activist):
+    """``{item id: text}`` of the last version this person decided on, for the items
+    replaced since (two queries for all of them)."""
+    ids = [item.id for item in items]
+    decided = {}
+    for decision in (Decision.select(Decision.subject_id, Decision.content_hash)
+                     .where((Decision.activist == activist) & (Decision.subject_type == "item")
+                            & Decision.subject_id.in_(ids)
+                            & (Decision.outcome.in_(["given", "changes_requested", "refused"])))
+                     .order_by(Decision.seq)):
+        decided[decision.subject_id] = decision.content_hash
+    replaced = {item.id: decided[item.id] for item in items
+                if item.id in decided and decided[item.id] != item.content_hash}
+    if not replaced:
+        return {}
+    versions = ItemVersion.select().where(ItemVersion.item.in_(list(replaced))
+                                          & ItemVersion.content_hash.in_(list(replaced.values())))
+    return {v.item_id: v.data()["text"] for v in versions if replaced[v.item_id] == v.content_hash}
 
 
-def item_card(item, activist, form=None):
-    person = ItemPerson.get((ItemPerson.item == item) & (ItemPerson.activist == activist))
+def item_cards(items, activist, failed=None):
+    """A card per item waiting for her, read in a fixed number of queries however many
+    items wait (her part in each, everyone named, images, the versions she decided on)."""
+    items = list(items)
+    ids = [item.id for item in items]
+    people, mine, images = {i: [] for i in ids}, {}, {i: [] for i in ids}
+    for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
+                   .where(ItemPerson.item.in_(ids)).order_by(Activist.display_name)):
+        people[person.item_id].append(person)
+        if person.activist_id == activist.id:
+            mine[person.item_id] = person
+    for image in (ItemImage.select(ItemImage, Asset).join(Asset).where(ItemImage.item.in_(ids))
+                  .order_by(ItemImage.position, ItemImage.id)):
+        images[image.item_id].append(image)
+    old = previous_texts(items, activist)
+    return [item_card(item, activist, (failed or {}).get(("item", item.id)), person=mine[item.id],
+                      people=people[item.id], images=images[item.id], old=old.get(item.id))
+            for item in items]
+
+
+def item_card(item, activist, form=None, *, person=None, people=None, images=None, old=None):
+    """One item's card; ``item_cards`` passes what it read for all of them at once."""
+    if person is None:
+        return item_cards([item], activist, {("item", item.id): form} if form else None)[0]
     until = ledger.default_valid_until(item.campaign)
     form = form or DecisionForm(
         formdata=None, prefix=f"i{item.id}", content_hash=item.content_hash,
@@ -98,10 +128,9 @@ def item_card(item, activist, form=None):
     names = {code: activist.name_for(code, _("a domestic worker")) for code in
              ([person.attribution] if person.attribution else ["full_name", "first_name", "pseudonym", "anonymous"])
              if code != "pseudonym" or activist.pseudonym}
-    old = previous_text(item, activist)
     return {
-        "item": item, "person": person, "form": form, "names": names,
-        "preview": item.preview_for(activist, form.attribution.data or activist.default_attribution),
+        "item": item, "person": person, "form": form, "names": names, "images": images,
+        "preview": item.preview_for(activist, form.attribution.data or activist.default_attribution, people),
         "notice": notices.for_item(item, notice_language(), form.valid_until.data or until),
         "changes": word_diff(old, item.text) if old else None,
     }
@@ -118,8 +147,7 @@ def page_context(link, failed=None):
     activist = link.activist
     mine = list(Invitation.select(Invitation, Event).join(Event)
                 .where(Invitation.activist == activist).order_by(Event.starts_on.desc()))
-    items = [item_card(item, activist, failed.get(("item", item.id)) if failed else None)
-             for item in ledger.pending_for(activist)]
+    items = item_cards(ledger.pending_for(activist), activist, failed)
     variants = [variant_card(v, failed.get(("variant", v.id)) if failed else None)
                 for v in ledger.variants_pending_for(activist)]
     return {
