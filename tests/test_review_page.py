@@ -95,7 +95,10 @@ def test_decision_on_a_replaced_version_is_refused_with_the_new_one_shown(app, c
     response = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
     body = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "fue reemplazada" in body and "¡Ya!" in body
+    card = body[body.index(f'id="item-{person["item"].id}"'):]
+    card = card[:card.index("</article>")]
+    # Inside the card she answered: that it changed, and what changed from the version she saw.
+    assert "El equipo cambió esto mientras leías" in card and "<ins>¡Ya!</ins>" in card
     assert Decision.select().where(Decision.outcome == "given").count() == 0
 
 
@@ -125,14 +128,26 @@ def test_withdraw_from_the_page_and_see_the_takedown(app, client, person, login)
                                method="review_page", scope={"channels": ["x"], "attribution": "pseudonym"})
         publish(Item.get_by_id(item.id), None, "x", "https://x.example/status/1")
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
-    assert "https://x.example/status/1" in page and "Retirar mi consentimiento" in page
-    token = TOKEN.search(page)
-    response = client.post(f"/r/{person['token']}/items/{person['item'].id}/withdraw",
-                           data={"csrf_token": token.group(1) or token.group(2)})
+    assert "https://x.example/status/1" in page and "Quitarlo" in page
+    withdraw_url = f"/r/{person['token']}/items/{person['item'].id}/withdraw"
+    assert f'href="{withdraw_url}"' in page  # a link to a second look, not a one-tap button
+    confirm = client.get(withdraw_url).get_data(as_text=True)
+    assert "¿Quitarlo de X?" in confirm and "Sí, quitarlo" in confirm and "No, déjalo" in confirm
+    assert Item.get_by_id(person["item"].id).state == "published"  # looking changes nothing
+    token = TOKEN.search(confirm)
+    key = re.search(r'name="request_key" value="([^"]+)"', confirm).group(1)
+    response = client.post(withdraw_url, data={"csrf_token": token.group(1) or token.group(2), "request_key": key})
     assert response.status_code == 302
     assert Item.get_by_id(person["item"].id).state == "takedown_required"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Lo estamos quitando de todas partes" in page and "Esperando que lo quiten" in page
+    with app.app_context():
+        from amplify.items.changes import confirm_takedown
+        from amplify.items.models import Publication
+
+        confirm_takedown(Publication.get(), None)
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
-    assert "Retirada pendiente" in page or "Hay que retirarlo" in page
+    assert "Quitado el" in page
 
 
 @pytest.mark.parametrize("spoil", ["forged", "expired", "revoked", "garbage"])
@@ -149,7 +164,10 @@ def test_unusable_links_reveal_nothing(client, person, spoil):
     response = client.get(f"/r/{token}", headers={"Accept-Language": "pt-BR"})
     body = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert "Este link não funciona" in body and "link novo" in body
+    if spoil in ("expired", "revoked"):  # signed by Amplify: her language, from the token
+        assert "Este enlace no funciona" in body and 'lang="es"' in body
+    else:  # not ours: the phone's language
+        assert "Este link não funciona" in body and "link novo" in body
     assert "María" not in body and "Flor" not in body
     assert LinkAttempt.select().count() == 1
 

@@ -8,6 +8,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from amplify.consent.models import LinkAttempt, ReviewLink
 from amplify.db import database, utcnow
+from amplify.i18n import LANGUAGES
 
 SALT = "amplify.review-link"
 WINDOW = timedelta(minutes=15)
@@ -22,6 +23,17 @@ def too_many_failures():
     failures = LinkAttempt.select().where((LinkAttempt.address == (request.remote_addr or "?"))
                                           & (LinkAttempt.at >= since)).count()
     return failures >= current_app.config["LINK_MAX_FAILURES_PER_ADDRESS"]
+
+
+def signed_language(token):
+    """The language written into ``token`` when Amplify made it (signature checked, not
+    expiry), so that even "this link no longer works" is said in her language."""
+    try:
+        data = serializer().loads(token)
+    except BadSignature:
+        return None
+    language = data.get("l") if isinstance(data, dict) else None
+    return language if language in LANGUAGES else None
 
 
 def resolve(token):

@@ -8,6 +8,7 @@ import peewee
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import BaseModel, JSONField, ListField, UTCDateTimeField, utcnow
+from amplify.i18n import LANGUAGES
 
 OUR_ROLES = {
     "facilitator": _l("Facilitator"),
@@ -98,7 +99,8 @@ class Activist(BaseModel):
         Organization, null=True, backref="members", on_delete="SET NULL"
     )
     country = peewee.CharField(max_length=2)
-    languages = ListField(default=list)
+    languages = ListField(default=list)  # the languages she reads
+    preferred_language = peewee.CharField(max_length=8, default="")
     contact_channels = JSONField(default=list)
     risk_level = peewee.CharField()
     default_attribution = peewee.CharField()
@@ -120,6 +122,16 @@ class Activist(BaseModel):
         if attribution == "pseudonym" and self.pseudonym:
             return self.pseudonym
         return anonymous_label
+
+    def reads(self, language):
+        """Whether she reads ``language`` (someone with no languages recorded is not
+        excluded from anything)."""
+        return not self.languages or language in self.languages
+
+    def page_language(self):
+        """The interface language of her own pages: the one she prefers, else the first she
+        reads that Amplify speaks, else None (then the phone's language)."""
+        return next((code for code in [self.preferred_language, *self.languages] if code in LANGUAGES), None)
 
     @property
     def risk_label(self):
