@@ -157,12 +157,13 @@ class Item(BaseModel):
         """The text with each ``{ref}`` replaced by ``names[ref]`` (unknown tokens stay)."""
         return TOKEN.sub(lambda m: names.get(m.group(1), m.group(0)), self.text)
 
-    def names_for(self, activist, attribution):
+    def names_for(self, activist, attribution, people=None):
         """``{ref: name}`` as the text would go out with ``activist`` named under
-        ``attribution`` and the others as staff fixed them, or by their default."""
+        ``attribution`` and the others as staff fixed them, or by their default
+        (``people``: this item's ItemPerson rows with their activists, when already read)."""
         label = anonymous_label(self.language)
         names = {}
-        for person in self.people():
+        for person in self.people() if people is None else people:
             chosen = attribution if person.activist_id == activist.id else (
                 person.attribution or person.activist.default_attribution)
             names[person.activist.ref] = person.activist.name_for(chosen, label)

@@ -12,6 +12,7 @@ from amplify.consent import ledger, notices
 from amplify.consent.forms import DecisionForm
 from amplify.consent.models import FINAL, Decision
 from amplify.invitations.models import Invitation
+from amplify.people.models import Activist
 from amplify.items.models import CHANNELS, Item, ItemPerson, ItemVersion, anonymous_label, render_text
 from amplify.textdiff import word_diff
 
@@ -132,9 +133,9 @@ def excerpt(text, words=12):
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def about_item(item, activist, attribution=None):
+def about_item(item, activist, attribution=None, people=None):
     """What an item is, in her words: kind, where, and its first words as they go out."""
-    names = item.names_for(activist, attribution or activist.default_attribution)
+    names = item.names_for(activist, attribution or activist.default_attribution, people)
     return _("%(kind)s on %(where)s: “%(start)s”", kind=item.kind_label, where=item.channel_label,
              start=excerpt(render_text(item.text, names, anonymous_label(item.language))))
 
@@ -144,12 +145,12 @@ def about_variant(variant, activist):
              or excerpt(variant.short_form))
 
 
-def about(decision, subject, activist):
+def about(decision, subject, activist, people=None):
     """One line saying what ``decision`` was about, for her list of answers and receipts."""
     if subject is None:
         return _("Something that was deleted since")
     if decision.subject_type == "item":
-        return about_item(subject, activist, decision.scope_data.get("attribution"))
+        return about_item(subject, activist, decision.scope_data.get("attribution"), people)
     if decision.subject_type == "variant":
         return about_variant(subject, activist)
     return _("At the event “%(event)s”", event=subject.event.title)
@@ -165,5 +166,12 @@ def answers(activist, limit=50):
         ids = {d.subject_id for d in decisions if d.subject_type == kind}
         if ids:
             subjects.update({(kind, s.id): s for s in model.select().where(model.id.in_(ids))})
-    return [{"decision": d, "about": about(d, subjects.get((d.subject_type, d.subject_id)), activist)}
+    people = {}
+    item_ids = [key[1] for key in subjects if key[0] == "item"]
+    if item_ids:
+        for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
+                       .where(ItemPerson.item.in_(item_ids))):
+            people.setdefault(person.item_id, []).append(person)
+    return [{"decision": d, "about": about(d, subjects.get((d.subject_type, d.subject_id)), activist,
+                                           people.get(d.subject_id, []) if d.subject_type == "item" else None)}
             for d in decisions]
