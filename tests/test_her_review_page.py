@@ -1,6 +1,7 @@
 """Issue 14: her review page — answer first, in her words and her language."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,8 @@ from amplify.items.models import Item
 from amplify.review.models import HelpRequest
 from tests.conftest import TOKEN
 from tests.test_review_page import form_fields
+
+DEMO = Path(__file__).resolve().parents[1] / "campaigns" / "domestic-work-is-work"
 
 
 @pytest.fixture
@@ -155,3 +158,35 @@ def test_link_language_travels_in_the_token(app, factories, maria):
         assert links.signed_language(token) == "es"
         assert links.signed_language(token[:-3] + "abc") is None
     assert re.match(r"^[\w.-]+$", token)
+
+
+def test_campaign_names_and_message_titles_per_language_come_from_the_pack(app, tmp_path):
+    from amplify.campaigns.models import Message
+    from amplify.campaigns.packs import export_pack, import_pack
+    from amplify.people.models import Activist
+
+    with app.app_context():
+        campaign = import_pack(DEMO)
+        ana = Activist.get(Activist.ref == "ana-souza-ficticia")
+        assert campaign.name_for(ana) == "Trabalho doméstico é trabalho: C189 e C190 nas Américas"
+        lucia = Activist.get(Activist.ref == "lucia-fernandes-ficticia")
+        Activist.update(languages=["ht"]).where(Activist.id == lucia.id).execute()
+        assert campaign.name_for(Activist.get_by_id(lucia.id)) is None  # none rather than one she cannot read
+        message = Message.get(Message.key == "free-from-violence")
+        assert message.title_for(ana).startswith("Uma casa é um local de trabalho")
+        export_pack(campaign.slug, tmp_path)
+    assert 'fr = "Le travail domestique est un travail' in (tmp_path / "campaign.toml").read_text()
+
+
+def test_staff_set_the_language_of_her_page_among_those_she_reads(login, factories):
+    maria = factories.activist("María Quispe", languages=["es", "qu"])
+    session = login("comms")
+    form = {"display_name": "María Quispe", "country": "PE", "languages": ["es", "qu"], "organization": "",
+            "risk_level": "medium", "default_attribution": "first_name", "preferred_language": "pt"}
+    response = session.post(f"/people/activists/{maria.id}/edit", form)
+    assert response.status_code == 400 and "among those Amplify speaks" in response.get_data(as_text=True)
+    form["languages"] = ["es", "qu", "pt"]
+    assert session.post(f"/people/activists/{maria.id}/edit", form).status_code == 302
+    from amplify.people.models import Activist
+
+    assert Activist.get_by_id(maria.id).page_language() == "pt"

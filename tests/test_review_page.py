@@ -215,10 +215,16 @@ def test_staff_make_show_and_revoke_links(app, login, person):
 def test_spokesperson_approves_a_message_on_her_page(client, person, factories):
     from amplify.campaigns.models import MessageVariant
 
-    message = factories.message(person["campaign"], title="Ratificar el C190")
+    from amplify.campaigns.models import Message
+
+    message = factories.message(person["campaign"], title="Ratify C190 (staff title)")
     variant = factories.variant(message)
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
-    assert "Ratificar el C190" in page and "Mensaje clave para aprobar" in page
+    # The staff title is in no known language: she is shown none rather than one she may not read.
+    assert "Mensaje clave para aprobar" in page and "Ratify C190" not in page
+    Message.update(titles={"es": "Ratificar el C190", "en": "Ratify C190"}).where(Message.id == message.id).execute()
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "Ratificar el C190" in page and "Ratify C190" not in page
     prefix = f"v{variant.id}"
     data = form_fields(page, prefix) | {f"{prefix}-answer": "given"}
     assert client.post(f"/r/{person['token']}/variants/{variant.id}", data=data).status_code == 302

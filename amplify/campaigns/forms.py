@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.forms import CheckboxesField, LanguageNamesField, options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import (
@@ -134,6 +134,7 @@ class CampaignForm(FlaskForm):
         description=_l("One per line: date (YYYY-MM-DD), a space, then what happens."),
     )
     languages = CheckboxesField(_l("Languages"))
+    names = LanguageNamesField(_l("Name in each language"))
     frameworks = CheckboxesField(_l("Frameworks it advances"), choices=options(list(FRAMEWORKS.items())))
     colour_background = ColorField(_l("Card background colour"), default="#5b2a86")
     colour_text = ColorField(_l("Card text colour"), default="#ffffff")
@@ -223,6 +224,7 @@ class MessageForm(VariantForm):
 
 class MessageTitleForm(FlaskForm):
     title = TITLE
+    titles = LanguageNamesField(_l("Title in each language"))
 
 
 class VariantStateForm(FlaskForm):

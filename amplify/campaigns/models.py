@@ -115,7 +115,7 @@ class Campaign(BaseModel):
 
     def audit_view(self):
         return {
-            "slug": self.slug, "name": self.name, "goal": self.goal,
+            "slug": self.slug, "name": self.name, "names": self.names, "goal": self.goal,
             "audiences": self.audiences, "hashtags": self.hashtags, "links": self.links,
             "key_dates": self.key_dates, "languages": self.languages,
             "frameworks": self.frameworks, "colour_background": self.colour_background,

@@ -153,7 +153,8 @@ class Activist(BaseModel):
         return {
             "display_name": self.display_name, "ref": self.ref, "pseudonym": self.pseudonym,
             "organization": self.organization_id, "country": self.country,
-            "languages": self.languages, "contact_channels": self.contact_channels,
+            "languages": self.languages, "preferred_language": self.preferred_language,
+            "contact_channels": self.contact_channels,
             "risk_level": self.risk_level, "default_attribution": self.default_attribution,
             "face_may_be_shown": self.face_may_be_shown, "minor": self.minor, "notes": self.notes,
             "spokesperson_for": sorted(o.id for o in self.spokesperson_for()) if self.id else [],
