@@ -13,6 +13,7 @@ from amplify.db import database, utcnow
 from amplify.items.models import (
     EDITABLE, Item, ItemImage, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
 )
+from amplify.items.signals import takedowns_confirmed
 
 
 
@@ -168,6 +169,8 @@ def confirm_takedown(publication, user):
         publication.save()
         refresh_state(publication.item)
         audit.record("item.taken_down", publication.item, {"publication": publication.id})
+    if not publication.item.publications.where(Publication.takedown_state == "required").exists():
+        takedowns_confirmed.send(publication.item)
 
 
 def variant_choices(campaign, language):
