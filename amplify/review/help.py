@@ -2,7 +2,7 @@
 
 from amplify import audit
 from amplify.consent.signals import help_requested
-from amplify.db import database, utcnow
+from amplify.db import database
 from amplify.review.models import HelpRequest
 
 
@@ -24,9 +24,3 @@ def ask_help(activist, kind, subject_type="", subject_id=None):
     help_requested.send(request)
     return request
 
-
-def mark_handled(request, user):
-    with database.atomic():
-        request.handled_at, request.handled_by = utcnow(), user
-        request.save()
-        audit.record("help.handled", request.activist, {"request": request.id}, subject_type="activist")
