@@ -35,6 +35,7 @@ def create_app(config=None):
     from amplify.audit.views import bp as audit_bp
     from amplify.auth.views import bp as auth_bp
     from amplify.campaigns.views import bp as campaigns_bp
+    from amplify.consent.outreach import bp as outreach_bp
     from amplify.consent.views import bp as consent_bp
     from amplify.drafting.views import bp as drafting_bp
     from amplify.feeds.views import bp as feeds_bp
@@ -44,13 +45,18 @@ def create_app(config=None):
     from amplify.media.views import bp as media_bp
     from amplify.items.views import bp as items_bp
     from amplify.people.views import bp as people_bp
+    from amplify.notifications.views import bp as notifications_bp
     from amplify.review.views import bp as review_bp
     from amplify.users.views import bp as users_bp
 
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
                       media_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp, review_bp,
-                      audit_bp):
+                      audit_bp, notifications_bp, outreach_bp):
         app.register_blueprint(blueprint)
+
+    from amplify import notifications
+
+    notifications.init_app(app)
 
     from amplify.feeds import tasks
 

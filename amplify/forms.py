@@ -4,7 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, ValidationError, widgets
+from wtforms import SelectMultipleField, TextAreaField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
 # Line breaks as Python's str.splitlines() knows them: any of them in a name or a title
@@ -61,6 +61,44 @@ def parsed_by(parser, message):
             raise ValidationError(message % {"bad": bad.args[0]}) from None
 
     return validate
+
+
+LANGUAGE_LINE = re.compile(r"^\s*([a-z]{2,3})\s*:\s*(\S.*?)\s*$")
+
+
+def parse_language_names(text):
+    """'es: Trabajo digno' lines into ``{"es": "Trabajo digno"}``. Raises ValueError
+    naming the bad line."""
+    names = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = LANGUAGE_LINE.match(line)
+        if not match:
+            raise ValueError(number)
+        names[match.group(1)] = match.group(2)
+    return names
+
+
+class LanguageNamesField(TextAreaField):
+    """A name per language, one "es: …" line each (a campaign's name, a message's title),
+    so an activist's page shows it in a language she reads."""
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("description", _l("One per line, as “language: name”, e.g. “es: El trabajo del hogar es trabajo”. Activists see it in a language they read, or not at all."))
+        super().__init__(label, validators=[parsed_by(parse_language_names, _l(
+            "Line %(bad)s is not “language: name”."))], **kwargs)
+
+    def process_data(self, value):
+        self.data = format_language_names(value) if isinstance(value, dict) else value
+
+    @property
+    def names(self):
+        return parse_language_names(self.data)
+
+
+def format_language_names(names):
+    return "\n".join(f"{code}: {name}" for code, name in sorted((names or {}).items()))
 
 
 def form_status(form):

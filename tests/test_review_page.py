@@ -95,7 +95,10 @@ def test_decision_on_a_replaced_version_is_refused_with_the_new_one_shown(app, c
     response = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
     body = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "fue reemplazada" in body and "¡Ya!" in body
+    card = body[body.index(f'id="item-{person["item"].id}"'):]
+    card = card[:card.index("</article>")]
+    # Inside the card she answered: that it changed, and what changed from the version she saw.
+    assert "El equipo cambió esto mientras leías" in card and "<ins>¡Ya!</ins>" in card
     assert Decision.select().where(Decision.outcome == "given").count() == 0
 
 
@@ -125,14 +128,26 @@ def test_withdraw_from_the_page_and_see_the_takedown(app, client, person, login)
                                method="review_page", scope={"channels": ["x"], "attribution": "pseudonym"})
         publish(Item.get_by_id(item.id), None, "x", "https://x.example/status/1")
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
-    assert "https://x.example/status/1" in page and "Retirar mi consentimiento" in page
-    token = TOKEN.search(page)
-    response = client.post(f"/r/{person['token']}/items/{person['item'].id}/withdraw",
-                           data={"csrf_token": token.group(1) or token.group(2)})
+    assert "https://x.example/status/1" in page and "Quitarlo" in page
+    withdraw_url = f"/r/{person['token']}/items/{person['item'].id}/withdraw"
+    assert f'href="{withdraw_url}"' in page  # a link to a second look, not a one-tap button
+    confirm = client.get(withdraw_url).get_data(as_text=True)
+    assert "¿Quitarlo de X?" in confirm and "Sí, quitarlo" in confirm and "No, déjalo" in confirm
+    assert Item.get_by_id(person["item"].id).state == "published"  # looking changes nothing
+    token = TOKEN.search(confirm)
+    key = re.search(r'name="request_key" value="([^"]+)"', confirm).group(1)
+    response = client.post(withdraw_url, data={"csrf_token": token.group(1) or token.group(2), "request_key": key})
     assert response.status_code == 302
     assert Item.get_by_id(person["item"].id).state == "takedown_required"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Lo estamos quitando de todas partes" in page and "Esperando que lo quiten" in page
+    with app.app_context():
+        from amplify.items.changes import confirm_takedown
+        from amplify.items.models import Publication
+
+        confirm_takedown(Publication.get(), None)
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
-    assert "Retirada pendiente" in page or "Hay que retirarlo" in page
+    assert "Quitado el" in page
 
 
 @pytest.mark.parametrize("spoil, status", [("forged", 404), ("garbage", 404), ("expired", 410), ("revoked", 410)])
@@ -149,11 +164,11 @@ def test_unusable_links_reveal_nothing(client, person, spoil, status):
     response = client.get(f"/r/{token}", headers={"Accept-Language": "pt-BR"})
     body = response.get_data(as_text=True)
     assert response.status_code == status
-    assert "link novo" in body and "María" not in body and "Flor" not in body
-    if status == 404:  # a guess: counted
-        assert "Este link não funciona" in body and LinkAttempt.select().count() == 1
-    else:  # a link we signed, grown old: neither a guess nor "does not work"
-        assert "não está mais em uso" in body and "não funciona" not in body
+    assert "María" not in body and "Flor" not in body
+    if status == 404:  # a guess, not signed by Amplify: counted, in the phone's language
+        assert "Este link não funciona" in body and "link novo" in body and LinkAttempt.select().count() == 1
+    else:  # a link we signed, grown old: her language (from the token); neither a guess nor "does not work"
+        assert "Este enlace ya no está en uso" in body and 'lang="es"' in body and "no funciona" not in body
         assert LinkAttempt.select().count() == 0
 
 
@@ -229,10 +244,16 @@ def test_staff_make_show_and_revoke_links(app, login, person):
 def test_spokesperson_approves_a_message_on_her_page(client, person, factories):
     from amplify.campaigns.models import MessageVariant
 
-    message = factories.message(person["campaign"], title="Ratificar el C190")
+    from amplify.campaigns.models import Message
+
+    message = factories.message(person["campaign"], title="Ratify C190 (staff title)")
     variant = factories.variant(message)
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
-    assert "Ratificar el C190" in page and "Mensaje clave para aprobar" in page
+    # The staff title is in no known language: she is shown none rather than one she may not read.
+    assert "Mensaje clave para aprobar" in page and "Ratify C190" not in page
+    Message.update(titles={"es": "Ratificar el C190", "en": "Ratify C190"}).where(Message.id == message.id).execute()
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "Ratificar el C190" in page and "Ratify C190" not in page
     prefix = f"v{variant.id}"
     data = form_fields(page, prefix) | {f"{prefix}-answer": "given"}
     assert client.post(f"/r/{person['token']}/variants/{variant.id}", data=data).status_code == 302

@@ -14,11 +14,11 @@ from amplify.security import PERMISSIONS, ROLES, is_personal, permission_of, rol
 from tests.conftest import PASSWORD, TOKEN, csrf_token, more_world
 
 # The only endpoints anyone may reach without signing in.
-PUBLIC = {"static", "htmx_js", "healthz", "auth.login", "auth.logout", "auth.choose_language",
+PUBLIC = {"static", "htmx_js", "healthz", "favicon", "auth.login", "auth.logout", "auth.choose_language",
           # The personal review pages: no account, the signed link is the key.
           "review.page", "review.decide_item", "review.decide_variant", "review.withdraw",
           "review.receipt", "review.receipt_download", "review.image",
-          "review.answer_invitation", "review.media_consent", "invitations.feed",
+          "review.answer_invitation", "review.media_consent", "review.ask_for_help", "invitations.feed",
           # Shared reports: the signed share link is the key.
           "shared.report", "shared.csv"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -53,13 +53,17 @@ def add_message(campaign, title, variant_fields=None):
     return message
 
 
-def rename_message(message, title):
-    """A new title for staff; the key (and so every link and pack file name) stays."""
-    before = {"title": message.title}
+def rename_message(message, title, titles=None):
+    """A new title for staff (and, when given, its title per language for activists);
+    the key (and so every link and pack file name) stays."""
+    before = {"title": message.title, "titles": message.titles}
     message.title = title.strip()
+    if titles is not None:
+        message.titles = titles
     with database.atomic():
         message.save()
-        audit.record("message.update", message, {"before": before, "after": {"title": message.title}})
+        audit.record("message.update", message, {"before": before,
+                                                 "after": {"title": message.title, "titles": message.titles}})
     return message
 
 

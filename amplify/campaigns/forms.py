@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import get_locale, lazy_gettext as _l
 
 from amplify.calendars import is_time_zone, time_zones
-from amplify.forms import CheckboxesField, Form, options, parsed_by
+from amplify.forms import CheckboxesField, Form, LanguageNamesField, options, parsed_by
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import (
@@ -135,6 +135,7 @@ class CampaignForm(Form):
         description=_l("One per line: date (YYYY-MM-DD), a space, then what happens."),
     )
     languages = CheckboxesField(_l("Languages"))
+    names = LanguageNamesField(_l("Name in each language"))
     frameworks = CheckboxesField(_l("Frameworks it advances"), choices=options(list(FRAMEWORKS.items())))
     colour_background = ColorField(_l("Card background colour"), default="#5b2a86")
     colour_text = ColorField(_l("Card text colour"), default="#ffffff")
@@ -235,6 +236,7 @@ class MessageForm(VariantForm):
 
 class MessageTitleForm(Form):
     title = TITLE
+    titles = LanguageNamesField(_l("Title in each language"))
 
 
 class VariantStateForm(Form):

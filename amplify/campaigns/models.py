@@ -63,6 +63,14 @@ APPROVAL_METHOD_LABELS = {**APPROVAL_METHODS, "review_page": _l("Own review page
 WORDING = ("short_form", "long_form", "call_to_action", "evidence_figure", "evidence_source")
 
 
+def first_in(by_language, activist):
+    """``by_language[code]`` for her page's language, else the first language she reads."""
+    for code in [activist.page_language(), *activist.languages]:
+        if code and by_language.get(code):
+            return by_language[code]
+    return None
+
+
 class Campaign(BaseModel):
     slug = peewee.CharField(unique=True)
     name = peewee.CharField()
@@ -79,6 +87,7 @@ class Campaign(BaseModel):
     logo = peewee.BlobField(null=True)
     consent_months = peewee.IntegerField(default=12)
     time_zone = peewee.CharField(default="")  # IANA name; empty: the installation's AMPLIFY_TIMEZONE
+    names = JSONField(default=dict)  # {language: the name in that language}, for her page
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -88,6 +97,11 @@ class Campaign(BaseModel):
     def zone_name(self):
         """The campaign's time zone, or the installation's when it has none of its own."""
         return self.time_zone or current_app.config["TIMEZONE"]
+
+    def name_for(self, activist):
+        """The campaign's name in the language of her page, else in another she reads —
+        or None: an activist is never shown a language she does not read."""
+        return first_in(self.names or {}, activist)
 
     def organizations(self):
         """The movement organizations whose campaign this is."""
@@ -107,7 +121,7 @@ class Campaign(BaseModel):
 
     def audit_view(self):
         return {
-            "slug": self.slug, "name": self.name, "goal": self.goal,
+            "slug": self.slug, "name": self.name, "names": self.names, "goal": self.goal,
             "audiences": self.audiences, "hashtags": self.hashtags, "links": self.links,
             "key_dates": self.key_dates, "languages": self.languages,
             "frameworks": self.frameworks, "colour_background": self.colour_background,
@@ -168,6 +182,7 @@ class Message(BaseModel):
     key = peewee.CharField()
     title = peewee.CharField()
     position = peewee.IntegerField(default=0)
+    titles = JSONField(default=dict)  # {language: the title in that language}, for her page
     created_at = UTCDateTimeField(default=utcnow)
 
     class Meta:
@@ -175,6 +190,10 @@ class Message(BaseModel):
 
     def __str__(self):
         return self.title
+
+    def title_for(self, activist):
+        """The title in a language she reads (her page's first), or None."""
+        return first_in(self.titles or {}, activist)
 
     def variants(self):
         return self.variant_set.order_by(MessageVariant.language)

@@ -1,8 +1,11 @@
 """Campaign packs: a campaign as plain files that people can read and edit by hand.
 
-    <folder>/campaign.toml        the campaign (slug, name, goal, lists, colours, key dates)
+    <folder>/campaign.toml        the campaign (slug, name, goal, lists, colours, key dates;
+                                  optional [names] per language, shown to activists)
     <folder>/people.toml          optional: organizations and spokespeople the pack refers to
-    <folder>/messages/NN-key.toml one file per message, one [variants.<lang>] table each
+                                  (languages they read, optional preferred_language)
+    <folder>/messages/NN-key.toml one file per message, one [variants.<lang>] table each,
+                                  optional [titles] per language
     <folder>/logo.png             optional
     <folder>/items/NN-name.toml   optional seed items, each with a history that import
                                   replays through the real workflows (import only: consent
@@ -99,6 +102,14 @@ class _Reader:
                 self.fail(field, f"{value!r} is not one of: {', '.join(allowed)}")
         return values
 
+    def language_names(self, field):
+        """A table ``{language: text}`` (a campaign's name, a message's title per language)."""
+        names = self.table(field)
+        for code, text in names.items():
+            if code not in CONTENT_LANGUAGES or not isinstance(text, str) or not text.strip():
+                self.fail(f"{field}.{code}", f"must be a non-empty text, for one of: {', '.join(CONTENT_LANGUAGES)}")
+        return {code: text.strip() for code, text in names.items()}
+
     def table(self, field, required=False):
         value = self.data.get(field)
         if value is None:
@@ -150,6 +161,7 @@ def read_pack(folder):
         "colour_accent": colours.get("accent", str, default="#f2c14e").lower(),
         "consent_months": reader.get("consent_months", int, default=12),
         "time_zone": reader.get("time_zone", str, default=""),
+        "names": reader.language_names("names"),
         "key_dates": [],
     }
     if campaign["time_zone"] and not is_time_zone(campaign["time_zone"]):
@@ -258,6 +270,7 @@ def _read_people(path):
             "pseudonym": item.get("pseudonym", str, default="").strip(),
             "organization": organization, "country": country,
             "languages": item.get("languages", list, default=[]),
+            "preferred_language": item.choice("preferred_language", ["", *CONTENT_LANGUAGES], default=""),
             "risk_level": item.choice("risk_level", list(RISK_LEVELS), required=True),
             "default_attribution": item.choice("default_attribution", list(ATTRIBUTIONS), required=True),
             "face_may_be_shown": item.get("face_may_be_shown", bool, default=False),
@@ -274,6 +287,7 @@ def _read_message(path, known_refs):
         reader.fail("key", "must be lower-case letters, digits and hyphens (not 'new' or 'edit')")
     message = {
         "key": key, "title": reader.get("title", str, required=True).strip(),
+        "titles": reader.language_names("titles"),
         "position": reader.get("position", int, default=0), "variants": [],
     }
     variants = reader.table("variants", required=True)
@@ -510,10 +524,10 @@ def _upsert_message(campaign, data, trusted):
     message = Message.get_or_none((Message.campaign == campaign) & (Message.key == data["key"]))
     if message is None:
         message = Message.create(campaign=campaign, key=data["key"], title=data["title"],
-                                 position=data["position"])
+                                 titles=data["titles"], position=data["position"])
         audit.record("message.import", message, {"after": {"campaign": campaign.slug,
                                                            "key": message.key, "title": message.title}})
-    elif _changed(message, {"title": data["title"], "position": data["position"]}):
+    elif _changed(message, {"title": data["title"], "titles": data["titles"], "position": data["position"]}):
         message.save()
         audit.record("message.import", message, {"after": {"title": message.title,
                                                            "position": message.position}})
@@ -548,7 +562,7 @@ def export_pack(slug, dest):
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     document = {
-        "slug": campaign.slug, "name": campaign.name, "goal": campaign.goal,
+        "slug": campaign.slug, "name": campaign.name, "names": campaign.names, "goal": campaign.goal,
         "audiences": campaign.audiences, "hashtags": campaign.hashtags, "links": campaign.links,
         "languages": campaign.languages, "frameworks": campaign.frameworks,
         "organizations": [o.slug for o in campaign.organizations()],
@@ -585,8 +599,8 @@ def export_pack(slug, dest):
                 entry["approved_at"] = variant.approved_at.astimezone(timezone.utc)
             variants[variant.language] = entry
         _write_toml(message_dir / f"{number:02d}-{message.key}.toml", {
-            "key": message.key, "title": message.title, "position": message.position,
-            "variants": variants,
+            "key": message.key, "title": message.title, "titles": message.titles,
+            "position": message.position, "variants": variants,
         })
     _export_people(dest / "people.toml", approvers, {o.id for o in campaign.organizations()})
     return dest
@@ -622,6 +636,8 @@ def _export_people(path, activist_ids, org_ids):
                  "spokesperson_for": sorted(orgs[i].slug for i in speaks.get(person.id, []))}
         if person.organization_id:
             entry["organization"] = orgs[person.organization_id].slug
+        if person.preferred_language:
+            entry["preferred_language"] = person.preferred_language
         document["activists"].append(entry)
     _write_toml(path, document)
 

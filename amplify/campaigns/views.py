@@ -45,7 +45,7 @@ def campaign_fields(form):
         "name": form.name.data.strip(), "goal": (form.goal.data or "").strip(),
         "audiences": form.audiences.data, "hashtags": parse_hashtags(form.hashtags.data),
         "links": parse_links(form.links.data), "key_dates": parse_key_dates(form.key_dates.data),
-        "languages": form.languages.data, "frameworks": form.frameworks.data,
+        "languages": form.languages.data, "frameworks": form.frameworks.data, "names": form.names.names,
         "colour_background": form.colour_background.data.lower(),
         "colour_text": form.colour_text.data.lower(),
         "colour_accent": form.colour_accent.data.lower(),
@@ -133,7 +133,7 @@ def edit_message(slug, key):
     campaign, msg = load_message(slug, key)
     form = MessageTitleForm(obj=msg)
     if form.validate_on_submit():
-        rename_message(msg, form.title.data)
+        rename_message(msg, form.title.data, form.titles.names)
         flash(_("Message saved."), "success")
         return redirect(url_for("campaigns.message", slug=slug, key=key))
     return render("campaigns/message_title_form.html", form=form, campaign=campaign,

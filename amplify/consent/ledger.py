@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from amplify.consent.models import FINAL, STAFF_METHODS, TIMED, Decision, ReviewLink
+from amplify.consent.signals import decision_recorded
 from amplify.db import database, utcnow
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.rules import NotAllowed
@@ -125,6 +126,7 @@ def record_decision(activist, subject_type, subject, content_hash, outcome, *, m
             if existing is not None:
                 return existing
         raise
+    decision_recorded.send(decision, subject=subject)
     return decision
 
 
@@ -237,12 +239,15 @@ def pending_for(activist):
 
 
 def variants_pending_for(activist):
-    """Proposed message variants this person may approve as a spokesperson."""
+    """Proposed message variants this person may approve as a spokesperson — only in the
+    languages she reads: nobody approves words she cannot read."""
     from amplify.campaigns.models import Campaign, Message, MessageVariant
 
     variants = []
     for variant in (MessageVariant.select(MessageVariant, Message, Campaign).join(Message).join(Campaign)
                     .where(MessageVariant.state == "proposed").order_by(MessageVariant.id)):
+        if not activist.reads(variant.language):
+            continue
         if not variant.message.campaign.spokespeople().where(Activist.id == activist.id).exists():
             continue
         latest = Decision.latest(activist.id, "variant", variant.id)
@@ -284,7 +289,8 @@ def create_link(activist, created_by, days=None):
 def token_for(link):
     from amplify.consent.links import serializer
 
-    return serializer().dumps({"n": link.nonce})
+    # Her language travels in the signed token, for the pages of a link that no longer works.
+    return serializer().dumps({"n": link.nonce, "l": link.activist.page_language() or ""})
 
 
 def revoke_link(link):

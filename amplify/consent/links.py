@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from amplify import security
 from amplify.consent.models import LinkAttempt, ReviewLink
 from amplify.db import database, utcnow
+from amplify.i18n import LANGUAGES
 
 SALT = "amplify.review-link"
 WINDOW = timedelta(minutes=15)
@@ -60,6 +61,17 @@ def open_signed(signer, token, max_age, find):
     if found is None or not found.usable():
         return OLD, None
     return USABLE, found
+
+
+def signed_language(token):
+    """The language written into ``token`` when Amplify made it (signature checked, not
+    expiry), so that even "this link no longer works" is said in her language."""
+    try:
+        data = serializer().loads(token)
+    except BadSignature:
+        return None
+    language = data.get("l") if isinstance(data, dict) else None
+    return language if language in LANGUAGES else None
 
 
 def resolve(token):

@@ -59,14 +59,17 @@ def for_item(item, language, valid_until, version=None):
     """The notice for ``item`` in ``language``, as shown before deciding."""
     from amplify.items.models import CHANNELS, KINDS
 
+    # Names only in the notice's language: never a name in a language she may not read.
+    campaign = (item.campaign.names or {}).get(language)
     with force_locale(language):
         public = item.channel in PUBLIC_CHANNELS
         values = {
             # Not the staff title: it is internal and may say things the person should not
             # read as part of what is published.
             "what": gettext("the piece shown above (%(kind)s) of the campaign “%(campaign)s”",
-                            kind=str(KINDS.get(item.kind, item.kind)).lower(),
-                            campaign=item.campaign.name),
+                            kind=str(KINDS.get(item.kind, item.kind)).lower(), campaign=campaign)
+            if campaign else gettext("the piece shown above (%(kind)s)",
+                                     kind=str(KINDS.get(item.kind, item.kind)).lower()),
             "where": str(CHANNELS.get(item.channel, item.channel)),
             "who_sees": gettext("anyone, on the internet; it can be copied and shared")
             if public else gettext("the people who receive it"),
@@ -93,11 +96,15 @@ def _open_ended(language, version, what, where, withdraw=None):
 
 def for_variant(variant, language, version=None):
     """The notice a spokesperson reads before approving a key message."""
+    title = (variant.message.titles or {}).get(language)
+    campaign = (variant.message.campaign.names or {}).get(language)
     with force_locale(language):
-        return _open_ended(language, version, gettext(
-            "the key message “%(title)s” of the campaign “%(campaign)s”, in these exact words",
-            title=variant.message.title, campaign=variant.message.campaign.name),
-            gettext("posts, cards and talking points made from it"))
+        if title and campaign:
+            what = gettext("the key message “%(title)s” of the campaign “%(campaign)s”, in these exact words",
+                           title=title, campaign=campaign)
+        else:
+            what = gettext("the key message shown above, in these exact words")
+        return _open_ended(language, version, what, gettext("posts, cards and talking points made from it"))
 
 
 def for_invitation(invitation, language, version=None):

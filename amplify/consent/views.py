@@ -11,12 +11,15 @@ from amplify.consent import ledger, notices, receipts
 from amplify.consent.clearance import clearances
 from amplify.consent.forms import StaffDecisionForm
 from amplify.consent.models import Decision, ReviewLink
+from amplify.consent.outreach import EMAIL_KINDS, PHONE_KINDS, contacts
 from amplify.db import database
 from amplify.forms import form_status, options
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson, Publication
+from amplify.mail import smtp_configured
 from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.review.models import HelpRequest, LinkSending
 from amplify.web import keyset_page, render
 
 bp = Blueprint("consent", __name__, url_prefix="/consent")
@@ -47,6 +50,9 @@ def person(activist_id):
         pending_variants=ledger.variants_pending_for(activist),
         decisions=activist.decisions.order_by(Decision.seq.desc()), links=links,
         published=ledger.consented_publications(activist), action=ActionForm(),
+        help_requests=list(HelpRequest.open_for(activist)),
+        sendings=list(LinkSending.select().where(LinkSending.activist == activist)
+                      .order_by(LinkSending.at.desc()).limit(20)),
     )
 
 
@@ -75,7 +81,9 @@ def link(link_id):
     with database.atomic():
         audit.record("review_link.shown", review_link.activist, {"link": review_link.id},
                      subject_type="activist")
-    return render("consent/link.html", link=review_link, url=url, qr=qr, action=ActionForm())
+    return render("consent/link.html", link=review_link, url=url, qr=qr, action=ActionForm(),
+                  phones=contacts(review_link.activist, PHONE_KINDS),
+                  emails=contacts(review_link.activist, EMAIL_KINDS), email=smtp_configured())
 
 
 @bp.post("/links/<id:link_id>/revoke")

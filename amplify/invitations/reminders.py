@@ -1,9 +1,6 @@
 """Reminders drafted to an outbox. Staff read, edit and send them — by copying the text
 into their own messaging, or by e-mail when SMTP is configured. Nothing is sent silently."""
 
-import smtplib
-from email.message import EmailMessage
-
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
@@ -12,6 +9,7 @@ from amplify import audit
 from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
 from amplify.invitations.models import Reminder
+from amplify.mail import FAILURES, send_mail, smtp_configured
 from amplify.rules import NotAllowed
 
 # Deadlines whose reminder goes to the activist; the others go to the team.
@@ -75,10 +73,6 @@ def draft(due, user, language):
     return reminder
 
 
-def smtp_configured():
-    return bool(current_app.config.get("SMTP_HOST"))
-
-
 def mark_sent(reminder, user, method, subject=None, body=None, recipient=None):
     """Record that staff sent it (``method`` "copied" or "email"), with the text they sent."""
     if reminder.sent_at is not None:
@@ -95,24 +89,13 @@ def mark_sent(reminder, user, method, subject=None, body=None, recipient=None):
 
 
 def send_email(reminder):
-    config = current_app.config
     if not smtp_configured():
         raise NotAllowed(_l("E-mail is not configured: copy the text and send it yourself."))
     if "@" not in reminder.recipient:
         raise NotAllowed(_l("Give an e-mail address to send to."), "recipient")
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"] or config["SMTP_USER"] or f"amplify@{config['SMTP_HOST']}"
-    message["To"] = reminder.recipient
-    message["Subject"] = reminder.subject
-    message.set_content(reminder.body)
     try:
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=15) as smtp:
-            if config["SMTP_STARTTLS"]:
-                smtp.starttls()
-            if config["SMTP_USER"]:
-                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as failure:
+        send_mail(reminder.recipient, reminder.subject, reminder.body)
+    except FAILURES as failure:
         reminder.error = str(failure)[:500]
         reminder.save()
         raise NotAllowed(_l("The e-mail could not be sent: %(error)s. Nothing was marked as sent.",

@@ -14,9 +14,11 @@ from amplify.db import database, utcnow
 from amplify.items.models import (
     EDITABLE, Item, ItemImage, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
 )
+from amplify.items.signals import takedowns_confirmed
 from amplify.people.models import activist_saved
 
 JUDGED_AT_ONCE = 500
+
 
 def _snapshot(item, people):
     data = item.canonical(people)
@@ -212,6 +214,8 @@ def confirm_takedown(publication, user):
         publication.save()
         refresh_state(publication.item)
         audit.record("item.taken_down", publication.item, {"publication": publication.id})
+    if not publication.item.publications.where(Publication.takedown_state == "required").exists():
+        takedowns_confirmed.send(publication.item)
 
 
 def variant_choices(campaign, language):

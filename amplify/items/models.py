@@ -54,6 +54,12 @@ TOKEN = re.compile(r"\{([a-z0-9]+(?:-[a-z0-9]+)*)\}")
 THREAD_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 
 
+def render_text(text, names, fallback="…"):
+    """``text`` as it would go out: each ``{ref}`` replaced by ``names[ref]``, and a token of
+    someone not (or no longer) in the item by ``fallback`` — never the code itself."""
+    return TOKEN.sub(lambda m: names.get(m.group(1), fallback), text)
+
+
 def anonymous_label(language):
     """How an anonymous person is referred to, in the item's language."""
     with force_locale(language):
@@ -92,13 +98,19 @@ class Item(BaseModel):
             return [self.text]
         return [post.strip() for post in THREAD_BREAK.split(self.text) if post.strip()]
 
-    def provenance(self):
+    def provenance(self, names=None):
         """``[(kind, text)]``: ``same`` where the text is the approved wording it was
-        composed from, ``ins`` where staff wrote or changed it."""
+        composed from, ``ins`` where staff wrote or changed it.
+
+        With ``names`` (``{ref: name}``) both sides are compared as they would go out, so a
+        person's name filled in is not taken for the team's words and no ``{ref}`` shows.
+        """
         if not self.composed_text:
-            return [("ins", self.text)]
-        return [(kind, text) for kind, text in word_diff(self.composed_text, self.text)
-                if kind != "del"]
+            return [("ins", self.render(names) if names is not None else self.text)]
+        old, new = self.composed_text, self.text
+        if names is not None:
+            old, new = render_text(old, names), render_text(new, names)
+        return [(kind, text) for kind, text in word_diff(old, new) if kind != "del"]
 
     @property
     def state_label(self):
@@ -149,16 +161,21 @@ class Item(BaseModel):
         """The text with each ``{ref}`` replaced by ``names[ref]`` (unknown tokens stay)."""
         return TOKEN.sub(lambda m: names.get(m.group(1), m.group(0)), self.text)
 
-    def preview_for(self, activist, attribution, people=None):
-        """The text as it would read with ``activist`` named under ``attribution`` and the
-        others as staff fixed them, or by their default (``people``: already read)."""
+    def names_for(self, activist, attribution, people=None):
+        """``{ref: name}`` as the text would go out with ``activist`` named under
+        ``attribution`` and the others as staff fixed them, or by their default
+        (``people``: this item's ItemPerson rows with their activists, when already read)."""
         label = anonymous_label(self.language)
         names = {}
         for person in self.people() if people is None else people:
             chosen = attribution if person.activist_id == activist.id else (
                 person.attribution or person.activist.default_attribution)
             names[person.activist.ref] = person.activist.name_for(chosen, label)
-        return self.render(names)
+        return names
+
+    def preview_for(self, activist, attribution, people=None):
+        """The text as it would read with ``activist`` named under ``attribution``."""
+        return self.render(self.names_for(activist, attribution, people))
 
     @classmethod
     def search(cls, campaign=None, state="", q=""):

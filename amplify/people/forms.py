@@ -3,6 +3,7 @@ import re
 from flask_babel import get_locale, lazy_gettext as _l
 
 from amplify.forms import CheckboxesField, Form, options, parsed_by
+from amplify.i18n import LANGUAGES
 from wtforms import (
     BooleanField, DateField, SelectField, StringField, TextAreaField,
     ValidationError,
@@ -82,7 +83,8 @@ class ActivistForm(Form):
     pseudonym = StringField(_l("Pseudonym"), validators=[Length(max=200)])
     organization = SelectField(_l("Organization"), coerce=str, validate_choice=True)
     country = CountryField(_l("Country"))
-    languages = CheckboxesField(_l("Languages"))
+    languages = CheckboxesField(_l("Languages"), description=_l("The languages they read. Key messages are asked of them only in these."))
+    preferred_language = SelectField(_l("Language of their review page"), validate_choice=False)
     contact_channels = TextAreaField(
         _l("Contact channels"),
         validators=[Length(max=2000), parsed_by(
@@ -100,10 +102,17 @@ class ActivistForm(Form):
         super().__init__(*args, **kwargs)
         self.country.choices = options(country_choices())
         self.languages.choices = options(language_choices())
+        self.preferred_language.choices = options(
+            [("", _l("The first language they read"))] + [(code, name) for code, name in language_choices()
+                                                          if code in LANGUAGES])
         org_choices = [(str(o.id), o.name) for o in organizations]
         self.organization.choices = options([("", _l("None"))] + org_choices)
         self.spokesperson_for.choices = options(org_choices)
 
+
+    def validate_preferred_language(self, field):
+        if field.data and (field.data not in LANGUAGES or field.data not in (self.languages.data or [])):
+            raise ValidationError(_l("Choose one of the languages they read, among those Amplify speaks."))
 
     def validate_pseudonym(self, field):
         if self.default_attribution.data == "pseudonym" and not field.data.strip():

@@ -9,6 +9,7 @@ from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import BaseModel, JSONField, ListField, UTCDateTimeField, utcnow
+from amplify.i18n import LANGUAGES
 
 OUR_ROLES = {
     "facilitator": _l("Facilitator"),
@@ -101,7 +102,8 @@ class Activist(BaseModel):
         Organization, null=True, backref="members", on_delete="SET NULL"
     )
     country = peewee.CharField(max_length=2)
-    languages = ListField(default=list)
+    languages = ListField(default=list)  # the languages she reads
+    preferred_language = peewee.CharField(max_length=8, default="")
     contact_channels = JSONField(default=list)
     risk_level = peewee.CharField()
     default_attribution = peewee.CharField()
@@ -124,6 +126,16 @@ class Activist(BaseModel):
             return self.pseudonym
         return anonymous_label
 
+    def reads(self, language):
+        """Whether she reads ``language`` (someone with no languages recorded is not
+        excluded from anything)."""
+        return not self.languages or language in self.languages
+
+    def page_language(self):
+        """The interface language of her own pages: the one she prefers, else the first she
+        reads that Amplify speaks, else None (then the phone's language)."""
+        return next((code for code in [self.preferred_language, *self.languages] if code in LANGUAGES), None)
+
     @property
     def risk_label(self):
         return RISK_LEVELS.get(self.risk_level, self.risk_level)
@@ -144,7 +156,8 @@ class Activist(BaseModel):
         return {
             "display_name": self.display_name, "ref": self.ref, "pseudonym": self.pseudonym,
             "organization": self.organization_id, "country": self.country,
-            "languages": self.languages, "contact_channels": self.contact_channels,
+            "languages": self.languages, "preferred_language": self.preferred_language,
+            "contact_channels": self.contact_channels,
             "risk_level": self.risk_level, "default_attribution": self.default_attribution,
             "face_may_be_shown": self.face_may_be_shown, "minor": self.minor, "notes": self.notes,
             "spokesperson_for": sorted(o.id for o in self.spokesperson_for()) if self.id else [],

@@ -132,6 +132,7 @@ def activist_from_form(form, activist):
         display_name=form.display_name.data, pseudonym=form.pseudonym.data or "",
         organization=int(form.organization.data) if form.organization.data else None,
         country=form.country.data, languages=form.languages.data,
+        preferred_language=form.preferred_language.data or "",
         contact_channels=parse_contacts(form.contact_channels.data),
         risk_level=form.risk_level.data, default_attribution=form.default_attribution.data,
         face_may_be_shown=form.face_may_be_shown.data, minor=form.minor.data,

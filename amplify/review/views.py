@@ -4,7 +4,7 @@ and their receipts. Reached only through a signed personal link."""
 import secrets
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -12,14 +12,15 @@ from amplify import security
 from amplify.campaigns.models import MessageVariant
 from amplify.consent import ledger, links, notices, receipts
 from amplify.consent.forms import DecisionForm
-from amplify.consent.models import Decision
+from amplify.consent.models import FINAL, Decision
 from amplify.db import utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
-from amplify.items.models import Item, ItemImage, ItemPerson, ItemVersion
-from amplify.media.models import Asset
+from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
-from amplify.textdiff import word_diff
+from amplify.review.cards import about, about_item, answers, item_card, variant_card
+from amplify.review.help import ask_help
+from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
@@ -67,93 +68,36 @@ def open_link(token):
     """The person's link, checked; their language for the page."""
     state, link = links.resolve(token)
     if link is None:
+        # A revoked or expired link still speaks her language when Amplify signed it.
+        g.page_language = links.signed_language(token) or request.accept_languages.best_match(list(LANGUAGES))
         raise LINK_PROBLEMS[state]()
-    activist = link.activist
-    g.page_language = next((code for code in activist.languages if code in LANGUAGES), None) \
-        or request.accept_languages.best_match(list(LANGUAGES)) or "es"
+    g.page_language = link.activist.page_language() or request.accept_languages.best_match(list(LANGUAGES)) or "es"
     link.last_used_at = utcnow()
     link.save()
     return link
 
 
-def previous_texts(items, activist):
-    """``{item id: text}`` of the last version this person decided on, for the items
-    replaced since (two queries for all of them)."""
-    ids = [item.id for item in items]
-    decided = {}
-    for decision in (Decision.select(Decision.subject_id, Decision.content_hash)
-                     .where((Decision.activist == activist) & (Decision.subject_type == "item")
-                            & Decision.subject_id.in_(ids)
-                            & (Decision.outcome.in_(["given", "changes_requested", "refused"])))
-                     .order_by(Decision.seq)):
-        decided[decision.subject_id] = decision.content_hash
-    replaced = {item.id: decided[item.id] for item in items
-                if item.id in decided and decided[item.id] != item.content_hash}
-    if not replaced:
-        return {}
-    versions = ItemVersion.select().where(ItemVersion.item.in_(list(replaced))
-                                          & ItemVersion.content_hash.in_(list(replaced.values())))
-    return {v.item_id: v.data()["text"] for v in versions if replaced[v.item_id] == v.content_hash}
-
-
-def item_cards(items, activist, failed=None):
-    """A card per item waiting for her, read in a fixed number of queries however many
-    items wait (her part in each, everyone named, images, the versions she decided on)."""
-    items = list(items)
-    ids = [item.id for item in items]
-    people, mine, images = {i: [] for i in ids}, {}, {i: [] for i in ids}
-    for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
-                   .where(ItemPerson.item.in_(ids)).order_by(Activist.display_name)):
-        people[person.item_id].append(person)
-        if person.activist_id == activist.id:
-            mine[person.item_id] = person
-    for image in (ItemImage.select(ItemImage, Asset).join(Asset).where(ItemImage.item.in_(ids))
-                  .order_by(ItemImage.position, ItemImage.id)):
-        images[image.item_id].append(image)
-    old = previous_texts(items, activist)
-    return [item_card(item, activist, (failed or {}).get(("item", item.id)), person=mine[item.id],
-                      people=people[item.id], images=images[item.id], old=old.get(item.id))
-            for item in items]
-
-
-def item_card(item, activist, form=None, *, person=None, people=None, images=None, old=None):
-    """One item's card; ``item_cards`` passes what it read for all of them at once."""
-    if person is None:
-        return item_cards([item], activist, {("item", item.id): form} if form else None)[0]
-    until = ledger.default_valid_until(item.campaign)
-    form = form or DecisionForm(
-        formdata=None, prefix=f"i{item.id}", content_hash=item.content_hash,
-        channels=[item.channel], attribution=person.attribution or activist.default_attribution,
-        face=person.appearance == "shown" and activist.face_may_be_shown, valid_until=until)
-    names = {code: activist.name_for(code, _("a domestic worker")) for code in
-             ([person.attribution] if person.attribution else ["full_name", "first_name", "pseudonym", "anonymous"])
-             if code != "pseudonym" or activist.pseudonym}
-    return {
-        "item": item, "person": person, "form": form, "names": names, "images": images,
-        "preview": item.preview_for(activist, form.attribution.data or activist.default_attribution, people),
-        "notice": notices.for_item(item, notice_language(), form.valid_until.data or until),
-        "changes": word_diff(old, item.text) if old else None,
-    }
-
-
-def variant_card(variant, form=None):
-    form = form or DecisionForm(formdata=None, prefix=f"v{variant.id}", content_hash=variant.content_hash)
-    return {"variant": variant, "form": form, "notice": notices.for_variant(variant, notice_language())}
-
-
-def page_context(link, failed=None):
+def page_context(link, failed=None, stale=None):
+    """Her page; ``failed`` maps ``(subject_type, id)`` to a form to show again with its
+    errors, ``stale`` to the version she was looking at when it was replaced."""
     from amplify.invitations.models import Event, Invitation
 
     activist = link.activist
+    failed, stale = failed or {}, stale or {}
+    language = notice_language()
     mine = list(Invitation.select(Invitation, Event).join(Event)
                 .where(Invitation.activist == activist).order_by(Event.starts_on.desc()))
-    items = item_cards(ledger.pending_for(activist), activist, failed)
-    variants = [variant_card(v, failed.get(("variant", v.id)) if failed else None)
+    items = [item_card(item, activist, language, failed.get(("item", item.id)), stale.get(("item", item.id)))
+             for item in ledger.pending_for(activist)]
+    variants = [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
                 for v in ledger.variants_pending_for(activist)]
     return {
         "link": link, "activist": activist, "token": request.view_args["token"], "items": items,
-        "variants": variants, "published": ledger.consented_publications(activist),
-        "decisions": activist.decisions.where(Decision.outcome != "requested").order_by(Decision.seq.desc()).limit(50),
+        "variants": variants, "published": [
+            {"item": item, "decision": decision, "publications": pubs,
+             "about": about_item(item, activist, decision.scope_data.get("attribution") if decision else None)}
+            for item, decision, pubs in ledger.consented_publications(activist)],
+        "answers": answers(activist), "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
         "invitations": sorted((i for i in mine if i.state == "invited"), key=lambda i: i.event.starts_on),
         "at_events": at_events(mine),
@@ -208,9 +152,25 @@ def notice_language():
     return g.page_language if g.page_language in notices.NOTICE_LANGUAGES else "en"
 
 
+def already_answered(token, link, subject_type, subject, form):
+    """A second answer to the version she already answered (the form sent again, from
+    the back button or another tab): say what we have, never "this link does not work"."""
+    latest = Decision.latest(link.activist_id, subject_type, subject.id)
+    if latest is None or latest.outcome not in FINAL or latest.content_hash != form.content_hash.data \
+            or (form.request_key.data and latest.request_key == form.request_key.data):
+        return None
+    flash(_("We already have your answer from %(when)s: %(answer)s.",
+            when=format_date(latest.at, "long"), answer=latest.outcome_label), "success")
+    return redirect(url_for("review.page", token=token) + f"#decision-{latest.id}")
+
+
 def answer(token, link, subject_type, subject, form, notice):
     """Record the person's yes, no or change request on ``subject``; else show the page
-    again with what went wrong (a replaced version: 409, with the new version shown)."""
+    again with what went wrong (a replaced version: 409, with what changed shown inside
+    the card she answered)."""
+    repeated = already_answered(token, link, subject_type, subject, form)
+    if repeated is not None:
+        return repeated
     if form.answer.data not in ("given", "refused", "changes_requested"):
         form.answer.errors = [_("Choose yes, no or change something.")]  # a tuple until validated
     elif form.validate_on_submit():
@@ -222,8 +182,9 @@ def answer(token, link, subject_type, subject, form, notice):
                 guardian_relationship=form.guardian_relationship.data,
                 minor_agrees=form.minor_agrees.data, review_link=link,
                 request_key=form.request_key.data)
-        except ledger.StaleVersion as stale:
-            return render("review/page.html", status=409, stale=stale.message, **page_context(link))
+        except ledger.StaleVersion:
+            return render("review/page.html", status=409,
+                          **page_context(link, stale={(subject_type, subject.id): form.content_hash.data}))
         except ledger.DecisionRefused as problem:
             getattr(form, problem.field or "answer").errors.append(problem.message)
         else:
@@ -251,9 +212,16 @@ def decide_item(token, item_id):
 def decide_variant(token, variant_id):
     link = open_link(token)
     variant = MessageVariant.get_or_none(MessageVariant.id == variant_id)
-    if variant is None or variant not in ledger.variants_pending_for(link.activist):
+    if variant is None or not variant.message.campaign.spokespeople().where(
+            Activist.id == link.activist_id).exists():
         return not_waiting(token, link, request.form.get(f"v{variant_id}-request_key"))
     form = DecisionForm(prefix=f"v{variant.id}")
+    if variant not in ledger.variants_pending_for(link.activist):
+        repeated = already_answered(token, link, "variant", variant, form)
+        if repeated is not None:
+            return repeated
+        flash(_("This message no longer waits for your answer."), "success")
+        return redirect(url_for("review.page", token=token))
     return answer(token, link, "variant", variant, form,
                   notices.for_variant(variant, notice_language()))
 
@@ -310,12 +278,24 @@ def media_consent(token, invitation_id):
     return redirect(url_for("review.page", token=token) + f"#event-{invitation.id}")
 
 
-@bp.post("/<token>/items/<id:item_id>/withdraw")
+@bp.route("/<token>/items/<id:item_id>/withdraw", methods=["GET", "POST"])
 @security.personal
 def withdraw(token, item_id):
+    """A second look before taking it down (GET: "Take it down from X and Y?"), then the
+    withdrawal itself (POST) — without JavaScript."""
     link = open_link(token)
     item = Item.get_or_none(Item.id == item_id)
-    if item is None or not ActionForm().validate_on_submit():
+    if item is None or not ItemPerson.select().where(
+            (ItemPerson.item == item) & (ItemPerson.activist == link.activist)).exists():
+        return not_waiting(token, link, request.form.get("request_key"))
+    if request.method == "GET":
+        decision = Decision.latest(link.activist_id, "item", item.id)
+        return render("review/withdraw.html", item=item, token=token, action=ActionForm(),
+                      about=about_item(item, link.activist, decision.scope_data.get("attribution")
+                                       if decision else None),
+                      places=[p.channel_label for p in item.publications if p.takedown_state == "none"]
+                      or [item.channel_label], request_key=secrets.token_urlsafe(16))
+    if not ActionForm().validate_on_submit():
         return not_waiting(token, link, request.form.get("request_key"))
     try:
         decision = ledger.withdraw(link.activist, item, method="review_page", review_link=link,
@@ -323,7 +303,30 @@ def withdraw(token, item_id):
     except ledger.DecisionRefused as problem:
         flash(problem.message, "error")
         return redirect(url_for("review.page", token=token))
-    return decided(token, decision)
+    flash(_("Done. We are taking it down everywhere; below you see when each place is done."), "success")
+    return redirect(url_for("review.page", token=token) + f"#published-{item.id}")
+
+
+@bp.post("/<token>/help")
+@security.personal
+def ask_for_help(token):
+    """She would rather be called (or met), or needs something explained: staff see the
+    request and are notified; nothing is decided for her."""
+    link = open_link(token)
+    kind = request.form.get("kind", "")
+    subject_type = request.form.get("subject_type", "")
+    subject_id = request.form.get("subject_id", type=int)
+    if kind not in HELP_KINDS or subject_type not in ("", "item", "variant") \
+            or not ActionForm().validate_on_submit():
+        raise LinkUnusable()
+    if subject_type and not concerns(link.activist, subject_type, subject_id):
+        raise LinkUnusable()
+    ask_help(link.activist, kind, subject_type, subject_id)
+    flash(_("Thank you. Someone from the team will call you. Nothing goes out before you say yes.")
+          if kind == "call" else
+          _("Thank you. Someone from the team will explain it to you in your language."), "success")
+    anchor = f"#{subject_type}-{subject_id}" if subject_type else ""
+    return redirect(url_for("review.page", token=token) + anchor)
 
 
 @bp.get("/<token>/images/<sha>.png")
@@ -343,6 +346,13 @@ def image(token, sha):
     return Response(preview_png(sha), mimetype="image/png")
 
 
+def concerns(activist, subject_type, subject_id):
+    """Whether the item names, quotes or shows her, or the message waits for her approval."""
+    if subject_type == "item":
+        return ItemPerson.select().where((ItemPerson.item == subject_id) & (ItemPerson.activist == activist)).exists()
+    return any(v.id == subject_id for v in ledger.variants_pending_for(activist))
+
+
 def own_decision(link, decision_id):
     decision = Decision.get_or_none((Decision.id == decision_id) & (Decision.activist == link.activist))
     if decision is None:
@@ -356,7 +366,8 @@ def receipt(token, decision_id):
     link = open_link(token)
     decision, subject = own_decision(link, decision_id)
     return render("review/receipt.html", decision=decision, subject=subject, token=token,
-                  activist=link.activist, attributions=ATTRIBUTIONS, **receipts.page_context(decision))
+                  activist=link.activist, attributions=ATTRIBUTIONS,
+                  about=about(decision, subject, link.activist), **receipts.page_context(decision))
 
 
 @bp.get("/<token>/decisions/<id:decision_id>.json")
