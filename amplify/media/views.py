@@ -104,6 +104,11 @@ def card_form(**kwargs):
                     activists=Activist.select().order_by(Activist.display_name), **kwargs)
 
 
+def preview_args():
+    """The posted card fields as arguments of the preview image's URL."""
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "action")}
+
+
 @bp.route("/cards/new", methods=["GET", "POST"])
 @security.requires("edit_campaigns")
 def new_card():
@@ -122,6 +127,9 @@ def new_card():
             except CardRefused as refused:
                 getattr(form, {"main": "main_text"}.get(refused.field, refused.field) or "main_text").errors.append(refused.message)
             else:
+                if request.form.get("action") == "preview":  # "Preview" only previews
+                    return render("media/card_form.html", form=form,
+                                  preview=url_for("media.card_preview", **preview_args()))
                 with database.atomic():
                     asset = Asset.store(image, label=form.title.data, uploaded_by=g.user)
                     people = [(person.id, "quoted" if card.template == "quote" else "named",
@@ -134,7 +142,7 @@ def new_card():
                 flash(_("Card made. It goes through consent like any item."), "success")
                 return redirect(url_for("items.show", item_id=item.id))
     if form.main_text.data:
-        preview = url_for("media.card_preview", **{k: v for k, v in request.form.items() if k != "csrf_token"})
+        preview = url_for("media.card_preview", **preview_args())
     return render("media/card_form.html", form=form, preview=preview, status=form_status(form))
 
 
