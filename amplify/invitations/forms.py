@@ -70,7 +70,10 @@ class MoveForm(FlaskForm):
     state = SelectField(_l("New state"), validate_choice=False)
     reason = TextAreaField(_l("Why (required to decline, withdraw, cancel, for a refusal or a no-show)"),
                            validators=[Length(max=2000)])
-    decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[Length(max=200)])
+    decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[Length(max=200)],
+                             description=_l("Who, not when: the date has its own field."))
+    decided_on = DateField(_l("When the movement decided (for a nomination)"), validators=[Optional()],
+                           description=_l("Empty: today."))
     activist = SelectField(_l("Activist chosen"), validate_choice=False)
     method = SelectField(_l("How she answered (when you record her yes or no)"), validate_choice=False,
                          choices=options([("", "—")] + list(STAFF_METHODS.items())))

@@ -6,6 +6,7 @@ moves only along the transitions below, and every move is recorded with who, whe
 
 import hashlib
 import json
+from datetime import date
 
 import peewee
 from flask_babel import lazy_gettext as _l
@@ -65,6 +66,8 @@ COUNTED = ("invited", "accepted", "confirmed", "reserve", "attended", "attended_
            "debriefed", "declined", "expired")
 # Her answer: staff recording it say how it was given.
 ANSWERS = ("accepted", "declined")
+# Moves that say what happened at the event: refused before it starts.
+NEEDS_START = ("attended", "attended_remotely", "no_show", "debriefed")
 # What needs a reason when chosen.
 NEEDS_REASON = ("declined", "withdrawn", "cancelled", "refused_by_host", "no_show")
 
@@ -191,8 +194,10 @@ class Invitation(BaseModel):
     def role_label(self):
         return ROLES.get(self.role, self.role)
 
-    def next_states(self):
-        return allowed_next(self.state)
+    def next_states(self, today=None):
+        """The moves open now: what happened at the event is offered once it has started."""
+        started = (today or date.today()) >= self.event.starts_on
+        return [s for s in allowed_next(self.state) if started or s not in NEEDS_START]
 
 
 class InvitationChange(BaseModel):

@@ -363,7 +363,7 @@ def invitation(invitation_id):
             activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
             try:
                 move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist,
-                     method=form.method.data or "")
+                     method=form.method.data or "", decided_on=form.decided_on.data)
             except NotAllowed as refused:
                 getattr(form, refused.field or "state").errors.append(refused.message)
             else:
@@ -449,7 +449,7 @@ def outcome(invitation_id):
             save_outcome(invitation, form.outcome.data, form.follow_ups.data, form.evaluated_on.data,
                          [i for i in form.items.data if i.isdigit()] if form.items.data else [])
         except NotAllowed as refused:
-            form.items.errors.append(refused.message)
+            getattr(form, refused.field or "items").errors.append(refused.message)
         else:
             flash(_("Outcome saved."), "success")
             return redirect(url_for("invitations.invitation", invitation_id=invitation.id) + "#outcome")
