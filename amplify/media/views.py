@@ -96,7 +96,8 @@ def card_from(form, campaign):
     if person is not None and form.template.data == "quote" and not secondary:
         secondary = person.name_for(form.attribution.data, anonymous_label(form.language.data))
     return Card(form.template.data, form.size.data, (form.main_text.data or "").strip(), secondary.strip(),
-                campaign.colour_background, campaign.colour_text, campaign.colour_accent), person
+                campaign.colour_background, campaign.colour_text, campaign.colour_accent,
+                campaign.hashtags[0] if campaign.hashtags else ""), person
 
 
 def card_form(**kwargs):
