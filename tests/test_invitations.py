@@ -145,7 +145,7 @@ def test_visa_deadlines_and_passport_purge(app, login, factories):
     from amplify.invitations.deadlines import due
 
     person = factories.activist()
-    event = factories.event(days=90)
+    event = factories.event(days=90, country="CH")
     invitation = factories.invitation(event=event, activist=person)
     Invitation.update(state="confirmed").where(Invitation.id == invitation.id).execute()
     session = login("events")

@@ -3,10 +3,11 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.i18n import language_name
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import (
@@ -25,8 +26,7 @@ LOGO_SIDE = 1024
 
 
 def content_language_choices():
-    names = get_locale().languages
-    return [(code, names.get(code, code)) for code in CONTENT_LANGUAGES]
+    return [(code, language_name(code)) for code in CONTENT_LANGUAGES]
 
 
 def parse_hashtags(text):

@@ -1,11 +1,12 @@
 """What is due and overdue for event teams. ``today`` is passed in (tests use a fixed clock)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import peewee
 from flask_babel import lazy_gettext as _l
 
+from amplify.invitations import passports
 from amplify.invitations.models import Event, Invitation, Support
 from amplify.people.models import Activist, add_months
 
@@ -19,7 +20,6 @@ CHECKIN_AFTER_DAYS = 1
 VISA_WINDOW_MONTHS = 6  # most consulates take applications from 6 months before travel
 VISA_LAST_DAYS = 15  # Schengen: no later than 15 days before travel
 VISA_MARGIN_DAYS = 7
-PASSPORT_VALID_AFTER_RETURN_DAYS = 92  # three months
 
 KINDS = {
     "no_answer": _l("No answer from the activist"),
@@ -27,7 +27,8 @@ KINDS = {
     "accreditation": _l("Accreditation deadline"),
     "visa_window": _l("Visa window opens"),
     "visa": _l("Visa application: last sensible day to apply"),
-    "passport": _l("Passport expires within 3 months after return"),
+    "passport": _l("Passport expires too soon for the destination's rule"),
+    "passport_rule": _l("Passport: no rule known for this destination, check with the consulate"),
     "interpreter": _l("Book the interpreter"),
     "debrief": _l("Debrief after the event"),
     "evaluation": _l("Evaluation after the event"),
@@ -80,9 +81,9 @@ def for_invitation(invitation, unpaid, today):
             if opens >= today:
                 add("visa_window", opens)
             add("visa", travel - timedelta(days=VISA_LAST_DAYS + VISA_MARGIN_DAYS))
-        if invitation.passport_expiry and invitation.passport_expiry < \
-                invitation.returns_on + timedelta(days=PASSPORT_VALID_AFTER_RETURN_DAYS):
-            add("passport", invitation.passport_expiry)
+        passport = passports.problem(invitation)
+        if passport:
+            add("passport" if passport == "too_soon" else "passport_rule", invitation.passport_expiry)
         if invitation.interpretation_needed and not invitation.interpreter_booked_on:
             add("interpreter", event.starts_on - timedelta(days=INTERPRETER_BOOKING_DAYS))
     if state in ("attended", "attended_remotely"):
@@ -99,18 +100,39 @@ def for_invitation(invitation, unpaid, today):
     return found
 
 
-def due(today, horizon_days=30):
-    """Everything due up to ``horizon_days`` ahead, and everything overdue, soonest first.
-    Three queries, whatever the number of invitations (people and events come joined)."""
-    horizon = today + timedelta(days=horizon_days)
+def due(today, horizon_days=30, event=None):
+    """Everything due up to ``horizon_days`` ahead (None: however far), and everything
+    overdue, soonest first; only ``event``'s when given. Three queries, whatever the number
+    of invitations (people and events come joined)."""
+    horizon = today + timedelta(days=horizon_days) if horizon_days is not None else date.max
     unpaid = {row.invitation_id for row in Support.select(Support.invitation).where(
         (Support.arrangement == "reimbursed") & Support.paid_on.is_null())}
     found = []
     for invitation in (Invitation.select(Invitation, Event, Activist).join(Event).switch(Invitation)
                        .join(Activist, peewee.JOIN.LEFT_OUTER)
-                       .where(Invitation.state.in_(UPCOMING + AFTER) | (Invitation.passport_number != ""))):
+                       .where((Invitation.state.in_(UPCOMING + AFTER) | (Invitation.passport_number != ""))
+                              & ((Invitation.event == event) if event else True))):
         found += for_invitation(invitation, invitation.id in unpaid, today)
-    for event in Event.select().where(Event.accreditation_deadline.is_null(False)
-                                      & (Event.accreditation_deadline >= today)):
-        found.append(Due("accreditation", event.accreditation_deadline, None, event))
+    for each in Event.select().where(Event.accreditation_deadline.is_null(False)
+                                     & (Event.accreditation_deadline >= today)
+                                     & ((Event.id == event.id) if event else True)):
+        found.append(Due("accreditation", each.accreditation_deadline, None, each))
     return sorted((d for d in found if d.on <= horizon), key=lambda d: (d.on, d.kind))
+
+
+GROUPS = {"overdue": _l("Overdue"), "week": _l("This week"), "month": _l("This month"), "later": _l("Later")}
+
+
+def grouped(found, today):
+    """``{group: [Due]}`` as the page shows them: overdue, the next 7 days, the next 30, later."""
+    groups = {name: [] for name in GROUPS}
+    for deadline in found:
+        if deadline.on < today:
+            groups["overdue"].append(deadline)
+        elif deadline.on <= today + timedelta(days=7):
+            groups["week"].append(deadline)
+        elif deadline.on <= today + timedelta(days=30):
+            groups["month"].append(deadline)
+        else:
+            groups["later"].append(deadline)
+    return groups

@@ -16,6 +16,7 @@ from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
 from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.i18n import country_choices
 from amplify.invitations.models import (
     ARRANGEMENTS,
     KINDS,
@@ -35,6 +36,8 @@ class EventForm(FlaskForm):
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Length(max=200)])
+    country = SelectField(_l("Country"), validate_choice=False,
+                          description=_l("Where she travels to: passport validity rules depend on it."))
     online = BooleanField(_l("Online"))
     interpretation = BooleanField(_l("Interpretation provided"))
     accreditation_route = TextAreaField(_l("Accreditation route"), validators=[Length(max=2000)])
@@ -51,6 +54,12 @@ class EventForm(FlaskForm):
     def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign.choices = options([("", "—")] + [(str(c.id), c.name) for c in campaigns])
+        self.country.choices = options(country_choices())
+
+
+    def validate_country(self, field):
+        if field.data and field.data not in {code for code, _name in country_choices()}:
+            raise ValidationError(_l("Choose a country from the list."))
 
 
 class InvitationForm(FlaskForm):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from amplify.auth.models import User
 from amplify.campaigns.models import Campaign
 from amplify.db import BaseModel, ListField, UTCDateTimeField, utcnow
+from amplify.invitations import passports
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 
@@ -104,6 +105,7 @@ class Event(BaseModel):
     starts_on = peewee.DateField(index=True)
     ends_on = peewee.DateField()
     place = peewee.CharField(default="")
+    country = peewee.CharField(default="")  # ISO 3166 code: passport rules per destination
     online = peewee.BooleanField(default=False)
     languages = ListField(default=list)
     interpretation = peewee.BooleanField(default=False)
@@ -181,6 +183,15 @@ class Invitation(BaseModel):
     @property
     def returns_on(self):
         return self.return_on or self.event.ends_on
+
+    @property
+    def passport_rule(self):
+        """``(rule, day)``: until when her passport must be valid for the event's country."""
+        return passports.valid_until_needed(self)
+
+    @property
+    def passport_problem(self):
+        return passports.problem(self)
 
     @property
     def risk_label(self):

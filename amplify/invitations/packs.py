@@ -44,6 +44,7 @@ def read_event(path, known_refs, known_orgs, today=None):
         "host": reader.get("host", str, default="").strip(),
         "starts_on": _day(reader, "starts_on", today, required=True),
         "place": reader.get("place", str, default="").strip(),
+        "country": reader.get("country", str, default="").strip().upper(),
         "online": reader.get("online", bool, default=False),
         "languages": reader.get("languages", list, default=[]),
         "interpretation": reader.get("interpretation", bool, default=False),

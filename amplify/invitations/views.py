@@ -53,7 +53,7 @@ from amplify.items.forms import ActionForm
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
-from amplify.web import render
+from amplify.web import int_arg, render
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -72,7 +72,6 @@ QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attend
 
 def board_context(problem=None):
     """Invitations in columns by state, filtered by event and name."""
-    from amplify.web import int_arg
 
     event_id, q = int_arg("event"), (request.values.get("q") or "").strip()[:100]
     columns = {state: [] for state in STATES}
@@ -130,13 +129,34 @@ def advance(invitation_id):
 @security.requires("view")
 def deadlines():
     """What is due and overdue, with a button to draft a reminder for each."""
-    from amplify.invitations.deadlines import due
+    return deadlines_page(None)
+
+
+@bp.get("/events/<id:event_id>/deadlines")
+@security.requires("view")
+def event_deadlines(event_id):
+    """One event's deadlines, whenever they fall."""
+    return deadlines_page(Event.get_or_404(Event.id == event_id))
+
+
+LATER_PER_PAGE = 50
+
+
+def deadlines_page(event):
+    """Overdue, this week, this month, and later (paged), for every event or for one."""
+    from amplify.invitations.deadlines import GROUPS, due, grouped
 
     today = date.today()
     waiting = {(r.kind, r.invitation_id, r.event_id, r.due_on): r
                for r in Reminder.select().where(Reminder.sent_at.is_null())}
-    return render("invitations/deadlines.html", items=due(today), today=today, action=ActionForm(),
-                  waiting=waiting)
+    items = due(today, None, event=event)
+    groups = grouped(items, today)
+    page = int_arg("page", 1)
+    later = groups["later"]
+    groups["later"] = later[(page - 1) * LATER_PER_PAGE:page * LATER_PER_PAGE]
+    return render("invitations/deadlines.html", items=items, groups=groups, group_names=GROUPS, today=today,
+                  action=ActionForm(), waiting=waiting, event=event, page=page,
+                  more_later=len(later) > page * LATER_PER_PAGE)
 
 
 @bp.post("/deadlines/remind")
@@ -151,7 +171,7 @@ def remind():
     if not ActionForm().validate_on_submit():
         abort(400)
     key = request.form.get("key", "")
-    found = next((d for d in due(date.today()) if d.key == key), None)
+    found = next((d for d in due(date.today(), None) if d.key == key), None)
     if found is None:
         flash(_("That deadline is no longer due."), "error")
         return redirect(url_for("invitations.deadlines"))
@@ -270,7 +290,7 @@ def event_fields(form):
     return {
         "title": form.title.data.strip(), "kind": form.kind.data, "level": form.level.data,
         "host": (form.host.data or "").strip(), "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data, "place": (form.place.data or "").strip(),
+        "ends_on": form.ends_on.data, "place": (form.place.data or "").strip(), "country": form.country.data or "",
         "online": form.online.data, "interpretation": form.interpretation.data,
         "accreditation_route": (form.accreditation_route.data or "").strip(),
         "accreditation_deadline": form.accreditation_deadline.data,
