@@ -2,11 +2,37 @@
 browser's, else the instance default."""
 
 from flask import g, has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale, lazy_gettext as _l
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English", "fr": "Français"}
 
 babel = Babel()
+
+# CLDR territory codes that are not countries: groupings, pseudo-locales, uninhabited or
+# exceptionally reserved places (ISO 3166-1 lists none of these as a country one lives in).
+NOT_COUNTRIES = frozenset({"AC", "AQ", "BV", "CP", "CQ", "DG", "EA", "EU", "EZ", "HM", "IC", "QO",
+                           "TA", "TF", "UM", "UN", "XA", "XB", "ZZ"})
+# Languages CLDR has no name for.
+EXTRA_LANGUAGE_NAMES = {"nah": _l("Nahuatl")}
+
+
+def country_choices():
+    """``[(code, name)]`` of real countries, by name in the user's language."""
+    territories = get_locale().territories
+    codes = sorted((c for c in territories if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES),
+                   key=lambda c: territories[c])
+    return [("", "—")] + [(c, territories[c]) for c in codes]
+
+
+def country_name(code):
+    """A country's name in the user's language (its code when unknown)."""
+    return get_locale().territories.get(code or "", code or "")
+
+
+def language_name(code):
+    """A language's name in the user's language, as CLDR (through Babel) writes it."""
+    name = get_locale().languages.get(code or "") or EXTRA_LANGUAGE_NAMES.get(code)
+    return str(name) if name else code
 
 
 def select_locale():
@@ -24,3 +50,5 @@ def select_locale():
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(country_name, "country")
+    app.add_template_filter(language_name, "language")

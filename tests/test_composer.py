@@ -36,7 +36,7 @@ def test_hashtags_are_dropped_whole_when_space_runs_out():
     draft = compose({"short": "x" * 275}, "x", ["#C189", "#Largo"], "")
     assert draft.text == "x" * 275 and draft.extras == []
     with_link = compose({"long": "x" * 430, "short": "s"}, "threads", ["#C189"], "https://example.org/" + "p" * 80)
-    assert with_link.form == "long" and with_link.extras == ["hashtags"]  # the long form wins
+    assert with_link.form == "short" and with_link.extras == ["hashtags", "link"]  # the link wins
 
 
 def test_nothing_fits_becomes_a_numbered_thread_at_sentence_boundaries():
@@ -65,3 +65,17 @@ def test_a_sentence_longer_than_a_post_is_split_between_words():
 def test_platforms_without_threads_get_nothing_rather_than_a_cut_text():
     draft = compose({"long": "z" * 5000}, "linkedin")
     assert draft.posts == [] and draft.form == "none"
+
+
+def test_the_short_form_with_call_to_action_and_link_beats_the_long_form_without():
+    long_form = "Cuidamos hogares para que otras personas puedan trabajar, " * 4  # 240 characters
+    wording = {"long": long_form.strip(), "short": "El trabajo del hogar es trabajo.",
+               "cta": "¡Exige que tu país ratifique el Convenio 189!"}
+    draft = compose(wording, "x", ["#C189"], "https://www.ilo.org/c189")
+    assert draft.form == "short" and draft.extras == ["cta", "hashtags", "link"]
+    assert draft.text == "\n\n".join([wording["short"], wording["cta"], "#C189", "https://www.ilo.org/c189"])
+    [(post, fit)] = draft.counted
+    assert post == draft.text and fit.length == measure(draft.text, "x") and fit.fits
+    # Without room for the call to action, the link still goes first.
+    no_cta_room = compose(dict(wording, short="x" * 220), "x", [], "https://www.ilo.org/c189")
+    assert no_cta_room.extras == ["link"] and no_cta_room.text.endswith("https://www.ilo.org/c189")

@@ -1,3 +1,5 @@
+from amplify.campaigns.changes import save_variant
+from amplify.campaigns.models import MessageVariant
 from amplify.items.models import Item
 
 LONG = ("Cuidamos hogares, niñas, niños y personas mayores para que otras personas puedan trabajar. "
@@ -96,3 +98,31 @@ def test_an_overlong_item_cannot_go_to_review(app, login, factories):
     press = factories.item(campaign, text="z" * 5000, channel="press", title="prensa", kind="press_quote")
     session.post(f"/items/{press.id}/review", {})
     assert Item.get_by_id(press.id).state == "cleared"
+
+
+def test_compose_several_languages_side_by_side_with_counts_and_create_at_once(app, login, factories):
+    org = factories.organization()
+    speaker = factories.activist(spokesperson_for=[org])
+    campaign = factories.campaign(links=["https://www.ilo.org/"], hashtags=["#C189"], languages=["es", "pt"])
+    message = factories.message(campaign, title="Trabajo es trabajo", long_form=LONG,
+                                short_form="El trabajo del hogar es trabajo.", call_to_action="¡Ratifica el C189!")
+    factories.in_context(save_variant)(message, MessageVariant(
+        language="pt"), short_form="Trabalho doméstico é trabalho.", long_form="Cuidamos de lares.",
+        call_to_action="Ratifique a C189!", evidence_figure="", evidence_source="")
+    es, pt = factories.variant(message, "es"), factories.variant(message, "pt")
+    factories.approve(es, speaker)
+    factories.approve(pt, speaker)
+    session = login("comms")
+    page = session.get(f"/drafting/{campaign.slug}?language=es&language=pt").get_data(as_text=True)
+    assert "Trabajo es trabajo (es)" in page and "Trabajo es trabajo (pt)" in page
+    assert "Create these drafts" in page  # no preview needed first
+    data = {"language": ["es", "pt"], "variants": [str(es.id), str(pt.id)], "platforms": ["x", "mastodon"]}
+    preview = session.post(f"/drafting/{campaign.slug}", dict(data, action="preview")).get_data(as_text=True)
+    assert "Ratifique a C189!" in preview and "¡Ratifica el C189!" in preview
+    assert " of 280" in preview and " of 500" in preview  # each draft's count
+    assert Item.select().count() == 0
+    assert session.post(f"/drafting/{campaign.slug}", dict(data, action="create")).status_code == 302
+    made = {(i.channel, i.language): i for i in Item.select()}
+    assert set(made) == {("x", "es"), ("x", "pt"), ("mastodon", "es"), ("mastodon", "pt")}
+    assert "Ratifique a C189!" in made["x", "pt"].text and "https://www.ilo.org/" in made["x", "pt"].text
+    assert [v.id for v in made["mastodon", "pt"].variants()] == [pt.id]

@@ -21,7 +21,7 @@ def test_every_deadline_kind_with_a_fixed_clock(app, factories):
     from amplify.invitations.deadlines import due
 
     today = date(2027, 3, 1)
-    event = factories.event(days=0)
+    event = factories.event(days=0, country="CH")
     Event.update(starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 12)).execute()
     past = factories.event(title="Foro regional", days=0)
     Event.update(starts_on=date(2027, 2, 1), ends_on=date(2027, 2, 3)).where(Event.id == past.id).execute()

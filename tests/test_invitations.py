@@ -23,7 +23,7 @@ def test_event_form_refuses_end_before_start_and_keeps_input(app, login):
 def test_an_invitation_walks_the_transition_table_with_history(app, login, factories):
     org = factories.organization("Sindicato del Valle")
     maria = factories.activist("María Quispe", organization=org.id)
-    event = factories.event()
+    event = factories.event(days=0)  # under way: what happened there can be recorded
     session = login("events")
     session.post(f"/invitations/events/{event.id}", {"organization": str(org.id), "activist": "",
                                                        "role": "speaker", "answer_due": ""})
@@ -149,7 +149,7 @@ def test_visa_deadlines_and_passport_purge(app, login, factories):
     from amplify.invitations.deadlines import due
 
     person = factories.activist()
-    event = factories.event(days=90)
+    event = factories.event(days=90, country="CH")
     invitation = factories.invitation(event=event, activist=person)
     Invitation.update(state="confirmed").where(Invitation.id == invitation.id).execute()
     session = login("events")
@@ -284,3 +284,53 @@ def test_unanswered_invitations_expire_after_their_date(app, runner_for, factori
     change = InvitationChange.select().where(InvitationChange.invitation == late.id).order_by(
         InvitationChange.id.desc()).first()
     assert change.to_state == "expired" and "No answer by" in change.reason
+
+
+def test_what_happened_at_an_event_waits_for_it_to_start(app, login, factories):
+    from amplify.invitations.changes import move
+
+    maria = factories.activist("María Quispe")
+    invitation = factories.invitation(factories.event(days=200), activist=maria)
+    for state in ("offered",):
+        factories.in_context(move)(invitation, state, None)
+    invitation = Invitation.get()
+    session = login("events")
+    url = f"/invitations/{invitation.id}"
+    session.post(url, {"state": "nominated", "decided_by": "Asamblea", "activist": str(maria.id)})
+    session.post(url, {"state": "invited"})
+    session.post(url, {"state": "accepted", "method": "phone"})
+    session.post(url, {"state": "confirmed"})
+    assert Invitation.get().state == "confirmed"
+    assert "Attended" not in session.get(url).get_data(as_text=True)  # not offered before the start
+    for state in ("attended", "attended_remotely", "no_show"):
+        refused = session.post(url, {"state": state, "reason": "No llegó"})
+        assert refused.status_code == 400, state
+        assert "once the event has started" in refused.get_data(as_text=True)
+    board = session.post(f"/invitations/{invitation.id}/advance", {"state": "attended"}, follow_redirects=True)
+    assert "once the event has started" in board.get_data(as_text=True)
+    assert Invitation.get().state == "confirmed"
+    future = (date.today() + timedelta(days=1)).isoformat()
+    refused = session.post(f"{url}/outcome", {"outcome": "", "follow_ups": "", "evaluated_on": future})
+    assert refused.status_code == 400 and "cannot be dated in the future" in refused.get_data(as_text=True)
+    assert Invitation.get().evaluated_on is None
+
+
+def test_the_movement_decision_has_its_own_date(app, login, factories):
+    from amplify.invitations.changes import move
+
+    maria = factories.activist("María Quispe")
+    invitation = factories.invitation(activist=maria)
+    factories.in_context(move)(invitation, "offered", None)
+    session = login("events")
+    url = f"/invitations/{invitation.id}"
+    future = (date.today() + timedelta(days=3)).isoformat()
+    refused = session.post(url, {"state": "nominated", "decided_by": "Asamblea", "decided_on": future,
+                                 "activist": str(maria.id)})
+    assert refused.status_code == 400 and Invitation.get().state == "offered"
+    assert session.post(url, {"state": "nominated", "decided_by": "Asamblea del sindicato",
+                              "decided_on": "2026-01-10", "activist": str(maria.id)}).status_code == 302
+    invitation = Invitation.get()
+    assert (invitation.decided_by, invitation.decided_on) == ("Asamblea del sindicato", date(2026, 1, 10))
+    page = session.get(url).get_data(as_text=True)
+    assert "Asamblea del sindicato" in page and "Jan 10, 2026" in page
+    assert date.today().strftime("%b %-d, %Y") not in page

@@ -122,3 +122,19 @@ def test_the_person_sees_the_card_on_her_page_and_only_her_images(app, login, fa
         assert small.width == 640 and small.height == 1138
     _, other_token = factories.link(other)
     assert client.get(f"/r/{other_token}/images/{sha}.png").status_code == 404
+
+
+def test_preview_of_a_card_shows_it_and_creates_nothing(app, login, factories):
+    campaign = factories.campaign()
+    session = login("comms")
+    form = {"campaign": str(campaign.id), "title": "Tarjeta", "template": "quote", "size": "x",
+            "main_text": "Sin nosotras no funciona ninguna casa.", "person": "", "attribution": "pseudonym",
+            "secondary": "Flor", "language": "es", "channel": "x", "action": "preview"}
+    for _ in range(2):
+        page = session.post("/media/cards/new", form)
+        assert page.status_code == 200
+        assert "/media/cards/preview.png?" in page.get_data(as_text=True)
+        assert "action=preview" not in page.get_data(as_text=True)
+    assert Item.select().count() == 0 and Asset.select().count() == 0
+    assert session.post("/media/cards/new", dict(form, action="create")).status_code == 302
+    assert Item.select().count() == 1

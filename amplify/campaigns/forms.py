@@ -4,10 +4,11 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from amplify.calendars import is_time_zone, time_zones
 from amplify.forms import CheckboxesField, Form, LanguageNamesField, options, parsed_by
+from amplify.i18n import language_name
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import (
@@ -26,8 +27,7 @@ LOGO_SIDE = 1024
 
 
 def content_language_choices():
-    names = get_locale().languages
-    return [(code, names.get(code, code)) for code in CONTENT_LANGUAGES]
+    return [(code, language_name(code)) for code in CONTENT_LANGUAGES]
 
 
 def parse_hashtags(text):

@@ -1,9 +1,10 @@
 """Compose posts from the movement's approved wording.
 
-For each platform the composer tries the longest faithful form that fits — the long form,
-else the short form, each with the call to action, then the campaign's link, then as many
-of its hashtags as fit — and never cuts inside a word, a hashtag or a URL: it only leaves
-whole pieces out. When even the short form does not fit and the platform has threads, the
+For each platform the composer keeps what the campaign needs most: the link (what people
+should open), then the call to action, then the longer wording — so the short form with
+its call to action and link wins over the long form without them — and then as many of
+the campaign's hashtags as fit. It never cuts inside a word, a hashtag or a URL: it only
+leaves whole pieces out. When even the short form does not fit and the platform has threads, the
 long form is split into a numbered thread at sentence boundaries (at word boundaries only
 for a sentence longer than a whole post).
 """
@@ -11,7 +12,7 @@ for a sentence longer than a whole post).
 import re
 from dataclasses import dataclass, field
 
-from amplify.platforms import measure, rule
+from amplify.platforms import check, measure, rule
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«¡¿(\w])")
 THREAD_SEPARATOR = "\n\n---\n\n"  # how a thread's posts are kept in one item text
@@ -32,6 +33,11 @@ class Draft:
     def is_thread(self):
         return len(self.posts) > 1
 
+    @property
+    def counted(self):
+        """``[(post, Fit)]``: each post with its count as the platform counts it."""
+        return [(post, check(post, self.platform)) for post in self.posts]
+
 
 def _join(*parts):
     return "\n\n".join(p for p in parts if p)
@@ -41,27 +47,29 @@ def _fits(text, platform):
     return measure(text, platform) <= rule(platform)["limit"]
 
 
+def _candidates(long_form, short_form, cta, link):
+    """``(form, body, with_cta, with_link)`` in order of preference."""
+    for with_link in ((True, False) if link else (False,)):
+        for with_cta in ((True, False) if cta else (False,)):
+            for form, body in (("long", long_form), ("short", short_form)):
+                if body:
+                    yield form, body, with_cta, with_link
+
+
 def compose(wording, platform, hashtags=(), link=""):
     """A draft for ``platform`` from ``wording`` (``long``, ``short``, ``cta`` texts)."""
     long_form, short_form, cta = (wording.get(k, "").strip() for k in ("long", "short", "cta"))
-    for form, body in (("long", long_form), ("short", short_form)):
-        if not body:
+    for form, body, with_cta, with_link in _candidates(long_form, short_form, cta, link):
+        base = _join(body, cta if with_cta else "")
+        end = link if with_link else ""
+        if not _fits(_join(base, end), platform):
             continue
-        for with_cta in ((True, False) if cta else (False,)):
-            base = _join(body, cta if with_cta else "")
-            if not _fits(base, platform):
-                continue
-            # The link matters more than hashtags: keep it if it fits, then as many
-            # hashtags as fit before it.
-            keep_link = bool(link) and _fits(_join(base, link), platform)
-            tags = []
-            for tag in hashtags:
-                if _fits(_join(base, " ".join(tags + [tag]), link if keep_link else ""), platform):
-                    tags.append(tag)
-            text = _join(base, " ".join(tags), link if keep_link else "")
-            extras = [name for name, used in (("cta", with_cta), ("hashtags", tags),
-                                              ("link", keep_link)) if used]
-            return Draft(platform, [text], form, extras)
+        tags = []
+        for tag in hashtags:
+            if _fits(_join(base, " ".join(tags + [tag]), end), platform):
+                tags.append(tag)
+        extras = [name for name, used in (("cta", with_cta), ("hashtags", tags), ("link", with_link)) if used]
+        return Draft(platform, [_join(base, " ".join(tags), end)], form, extras)
     if rule(platform).get("threads") and long_form:
         return _thread(long_form, platform, cta, hashtags, link)
     return Draft(platform, [], "none")

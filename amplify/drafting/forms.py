@@ -1,20 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, ValidationError
+from wtforms import HiddenField, ValidationError
 
-from amplify.campaigns.forms import content_language_choices
 from amplify.forms import CheckboxesField, Form, options
 from amplify.platforms import platforms
 
 
 class ComposeForm(Form):
     campaign = HiddenField()
-    language = SelectField(_l("Language"))
     variants = CheckboxesField(_l("Approved messages"))
     platforms = CheckboxesField(_l("Platforms"))
 
     def __init__(self, *args, variant_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = options(content_language_choices())
         self.variants.choices = options(variant_choices)
         self.platforms.choices = options(platforms().items())
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from amplify import security
 from amplify.calendars import is_time_zone, month, time_zones
+from amplify.campaigns.forms import content_language_choices
 from amplify.campaigns.models import AUDIENCES, Campaign, Message, MessageVariant
 from amplify.drafting import exports, sheets
 from amplify.drafting.composer import compose
@@ -24,10 +25,10 @@ from amplify.web import render
 bp = Blueprint("drafting", __name__, url_prefix="/drafting")
 
 
-def approved_variants(campaign, language):
+def approved_variants(campaign, languages):
     return list(MessageVariant.select(MessageVariant, Message).join(Message)
-                .where((Message.campaign == campaign) & (MessageVariant.language == language)
-                       & (MessageVariant.state == "approved")).order_by(Message.position))
+                .where((Message.campaign == campaign) & MessageVariant.language.in_(languages)
+                       & (MessageVariant.state == "approved")).order_by(Message.position, MessageVariant.language))
 
 
 def wording_of(variants):
@@ -36,37 +37,52 @@ def wording_of(variants):
             "cta": next((v.call_to_action for v in variants if v.call_to_action), "")}
 
 
+def compose_drafts(campaign, chosen, languages, platform_codes):
+    """``[(platform name, [(language, draft)])]``: one draft per platform and language,
+    each from the chosen messages' approved wording in that language."""
+    link = campaign.links[0] if campaign.links else ""
+    by_language = [(language, [v for v in chosen if v.language == language]) for language in languages]
+    return [(platforms()[platform], [(language, compose(wording_of(variants), platform, campaign.hashtags, link))
+                                     for language, variants in by_language if variants])
+            for platform in platform_codes]
+
+
 @bp.route("/<slug>", methods=["GET", "POST"])
 @security.requires("edit_campaigns")
 def compose_page(slug):
-    """Pick approved messages and platforms; preview the drafts; create one item each."""
+    """Pick approved messages (in one language or several, side by side) and platforms;
+    preview the drafts, or create one item per platform and language at once."""
     campaign = Campaign.get_or_404(Campaign.slug == slug)
-    language = request.values.get("language") or (campaign.languages or ["es"])[0]
-    variants = approved_variants(campaign, language)
-    form = ComposeForm(variant_choices=[(str(v.id), v.message.title) for v in variants],
-                       language=language, platforms=["x", "mastodon", "linkedin"])
+    languages = [code for code in request.values.getlist("language") if code in campaign.languages] \
+        or (campaign.languages or ["es"])[:1]
+    variants = approved_variants(campaign, languages)
+    several = len(languages) > 1
+    form = ComposeForm(variant_choices=[(str(v.id), f"{v.message.title} ({v.language})" if several
+                                         else v.message.title) for v in variants],
+                       platforms=["x", "mastodon", "linkedin"])
     drafts = []
     if request.method == "POST" and form.validate_on_submit():
         chosen = [v for v in variants if str(v.id) in form.variants.data]
-        wording = wording_of(chosen)
-        link = campaign.links[0] if campaign.links else ""
-        drafts = [(compose(wording, platform, campaign.hashtags, link), platforms()[platform])
-                  for platform in form.platforms.data]
+        drafts = compose_drafts(campaign, chosen, languages, form.platforms.data)
         if request.form.get("action") == "create":
             created = 0
-            for draft, name in drafts:
-                if not draft.posts:
-                    continue
-                save_item(Item(author=g.user), people=[], variant_ids=[v.id for v in chosen],
-                          campaign=campaign, kind="thread" if draft.is_thread else "post",
-                          title=f"{chosen[0].message.title} · {name}", language=language,
-                          channel=draft.platform, text=draft.text, composed_text=draft.text)
-                created += 1
+            for name, per_language in drafts:
+                for language, draft in per_language:
+                    if not draft.posts:
+                        continue
+                    used = [v for v in chosen if v.language == language]
+                    title = f"{used[0].message.title} · {name}" + (f" ({language})" if several else "")
+                    save_item(Item(author=g.user), people=[], variant_ids=[v.id for v in used],
+                              campaign=campaign, kind="thread" if draft.is_thread else "post",
+                              title=title, language=language, channel=draft.platform, text=draft.text,
+                              composed_text=draft.text)
+                    created += 1
             flash(_("%(n)d drafts created. Add the people they name, then send them for review.",
                     n=created), "success")
             return redirect(url_for("items.index", campaign=campaign.id))
     return render("drafting/compose.html", campaign=campaign, form=form, drafts=drafts,
-                  language=language, has_variants=bool(variants), status=form_status(form))
+                  languages=languages, language_names=dict(content_language_choices()),
+                  has_variants=bool(variants), status=form_status(form))
 
 
 LINKS_AND_TAGS = re.compile(r"(https?://\S+|(?<![\w#])#\w+|(?<![\w@])@\w+)")

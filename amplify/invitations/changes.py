@@ -1,14 +1,15 @@
 """Workflows for events and invitations: one transaction each, audited."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, lazy_gettext as _l
 
 from amplify import audit
 from amplify.db import database, utcnow
 from amplify.invitations import deadlines
 from amplify.invitations.models import (
     NEEDS_REASON,
+    NEEDS_START,
     STATES,
     Invitation,
     InvitationChange,
@@ -45,9 +46,10 @@ def add_invitation(event, user, **fields):
     return invitation
 
 
-def move(invitation, new_state, user, reason="", decided_by=None, activist=None, method=""):
+def move(invitation, new_state, user, reason="", decided_by=None, activist=None, method="", decided_on=None):
     """Move along an allowed transition; every move is kept with who, when and why. Her
-    answer (accepted, declined) recorded by staff says how she gave it."""
+    answer (accepted, declined) recorded by staff says how she gave it; a nomination says
+    who in the movement chose and on which day (that day, when not given)."""
     from amplify.consent.models import STAFF_METHODS
     from amplify.invitations.models import ANSWERS
 
@@ -56,6 +58,9 @@ def move(invitation, new_state, user, reason="", decided_by=None, activist=None,
         names = ", ".join(str(STATES[s]) for s in allowed) or str(_l("none: this is final"))
         raise NotAllowed(_l("From “%(state)s” it can go to: %(allowed)s.",
                             state=STATES[invitation.state], allowed=names), "state")
+    if new_state in NEEDS_START and date.today() < invitation.event.starts_on:
+        raise NotAllowed(_l("“%(state)s” can only be recorded once the event has started (on %(day)s).",
+                            state=STATES[new_state], day=format_date(invitation.event.starts_on)), "state")
     if new_state in NEEDS_REASON and not (reason or "").strip():
         raise NotAllowed(_l("Say why."), "reason")
     if new_state in ANSWERS and user is not None and method not in STAFF_METHODS:
@@ -66,6 +71,8 @@ def move(invitation, new_state, user, reason="", decided_by=None, activist=None,
             raise NotAllowed(_l("Name who in the movement chose the person."), "decided_by")
         if activist is None and invitation.activist_id is None:
             raise NotAllowed(_l("Name the activist the movement chose."), "activist")
+        if decided_on and decided_on > date.today():
+            raise NotAllowed(_l("The movement's decision cannot be dated in the future."), "decided_on")
     with database.atomic():
         change = InvitationChange.create(invitation=invitation, from_state=invitation.state,
                                          to_state=new_state, by=user, reason=(reason or "").strip(),
@@ -73,7 +80,7 @@ def move(invitation, new_state, user, reason="", decided_by=None, activist=None,
         invitation.state = new_state
         if new_state == "nominated":
             invitation.decided_by = (decided_by or invitation.decided_by).strip()
-            invitation.decided_on = change.at.date()
+            invitation.decided_on = decided_on or change.at.date()
             if activist is not None:
                 invitation.activist = activist
         invitation.updated_at = utcnow()
@@ -205,6 +212,10 @@ def save_outcome(invitation, outcome, follow_ups, evaluated_on, item_ids):
     from amplify.invitations.models import InvitationItem
     from amplify.items.models import Item
 
+    if evaluated_on and evaluated_on > date.today():
+        raise NotAllowed(_l("The evaluation cannot be dated in the future."), "evaluated_on")
+    if evaluated_on and evaluated_on < invitation.event.starts_on:
+        raise NotAllowed(_l("The evaluation cannot be dated before the event started."), "evaluated_on")
     items = list(Item.select().where(Item.id.in_([int(i) for i in item_ids]))) if item_ids else []
     if len(items) != len(set(item_ids)):
         raise NotAllowed(_l("Choose items from the list."), "items")

@@ -6,6 +6,7 @@ import peewee
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import database
+from amplify.invitations import passports
 from amplify.invitations.models import Deadline, Event, Invitation, Support
 from amplify.people.models import Activist, add_months
 
@@ -19,7 +20,6 @@ CHECKIN_AFTER_DAYS = 1
 VISA_WINDOW_MONTHS = 6  # most consulates take applications from 6 months before travel
 VISA_LAST_DAYS = 15  # Schengen: no later than 15 days before travel
 VISA_MARGIN_DAYS = 7
-PASSPORT_VALID_AFTER_RETURN_DAYS = 92  # three months
 
 KINDS = {
     "no_answer": _l("No answer from the activist"),
@@ -27,7 +27,8 @@ KINDS = {
     "accreditation": _l("Accreditation deadline"),
     "visa_window": _l("Visa window opens"),
     "visa": _l("Visa application: last sensible day to apply"),
-    "passport": _l("Passport expires within 3 months after return"),
+    "passport": _l("Passport expires too soon for the destination's rule"),
+    "passport_rule": _l("Passport: no rule known for this destination, check with the consulate"),
     "interpreter": _l("Book the interpreter"),
     "debrief": _l("Debrief after the event"),
     "evaluation": _l("Evaluation after the event"),
@@ -62,9 +63,9 @@ def for_invitation(invitation, unpaid):
         if invitation.visa_required and not invitation.visa_lodged_on:
             add("visa_window", add_months(travel, -VISA_WINDOW_MONTHS))
             add("visa", travel - timedelta(days=VISA_LAST_DAYS + VISA_MARGIN_DAYS))
-        if invitation.passport_expiry and invitation.passport_expiry < \
-                invitation.returns_on + timedelta(days=PASSPORT_VALID_AFTER_RETURN_DAYS):
-            add("passport", invitation.passport_expiry)
+        passport = passports.problem(invitation)
+        if passport:
+            add("passport" if passport == "too_soon" else "passport_rule", invitation.passport_expiry)
         if invitation.interpretation_needed and not invitation.interpreter_booked_on:
             add("interpreter", event.starts_on - timedelta(days=INTERPRETER_BOOKING_DAYS))
     if state in ("attended", "attended_remotely"):
@@ -170,6 +171,28 @@ def still_open(invitation_ids, today):
                .select(Deadline.kind, Deadline.invitation).tuples())
 
 
-def due(today, horizon_days=30):
-    """Everything due up to ``horizon_days`` ahead, and everything overdue, soonest first."""
-    return list(in_window(today, horizon_days).order_by(Deadline.due_on, Deadline.kind, Deadline.id))
+def due(today, horizon_days=30, event=None):
+    """Everything due up to ``horizon_days`` ahead (None: within ten years), and everything
+    overdue, soonest first; only ``event``'s when given."""
+    query = in_window(today, 3650 if horizon_days is None else horizon_days)
+    if event is not None:
+        query = query.where(Deadline.event == event)
+    return list(query.order_by(Deadline.due_on, Deadline.kind, Deadline.id))
+
+
+GROUPS = {"overdue": _l("Overdue"), "week": _l("This week"), "month": _l("This month"), "later": _l("Later")}
+
+
+def grouped(found, today):
+    """``{group: [Due]}`` as the page shows them: overdue, the next 7 days, the next 30, later."""
+    groups = {name: [] for name in GROUPS}
+    for deadline in found:
+        if deadline.on < today:
+            groups["overdue"].append(deadline)
+        elif deadline.on <= today + timedelta(days=7):
+            groups["week"].append(deadline)
+        elif deadline.on <= today + timedelta(days=30):
+            groups["month"].append(deadline)
+        else:
+            groups["later"].append(deadline)
+    return groups

@@ -15,6 +15,7 @@ from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
 from amplify.forms import CheckboxesField, Form, options, parsed_by
+from amplify.i18n import country_choices
 from amplify.invitations.models import (
     ARRANGEMENTS,
     KINDS,
@@ -34,6 +35,8 @@ class EventForm(Form):
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Length(max=200)])
+    country = SelectField(_l("Country"), validate_choice=False,
+                          description=_l("Where she travels to: passport validity rules depend on it."))
     online = BooleanField(_l("Online"))
     interpretation = BooleanField(_l("Interpretation provided"))
     accreditation_route = TextAreaField(_l("Accreditation route"), validators=[Length(max=2000)])
@@ -50,6 +53,12 @@ class EventForm(Form):
     def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign.choices = options([("", "—")] + [(str(c.id), c.name) for c in campaigns])
+        self.country.choices = options(country_choices())
+
+
+    def validate_country(self, field):
+        if field.data and field.data not in {code for code, _name in country_choices()}:
+            raise ValidationError(_l("Choose a country from the list."))
 
 
 class InvitationForm(Form):
@@ -69,7 +78,10 @@ class MoveForm(Form):
     state = SelectField(_l("New state"), validate_choice=False)
     reason = TextAreaField(_l("Why (required to decline, withdraw, cancel, for a refusal or a no-show)"),
                            validators=[Length(max=2000)])
-    decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[Length(max=200)])
+    decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[Length(max=200)],
+                             description=_l("Who, not when: the date has its own field."))
+    decided_on = DateField(_l("When the movement decided (for a nomination)"), validators=[Optional()],
+                           description=_l("Empty: today."))
     activist = SelectField(_l("Activist chosen"), validate_choice=False)
     method = SelectField(_l("How she answered (when you record her yes or no)"), validate_choice=False,
                          choices=options([("", "—")] + list(STAFF_METHODS.items())))

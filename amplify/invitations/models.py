@@ -6,6 +6,7 @@ moves only along the transitions below, and every move is recorded with who, whe
 
 import hashlib
 import json
+from datetime import date
 
 import peewee
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from amplify.auth.models import User
 from amplify.campaigns.models import Campaign
 from amplify.db import BaseModel, ListField, UTCDateTimeField, utcnow
+from amplify.invitations import passports
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 
@@ -65,6 +67,8 @@ COUNTED = ("invited", "accepted", "confirmed", "reserve", "attended", "attended_
            "debriefed", "declined", "expired")
 # Her answer: staff recording it say how it was given.
 ANSWERS = ("accepted", "declined")
+# Moves that say what happened at the event: refused before it starts.
+NEEDS_START = ("attended", "attended_remotely", "no_show", "debriefed")
 # What needs a reason when chosen.
 NEEDS_REASON = ("declined", "withdrawn", "cancelled", "refused_by_host", "no_show")
 
@@ -101,6 +105,7 @@ class Event(BaseModel):
     starts_on = peewee.DateField(index=True)
     ends_on = peewee.DateField()
     place = peewee.CharField(default="")
+    country = peewee.CharField(default="")  # ISO 3166 code: passport rules per destination
     online = peewee.BooleanField(default=False)
     languages = ListField(default=list)
     interpretation = peewee.BooleanField(default=False)
@@ -180,6 +185,15 @@ class Invitation(BaseModel):
         return self.return_on or self.event.ends_on
 
     @property
+    def passport_rule(self):
+        """``(rule, day)``: until when her passport must be valid for the event's country."""
+        return passports.valid_until_needed(self)
+
+    @property
+    def passport_problem(self):
+        return passports.problem(self)
+
+    @property
     def risk_label(self):
         return RISK_LEVELS.get(self.risk_level, "")
 
@@ -191,8 +205,10 @@ class Invitation(BaseModel):
     def role_label(self):
         return ROLES.get(self.role, self.role)
 
-    def next_states(self):
-        return allowed_next(self.state)
+    def next_states(self, today=None):
+        """The moves open now: what happened at the event is offered once it has started."""
+        started = (today or date.today()) >= self.event.starts_on
+        return [s for s in allowed_next(self.state) if started or s not in NEEDS_START]
 
 
 class InvitationChange(BaseModel):

@@ -14,6 +14,7 @@ from amplify.invitations.models import (
     ARRANGEMENTS,
     KINDS,
     LEVELS,
+    NEEDS_START,
     RISK_LEVELS,
     ROLES,
     STATES,
@@ -43,6 +44,7 @@ def read_event(path, known_refs, known_orgs, today=None):
         "host": reader.get("host", str, default="").strip(),
         "starts_on": _day(reader, "starts_on", today, required=True),
         "place": reader.get("place", str, default="").strip(),
+        "country": reader.get("country", str, default="").strip().upper(),
         "online": reader.get("online", bool, default=False),
         "languages": reader.get("languages", list, default=[]),
         "interpretation": reader.get("interpretation", bool, default=False),
@@ -85,6 +87,8 @@ def read_event(path, known_refs, known_orgs, today=None):
         for move in invitation["moves"]:
             if move not in allowed_next(state):
                 row.fail("moves", f"cannot go from {state} to {move}")
+            if move in NEEDS_START and event["starts_on"] > today:
+                row.fail("moves", f"cannot be {move} before the event starts")
             state = move
         for number, line in enumerate(entry.get("support", [])):
             item = _Reader(name, line, f"invitations[{index}].support[{number}].")

@@ -36,9 +36,9 @@ def text_for(due, language):
                                  "(%(starts)s). Could you tell us by %(when)s whether you will go? "
                                  "Saying no is fine and changes nothing in our support.",
                                  name=person, event=event.title, starts=starts, when=when),
-            "passport": gettext("Hello %(name)s, your passport expires on %(when)s, less than three "
-                                "months after you come back from “%(event)s”. Many countries refuse "
-                                "entry then. Can we help you renew it?",
+            "passport": gettext("Hello %(name)s, your passport expires on %(when)s: too soon for the "
+                                "rules of the country you travel to for “%(event)s”, which may refuse "
+                                "you entry. Can we help you renew it?",
                                 name=person, event=event.title, when=when),
             "checkin": gettext("Hello %(name)s, we hope you are back home safely from “%(event)s”. "
                                "Please tell us you are well.", name=person, event=event.title),

@@ -14,7 +14,7 @@ from amplify.db import database, utcnow
 from amplify.forms import form_status
 from amplify.auth.models import User
 from amplify.invitations import fairness
-from amplify.invitations.deadlines import between, find, in_window, still_open
+from amplify.invitations.deadlines import GROUPS, between, find, grouped, in_window, still_open
 from amplify.invitations.changes import (
     add_invitation,
     add_support,
@@ -159,16 +159,32 @@ def advance(invitation_id):
 @security.requires("view")
 def deadlines():
     """What is due and overdue, a page at a time, with a button to draft a reminder for each."""
+    return deadlines_page(None)
+
+
+@bp.get("/events/<id:event_id>/deadlines")
+@security.requires("view")
+def event_deadlines(event_id):
+    """One event's deadlines, whenever they fall."""
+    return deadlines_page(Event.get_or_404(Event.id == event_id))
+
+
+def deadlines_page(event):
+    """Overdue first, then this week, this month and later, a page at a time (read from the
+    stored deadlines through their index), for every event or for one; the next 30 days
+    for every event, however far for one."""
     today = date.today()
-    items = keyset_page(in_window(today), Deadline, [Deadline.due_on, Deadline.id],
-                        descending=False)
+    window = in_window(today, 3650 if event else 30)
+    if event is not None:
+        window = window.where(Deadline.event == event)
+    items = keyset_page(window, Deadline, [Deadline.due_on, Deadline.id], descending=False)
     invitation_ids = [d.invitation_id for d in items if d.invitation_id]
     event_ids = [d.event_id for d in items if not d.invitation_id]
     waiting = {(r.kind, r.invitation_id, r.event_id, r.due_on): r
                for r in Reminder.select().where(Reminder.sent_at.is_null() & (
                    Reminder.invitation.in_(invitation_ids) | Reminder.event.in_(event_ids)))}
-    return render("invitations/deadlines.html", items=items, today=today, action=ActionForm(),
-                  waiting=waiting)
+    return render("invitations/deadlines.html", items=items, groups=grouped(items, today), group_names=GROUPS,
+                  today=today, action=ActionForm(), waiting=waiting, event=event)
 
 
 @bp.post("/deadlines/remind")
@@ -232,7 +248,7 @@ def outbox_page(edited=None, problem=None):
 @security.requires("edit_people")
 def send_reminder(reminder_id):
     """Mark as sent by hand, send by e-mail, or discard — always a person's decision."""
-    from amplify.invitations.reminders import mark_sent, smtp_configured
+    from amplify.invitations.reminders import mark_sent
 
     reminder = Reminder.get_or_404(Reminder.id == reminder_id)
     if not ActionForm().validate_on_submit():
@@ -298,7 +314,7 @@ def event_fields(form):
     return {
         "title": form.title.data.strip(), "kind": form.kind.data, "level": form.level.data,
         "host": (form.host.data or "").strip(), "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data, "place": (form.place.data or "").strip(),
+        "ends_on": form.ends_on.data, "place": (form.place.data or "").strip(), "country": form.country.data or "",
         "online": form.online.data, "interpretation": form.interpretation.data,
         "accreditation_route": (form.accreditation_route.data or "").strip(),
         "accreditation_deadline": form.accreditation_deadline.data,
@@ -391,7 +407,7 @@ def invitation(invitation_id):
             activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
             try:
                 move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist,
-                     method=form.method.data or "")
+                     method=form.method.data or "", decided_on=form.decided_on.data)
             except NotAllowed as refused:
                 getattr(form, refused.field or "state").errors.append(refused.message)
             else:
@@ -477,7 +493,7 @@ def outcome(invitation_id):
             save_outcome(invitation, form.outcome.data, form.follow_ups.data, form.evaluated_on.data,
                          [i for i in form.items.data if i.isdigit()] if form.items.data else [])
         except NotAllowed as refused:
-            form.items.errors.append(refused.message)
+            getattr(form, refused.field or "items").errors.append(refused.message)
         else:
             flash(_("Outcome saved."), "success")
             return redirect(url_for("invitations.invitation", invitation_id=invitation.id) + "#outcome")

@@ -1,6 +1,9 @@
+import difflib
+
 from flask_babel import lazy_gettext as _l
+import wtforms
 from wtforms import (
-    DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField,
+    DateTimeLocalField, FieldList, FormField, SelectField, StringField, TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Length, Optional
@@ -13,8 +16,9 @@ from amplify.people.models import ATTRIBUTIONS
 PERSON_ROWS = 3
 
 
-class PersonRow(Form):
-    """One person the item names, quotes or shows (a row of the people table)."""
+class PersonRow(wtforms.Form):
+    """One person the item names, quotes or shows (a row of the people table). A plain
+    wtforms form: as a sub-form it has no CSRF token of its own (the item form's covers it)."""
 
     # Checked by ItemForm.validate_people, for the rows that name someone (empty rows are
     # left alone).
@@ -37,8 +41,9 @@ class ItemForm(Form):
     variants = CheckboxesField(_l("Approved messages it is built from"), validate_choice=False)
     text = TextAreaField(
         _l("Text"), validators=[Optional(), Length(max=20000)],
-        description=_l("Write a person as {ref}, e.g. {maria-quispe}: it is replaced by the name "
-                       "they choose. Left empty, the chosen messages' short forms are used."),
+        description=_l("A person is written as their {ref} (“Insert in text” beside each person below "
+                       "puts it in; every person's page shows it): it is replaced by the name they "
+                       "choose. Left empty, the chosen messages' short forms are used."),
     )
     people = FieldList(FormField(PersonRow), min_entries=PERSON_ROWS)
     image = SelectField(_l("Image"), validate_choice=False)
@@ -60,6 +65,17 @@ class ItemForm(Form):
         for row in self.people:
             row.activist.choices = people
         self.activist_refs = {str(a.id): a.ref for a in activists}
+
+    def insert_person(self, row_index):
+        """Append the {ref} of the person chosen in a row to the text (the "Insert in text"
+        button without JavaScript, which inserts it at the cursor instead)."""
+        rows = list(self.people)
+        row = rows[int(row_index)] if row_index.isdigit() and int(row_index) < len(rows) else None
+        ref = self.activist_refs.get(row.activist.data) if row is not None else None
+        if ref is None:
+            self.people.errors = [str(_l("Choose the person first, then insert."))]
+            return
+        self.text.data = f"{(self.text.data or '').rstrip()} {{{ref}}}".lstrip()
 
     def chosen_people(self):
         """``[(activist_id, appearance, attribution)]`` from the filled-in rows."""
@@ -112,10 +128,23 @@ class ItemForm(Form):
         chosen = {self.activist_refs.get(row.activist.data) for row in self.people if row.activist.data}
         unknown = sorted(refs - chosen)
         if unknown:
-            raise ValidationError(_l("The text names {%(ref)s}, who is not among the people below.",
-                                     ref=unknown[0]))
+            problem = _l("The text names {%(ref)s}, who is not among the people below.", ref=unknown[0])
+            close = closest_ref(unknown[0], chosen - {None}) or closest_ref(unknown[0], self.activist_refs.values())
+            if close in chosen:
+                hint = _l("Did you mean {%(ref)s}?", ref=close)
+            elif close:
+                hint = _l("Did you mean {%(ref)s}? Add the person to the people below.", ref=close)
+            else:
+                hint = ""
+            raise ValidationError(f"{problem} {hint}".strip())
         if not (field.data or "").strip() and not self.variants.data:
             raise ValidationError(_l("Write the text, or choose the messages it is built from."))
+
+
+def closest_ref(ref, refs):
+    """The ref most like a mistyped one (``maria-quispe`` → ``maria-quispe-ficticia``)."""
+    close = difflib.get_close_matches(ref, sorted(refs), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 class PublicationForm(Form):

@@ -105,7 +105,9 @@ def save_from_form(form, item):
 def new():
     campaign = Campaign.get_or_none(Campaign.slug == request.args.get("campaign", ""))
     form = item_form(campaign=str(campaign.id) if campaign else None)
-    if form.validate_on_submit():
+    if "insert" in request.form:
+        form.insert_person(request.form["insert"])
+    elif form.validate_on_submit():
         item = Item(author=g.user)
         if save_from_form(form, item):
             flash(_("Item saved as a draft."), "success")
@@ -140,7 +142,9 @@ def item_safety_checks(item):
 def edit(item_id):
     item = Item.get_or_404(Item.id == item_id)
     form = item_form(item)
-    if form.validate_on_submit() and save_from_form(form, item):
+    if "insert" in request.form:
+        form.insert_person(request.form["insert"])
+    elif form.validate_on_submit() and save_from_form(form, item):
         flash(_("Item saved."), "success")
         return redirect(url_for("items.show", item_id=item.id))
     return render("items/form.html", form=form, item=item, status=form_status(form),

@@ -1,12 +1,16 @@
 """Quote cards drawn with Pillow and a real font (Source Sans Pro, from its Python package).
 
 Text is wrapped by measured pixel width and the font size is reduced until it fits the box,
-never cut or overflowing; the last line is never a single word when that can be avoided;
-text and background must contrast at least 4.5:1 (WCAG AA). Characters the font lacks
-(emoji among them) are refused with a clear message instead of drawn as empty boxes.
+never cut or overflowing; the last line is never a single word when that can be avoided.
+The text block (quote and attribution, the attribution at least 45 % of the quote's size)
+is centred vertically above a footer that holds the campaign's hashtag and logo. Every text
+drawn must contrast at least 4.5:1 with the background (WCAG AA): an accent colour that
+does not is kept for the decorative bar only. Characters the font lacks (emoji among them)
+are refused with a clear message instead of drawn as empty boxes.
 """
 
 import io
+import math
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -69,6 +73,7 @@ class Card:
     background: str = "#5b2a86"
     text_colour: str = "#ffffff"
     accent: str = "#f2c14e"
+    hashtag: str = ""  # the campaign's, in the footer
 
 
 def _wrap(draw, text, face, width):
@@ -96,21 +101,37 @@ def _longest_word_fits(draw, text, face, width):
     return all(draw.textlength(word, font=face) <= width for word in text.split())
 
 
-def fit_text(draw, text, style, box_width, box_height, largest, smallest=24, spacing=1.15):
-    """The largest font size (and its lines) at which ``text`` fits the box."""
-    for size in range(largest, smallest - 1, -2):
-        face = font(style, size)
-        if not _longest_word_fits(draw, text, face, box_width):
+MAIN_SPACING, SECONDARY_SPACING = 1.15, 1.3
+SECONDARY_RATIO = 0.45  # the attribution is at least this share of the main text's size
+
+
+def secondary_size(main_size, width):
+    return max(24, width // 36, math.ceil(main_size * SECONDARY_RATIO))
+
+
+def fit_block(draw, main_text, secondary, box_width, box_height, largest, width):
+    """Main text and its second line, sized together: the largest main size at which both
+    fit the box with the second line at least SECONDARY_RATIO of it."""
+    for size in range(largest, 23, -2):
+        face = font("bold", size)
+        if not _longest_word_fits(draw, main_text, face, box_width):
             continue
-        lines = _wrap(draw, text, face, box_width)
-        if len(lines) * size * spacing <= box_height:
-            return face, lines, size
+        lines = _wrap(draw, main_text, face, box_width)
+        small = secondary_size(size, width)
+        small_face = font("regular", small)
+        small_lines = _wrap(draw, secondary, small_face, box_width) if secondary else []
+        if not _longest_word_fits(draw, secondary, small_face, box_width):
+            continue
+        block = len(lines) * size * MAIN_SPACING + (small // 2 + len(small_lines) * small * SECONDARY_SPACING
+                                                   if small_lines else 0)
+        if block <= box_height:
+            return (face, lines, size), (small_face, small_lines, small), block
     raise CardRefused(_l("The text is too long for this card: shorten it or choose a larger size."), "main")
 
 
 def check(card):
     """Refuse what would make a bad card: missing glyphs (emoji), poor contrast."""
-    for field, text in (("main", card.main), ("secondary", card.secondary)):
+    for field, text in (("main", card.main), ("secondary", card.secondary), ("main", card.hashtag)):
         missing = missing_glyphs(text)
         if missing:
             raise CardRefused(_l("The card font cannot draw “%(chars)s” (emoji are not drawn on cards).",
@@ -122,6 +143,13 @@ def check(card):
         raise CardRefused(_l("Write the card's text."), "main")
 
 
+def text_colours(card):
+    """``{part: colour}`` of every text drawn: the accent only where it reads (4.5:1)."""
+    accent_reads = contrast_ratio(card.accent, card.background) >= 4.5
+    secondary = card.accent if accent_reads and card.template != "statistic" else card.text_colour
+    return {"main": card.text_colour, "secondary": secondary, "hashtag": card.text_colour}
+
+
 def render(card, logo=None):
     """The card as PNG bytes."""
     check(card)
@@ -129,32 +157,51 @@ def render(card, logo=None):
     margin = int(width * 0.08)
     image = Image.new("RGB", (width, height), card.background)
     draw = ImageDraw.Draw(image)
+    colours = text_colours(card)
     box_width = width - 2 * margin
-    secondary_size = max(24, width // 36)
-    secondary_face = font("regular", secondary_size)
-    secondary_lines = _wrap(draw, card.secondary, secondary_face, box_width) if card.secondary else []
-    reserved = (len(secondary_lines) + 1) * secondary_size * 1.3 + (height * 0.08 if logo else 0)
+    footer = int(height * 0.08) if (logo or card.hashtag) else 0
+    bar = max(6, height // 90)
+    top_gap = bar + height // 30  # the accent bar above the text
     main_text = f"“{card.main}”" if card.template == "quote" else card.main
-    largest = {"statistic": width // 5, "quote": width // 14, "headline": width // 12,
-               "event": width // 14}[card.template]
-    face, lines, size = fit_text(draw, main_text, "bold", box_width, height - 2 * margin - reserved, largest)
-    y = margin
-    draw.rectangle((margin, y, margin + width // 10, y + max(6, height // 90)), fill=card.accent)
-    y += height // 30
-    for line in lines:
-        draw.text((margin, y), line, font=face, fill=card.text_colour)
-        y += int(size * 1.15)
-    y += secondary_size // 2
     prefix = "— " if card.template == "quote" and card.secondary else ""
-    for index, line in enumerate(secondary_lines):
-        draw.text((margin, y), (prefix if index == 0 else "") + line, font=secondary_face,
-                  fill=card.accent if card.template != "statistic" else card.text_colour)
-        y += int(secondary_size * 1.3)
-    if logo is not None:
-        with Image.open(io.BytesIO(logo)) as mark:
-            mark = mark.convert("RGBA")
-            mark.thumbnail((width // 6, int(height * 0.08)))
-            image.paste(mark, (width - margin - mark.width, height - margin - mark.height), mark)
+    largest = {"statistic": width // 5, "quote": width // 11, "headline": width // 12,
+               "event": width // 14}[card.template]
+    room = height - 2 * margin - top_gap - (footer + margin // 2 if footer else 0)
+    (face, lines, size), (small_face, small_lines, small), block = fit_block(
+        draw, main_text, prefix + card.secondary if card.secondary else "", box_width, room, largest, width)
+    y = margin + (room - block) / 2  # centred in the room above the footer
+    draw.rectangle((margin, y, margin + width // 10, y + bar), fill=card.accent)
+    y += top_gap
+    for line in lines:
+        draw.text((margin, y), line, font=face, fill=colours["main"])
+        y += size * MAIN_SPACING
+    y += small // 2
+    for line in small_lines:
+        draw.text((margin, y), line, font=small_face, fill=colours["secondary"])
+        y += small * SECONDARY_SPACING
+    if footer:
+        _draw_footer(image, draw, card, logo, margin, footer, colours["hashtag"])
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue()
+
+
+def _draw_footer(image, draw, card, logo, margin, footer, colour):
+    """The campaign's hashtag at the bottom left, its logo at the bottom right."""
+    width, height = image.size
+    bottom = height - margin
+    logo_width = 0
+    if logo is not None:
+        with Image.open(io.BytesIO(logo)) as mark:
+            mark = mark.convert("RGBA")
+            mark.thumbnail((width // 5, footer))
+            image.paste(mark, (width - margin - mark.width, bottom - mark.height), mark)
+            logo_width = mark.width + margin // 2
+    if card.hashtag:
+        size = max(24, int(footer * 0.6))
+        face = font("bold", size)
+        while size > 24 and draw.textlength(card.hashtag, font=face) > width - 2 * margin - logo_width:
+            size -= 2
+            face = font("bold", size)
+        if draw.textlength(card.hashtag, font=face) <= width - 2 * margin - logo_width:  # else left out
+            draw.text((margin, bottom), card.hashtag, font=face, fill=colour, anchor="ls")

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
+import wtforms
+from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from amplify.forms import Form, options
@@ -16,7 +17,9 @@ class UploadForm(Form):
     label = StringField(_l("Label (for staff)"), validators=[Length(max=200)])
 
 
-class Rectangle(Form):
+class Rectangle(wtforms.Form):
+    """One region to blur: a plain wtforms sub-form (the blur form's CSRF token covers it)."""
+
     x = IntegerField(_l("Left (px)"), validators=[Optional(), NumberRange(min=0)])
     y = IntegerField(_l("Top (px)"), validators=[Optional(), NumberRange(min=0)])
     w = IntegerField(_l("Width (px)"), validators=[Optional(), NumberRange(min=1)])

@@ -96,12 +96,18 @@ def card_from(form, campaign):
     if person is not None and form.template.data == "quote" and not secondary:
         secondary = person.name_for(form.attribution.data, anonymous_label(form.language.data))
     return Card(form.template.data, form.size.data, (form.main_text.data or "").strip(), secondary.strip(),
-                campaign.colour_background, campaign.colour_text, campaign.colour_accent), person
+                campaign.colour_background, campaign.colour_text, campaign.colour_accent,
+                campaign.hashtags[0] if campaign.hashtags else ""), person
 
 
 def card_form(**kwargs):
     return CardForm(campaigns=Campaign.select().order_by(Campaign.name),
                     activists=Activist.select().order_by(Activist.display_name), **kwargs)
+
+
+def preview_args():
+    """The posted card fields as arguments of the preview image's URL."""
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "action")}
 
 
 @bp.route("/cards/new", methods=["GET", "POST"])
@@ -122,6 +128,9 @@ def new_card():
             except CardRefused as refused:
                 getattr(form, {"main": "main_text"}.get(refused.field, refused.field) or "main_text").errors.append(refused.message)
             else:
+                if request.form.get("action") == "preview":  # "Preview" only previews
+                    return render("media/card_form.html", form=form,
+                                  preview=url_for("media.card_preview", **preview_args()))
                 with database.atomic():
                     asset = Asset.store(image, label=form.title.data, uploaded_by=g.user)
                     people = [(person.id, "quoted" if card.template == "quote" else "named",
@@ -134,7 +143,7 @@ def new_card():
                 flash(_("Card made. It goes through consent like any item."), "success")
                 return redirect(url_for("items.show", item_id=item.id))
     if form.main_text.data:
-        preview = url_for("media.card_preview", **{k: v for k, v in request.form.items() if k != "csrf_token"})
+        preview = url_for("media.card_preview", **preview_args())
     return render("media/card_form.html", form=form, preview=preview, status=form_status(form))
 
 

@@ -1,9 +1,9 @@
 import re
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from amplify.forms import CheckboxesField, Form, options, parsed_by
-from amplify.i18n import LANGUAGES
+from amplify.i18n import LANGUAGES, country_choices, language_name
 from wtforms import (
     BooleanField, DateField, SelectField, StringField, TextAreaField,
     ValidationError,
@@ -16,16 +16,8 @@ ACTIVIST_LANGUAGES = ("es", "pt", "en", "fr", "qu", "gn", "ay", "ht", "nah")
 CONTACT_LINE = re.compile(r"^\s*([^:]{1,40}):\s*(\S.{0,199})$")
 
 
-def country_choices():
-    territories = get_locale().territories
-    codes = sorted((c for c in territories if len(c) == 2 and c.isalpha()),
-                   key=lambda c: territories[c])
-    return [("", "—")] + [(c, territories[c]) for c in codes]
-
-
 def language_choices():
-    names = get_locale().languages
-    return [(code, names.get(code, code)) for code in ACTIVIST_LANGUAGES]
+    return [(code, language_name(code)) for code in ACTIVIST_LANGUAGES]
 
 
 class CountryField(SelectField):
