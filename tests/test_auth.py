@@ -63,7 +63,10 @@ def test_failures_per_address_are_rate_limited(make_app, make_user):
         client = app.test_client()
         for n in range(3):
             post_login(client, f"nobody{n}@example.org", "whatever-it-is")
-        assert post_login(client, user.email, PASSWORD).status_code == 429
+        refused = post_login(client, user.email, PASSWORD)
+        assert refused.status_code == 429
+        assert "Too many failed attempts" in refused.get_data(as_text=True)
+        assert client.get("/").status_code == 302  # the right password did not sign in
 
 
 def test_session_cookie_is_httponly_samesite_and_secure_over_https(app, make_user):
@@ -119,6 +122,12 @@ def test_disabled_account_cannot_sign_in_and_is_signed_out(app, login):
     session = login("comms")
     User.update(active=False).where(User.id == session.user.id).execute()
     assert session.get("/").status_code == 302
+    # The right password no longer opens it, and says no more than a wrong one would.
+    client = app.test_client()
+    response = post_login(client, session.user.email, PASSWORD)
+    assert response.status_code == 200 and "Email or password is not right." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    assert LoginAttempt.select().where(LoginAttempt.succeeded == True).count() == 1  # noqa: E712 the first
 
 
 def test_admin_manages_accounts_and_every_change_is_audited(app, login):
