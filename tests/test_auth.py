@@ -183,6 +183,12 @@ def test_disabled_account_cannot_sign_in_and_is_signed_out(app, login):
     session = login("comms")
     User.update(active=False).where(User.id == session.user.id).execute()
     assert session.get("/").status_code == 302
+    # The right password no longer opens it, and says no more than a wrong one would.
+    client = app.test_client()
+    response = post_login(client, session.user.email, PASSWORD)
+    assert response.status_code == 200 and "Email or password is not right." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    assert LoginAttempt.select().where(LoginAttempt.succeeded == True).count() == 1  # noqa: E712 the first
 
 
 def test_admin_manages_accounts_and_every_change_is_audited(app, login):

@@ -31,23 +31,30 @@ def test_every_form_survives_nasty_values(app, world, login, value):  # noqa: F8
             continue
         response = admin.post(url, {field: value for field in fields})
         assert response.status_code < 500, (url, value[:20], response.status_code)
+        assert response.status_code not in (401, 403), (url, response.status_code)  # admin may post anywhere
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True), url  # echoed, escaped
 
 
-@pytest.mark.parametrize("path", [
-    "/people/activists/99999999999999999999999",
-    "/people/organizations/99999999999999999999999/edit",
-    "/users/99999999999999999999999/edit",
-    "/people/activists/?organization=99999999999999999999999",
-    "/audit/?page=99999999999999999999999",
-    "/audit/?page=-5",
-    "/campaigns/%00",
-    "/campaigns/x?q=%00",
-    "/people/activists/?q=%25%5F",
+@pytest.mark.parametrize("path, status, says", [  # "says": on the page; her name: only if no filter
+    ("/people/activists/99999999999999999999999", 404, "There is nothing at this address."),
+    ("/people/organizations/99999999999999999999999/edit", 404, "There is nothing at this address."),
+    ("/users/99999999999999999999999/edit", 404, "There is nothing at this address."),
+    ("/people/activists/?organization=99999999999999999999999", 200, "Lucía Prueba"),  # an id out of range: no filter
+    ("/audit/?page=99999999999999999999999", 200, "Audit"),
+    ("/audit/?page=-5", 200, "Audit"),
+    ("/campaigns/%00", 400, "The form could not be accepted."),
+    ("/campaigns/x?q=%00", 400, "The form could not be accepted."),
+    ("/people/activists/?q=%25%5F", 200, "Activists"),
 ])
-def test_odd_urls_are_answered_without_error(app, login, path):
+def test_odd_urls_are_answered_without_error(app, login, factories, path, status, says):
+    factories.activist("Lucía Prueba")  # "%_" unescaped in a LIKE would list her
     admin = login("admin")
     response = admin.get(path)
-    assert response.status_code in (200, 400, 404), (path, response.status_code)
+    page = response.get_data(as_text=True)
+    assert response.status_code == status, (path, response.status_code)
+    assert says in page, path
+    if path.startswith("/people/activists/?") and says != "Lucía Prueba":
+        assert "Lucía Prueba" not in page, path
 
 
 def test_output_is_escaped(app, login, factories):

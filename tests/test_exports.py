@@ -212,7 +212,9 @@ def test_kit_zip_holds_every_cleared_text(login, planned):
 
 def test_unknown_channel_is_404(login, planned):
     campaign, _ = planned
-    assert login("comms").get(f"/drafting/{campaign.slug}/exports/hootsuite-myspace.csv").status_code == 404
+    response = login("comms").get(f"/drafting/{campaign.slug}/exports/hootsuite-myspace.csv")
+    assert response.status_code == 404 and "There is nothing at this address." in response.get_data(as_text=True)
+    assert response.mimetype == "text/html"  # an error page, not an empty CSV
     assert login("comms").get(f"/drafting/{campaign.slug}/exports/buffer-x.csv").status_code == 404
 
 
@@ -223,7 +225,10 @@ def test_calendar_shows_planned_items_and_key_dates(login, factories, planned):
     Campaign.update(key_dates=[{"date": f"2011-{SOON.month:02d}-{SOON.day:02d}", "label": "Aniversario"}]).execute()
     page = login("viewer").get(f"/drafting/{campaign.slug}/calendar?month={SOON:%Y-%m}").get_data(as_text=True)
     assert "Post 0" in page and "Post 2" in page and "Aniversario (2011)" in page
-    assert login("viewer").get(f"/drafting/{campaign.slug}/calendar?month=nonsense").status_code == 200
+    viewer = login("viewer")
+    nonsense = viewer.get(f"/drafting/{campaign.slug}/calendar?month=nonsense")
+    assert nonsense.status_code == 200  # the current month, as with no month asked
+    assert nonsense.get_data(as_text=True) == viewer.get(f"/drafting/{campaign.slug}/calendar").get_data(as_text=True)
 
 
 def test_planned_date_in_the_past_is_refused_with_input_kept(login, factories):

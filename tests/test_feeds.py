@@ -2,11 +2,12 @@
 hostile HTML, conditional GET, redirects, timeouts, size cap, private addresses,
 de-duplication, and every inbox action."""
 
-import time
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR
 from werkzeug import Response
 
 from amplify.feeds.models import FeedEntry, FeedSource, PollJob
@@ -97,20 +98,24 @@ def test_redirects_are_followed_up_to_the_limit(feeds_app, httpserver, factories
 
 def test_a_slow_server_times_out_and_the_source_backs_off(feeds_app, httpserver, factories):
     feeds_app.config["FEEDS_TIMEOUT"] = 0.3
+    given_up = threading.Event()
 
     def slow(request):
-        time.sleep(1.0)
+        given_up.wait(30)  # no answer until the test has seen the client give up
         return Response((FEEDS / "rss20.xml").read_bytes(), content_type=RSS)
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
-    source, added = poll_url(feeds_app, factories, httpserver.url_for("/slow"), interval_minutes=30)
-    assert added == 0 and "too long" in source.last_error and source.failures == 1
-    assert source.next_fetch_at - source.last_fetch_at == timedelta(minutes=60)  # 30 min × 2¹
-    from amplify.feeds.ingest import poll
+    try:
+        source, added = poll_url(feeds_app, factories, httpserver.url_for("/slow"), interval_minutes=30)
+        assert added == 0 and "too long" in source.last_error and source.failures == 1
+        assert source.next_fetch_at - source.last_fetch_at == timedelta(minutes=60)  # 30 min × 2¹
+        from amplify.feeds.ingest import poll
 
-    with feeds_app.app_context():
-        poll(source)
-    assert source.failures == 2 and source.next_fetch_at - source.last_fetch_at == timedelta(minutes=120)
+        with feeds_app.app_context():
+            poll(source)
+        assert source.failures == 2 and source.next_fetch_at - source.last_fetch_at == timedelta(minutes=120)
+    finally:
+        given_up.set()
 
 
 def test_oversized_feeds_are_refused_with_or_without_a_declared_length(feeds_app, httpserver, factories):
@@ -348,16 +353,22 @@ def test_a_worker_thread_runs_poll_now_in_the_background(make_app, httpserver, f
     app = make_app(JOBS_IMMEDIATE=False, FEEDS_ALLOW_PRIVATE=True)
     source = factories.feed_source(url=serve(httpserver, "rss20.xml"))
     job = PollJob.create(total=1, source_ids=[str(source.id)])
+    ran, queued = threading.Event(), []
+
+    def on_done(signal, task, *args, **kwargs):
+        if task.id in queued:  # not a periodic task that happened to run first
+            ran.set()
+
+    tasks.huey.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)(on_done)
     with app.app_context():
-        tasks.poll_job(job.id)  # enqueued: nothing runs yet
+        queued.append(tasks.poll_job(job.id).id)  # enqueued: nothing runs yet
         assert PollJob.get_by_id(job.id).done == 0 and not httpserver.log
         consumer = tasks.start_in_process()
     try:
-        deadline = time.monotonic() + 20
-        while PollJob.get_by_id(job.id).finished_at is None and time.monotonic() < deadline:
-            time.sleep(0.1)
+        assert ran.wait(120), "the worker did not run the job"  # told by the worker, not polled
     finally:
         consumer.stop(graceful=True)
+        tasks.huey.disconnect_signal(on_done, SIGNAL_COMPLETE, SIGNAL_ERROR)
     finished = PollJob.get_by_id(job.id)
     assert finished.finished_at and finished.added == 3 and FeedEntry.select().count() == 3
 

@@ -6,6 +6,7 @@ import re
 import zipfile
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_violations
 from tests.conftest import PASSWORD
@@ -50,12 +51,8 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     staff.get_by_label("Person quoted or shown").select_option(label="María Quispe")
     staff.get_by_label("Named on the card as").select_option("pseudonym")
     preview = staff.locator("#card-preview")
-    preview.wait_for(state="visible")  # the live preview (page CSP forbids wait_for_function's eval)
-    for _ in range(50):
-        if preview.evaluate("img => img.complete && img.naturalWidth") == 1200:
-            break
-        staff.wait_for_timeout(100)
-    assert preview.evaluate("img => img.naturalWidth") == 1200
+    # The live preview, loaded and decoded (Playwright retries the check; no sleeps).
+    expect(preview).to_have_js_property("naturalWidth", 1200, timeout=30_000)
     assert not serious_violations(staff)
     staff.get_by_role("button", name="Make the card").click()
     staff.wait_for_url(re.compile(r"/items/\d+$"))
@@ -68,11 +65,7 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     phone.goto(f"{live_server}/r/{token}")
     card_image = phone.locator("img.item-image")
     card_image.scroll_into_view_if_needed()  # previews load lazily on the phone
-    for _ in range(50):
-        if card_image.evaluate("img => img.complete && img.naturalWidth") == 640:
-            break
-        phone.wait_for_timeout(100)
-    assert card_image.evaluate("img => img.naturalWidth") == 640
+    expect(card_image).to_have_js_property("naturalWidth", 640, timeout=30_000)
     assert not serious_violations(phone)
     card = phone.locator("article.card").filter(has_text="Sin nosotras")
     card.get_by_role("button", name="Sí, estoy de acuerdo").click()
