@@ -123,8 +123,10 @@ def test_the_activist_answers_on_her_review_page(app, factories):
     assert "Espacios a los que te invitaron" in page and "Aceptada" in page
     other = factories.activist("Otra")
     _, other_token = factories.link(other)
+    # Not hers: her own page again, nothing changed.
     assert client.post(f"/r/{other_token}/invitations/{invitation.id}",
-                       data={"csrf_token": csrf, "response": "declined"}).status_code == 404
+                       data={"csrf_token": csrf, "response": "declined"}).status_code == 302
+    assert Invitation.get().state == "accepted"
 
 
 def test_support_totals_per_currency_and_refuses_negative_amounts(app, login, factories):

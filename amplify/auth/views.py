@@ -96,7 +96,7 @@ def account():
 
 def account_context(language_form, password_form):
     """The account page: settings forms, and the sessions open in the user's name."""
-    sessions = g.user.sessions.where(UserSession.id.in_(UserSession.open_ones().select(UserSession.id)))
+    sessions = UserSession.open_ones().where(UserSession.user == g.user)
     return {"language_form": language_form, "password_form": password_form, "role_labels": ROLE_LABELS,
             "sessions": sessions.order_by(UserSession.last_seen_at.desc()), "current_session": g.session_row,
             "action": ActionForm()}
