@@ -1,6 +1,7 @@
 """Small helpers shared by every domain's forms."""
 
 from wtforms import SelectMultipleField, ValidationError, widgets
+from wtforms.validators import Length, StopValidation
 from wtforms.fields.choices import SelectChoice
 
 
@@ -33,3 +34,17 @@ def parsed_by(parser, message):
 def form_status(form):
     """400 when a submitted form is sent back with errors, else 200."""
     return 400 if form.errors else 200
+
+
+class MaxLength(Length):
+    """``Length(max=…)`` that ends the field's validation when the text is too long: no
+    later validator (a parser, an inline check) ever sees an overlong text."""
+
+    def __init__(self, maximum, message=None):
+        super().__init__(max=maximum, message=message)
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError as too_long:
+            raise StopValidation(too_long.args[0]) from None

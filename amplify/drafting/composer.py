@@ -11,6 +11,7 @@ for a sentence longer than a whole post).
 import re
 from dataclasses import dataclass, field
 
+from amplify import limits
 from amplify.platforms import measure, rule
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«¡¿(\w])")
@@ -42,8 +43,10 @@ def _fits(text, platform):
 
 
 def compose(wording, platform, hashtags=(), link=""):
-    """A draft for ``platform`` from ``wording`` (``long``, ``short``, ``cta`` texts)."""
-    long_form, short_form, cta = (wording.get(k, "").strip() for k in ("long", "short", "cta"))
+    """A draft for ``platform`` from ``wording`` (``long``, ``short``, ``cta`` texts). A
+    form longer than an item may be is left out: no item could hold the draft."""
+    long_form, short_form, cta = (wording.get(k, "").strip() if len(wording.get(k, "")) <= limits.POST
+                                  else "" for k in ("long", "short", "cta"))
     for form, body in (("long", long_form), ("short", short_form)):
         if not body:
             continue

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import database, utcnow
+from amplify.limits import FEED_HTML, FEED_TEXT, FEED_TITLE
 from amplify.feeds.fetch import FetchError, Limits, fetch
 from amplify.feeds.models import FeedEntry, FeedSource
 from amplify.people.models import Activist
@@ -34,6 +35,13 @@ def plain(markup):
     """Text only: tags dropped (script and style with their content), entities decoded."""
     text = nh3.clean(markup or "", tags=set(), clean_content_tags={"script", "style"})
     return SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def entry_text(entry, summary_html):
+    """An entry's title and text as plain text, each cut to its cap before any keyword or
+    name is looked for in them."""
+    return (plain(entry.get("title", "")[:FEED_HTML])[:FEED_TITLE],
+            plain(summary_html)[:FEED_TEXT])
 
 
 def web_link(value):
@@ -119,11 +127,11 @@ def ingest(source, body, content_type="", now=None):
     candidates = []
     for entry in parsed.entries:
         content = entry.get("content", [{}])[0].get("value", "") if entry.get("content") else ""
-        summary_html = content or entry.get("summary", "")
+        summary_html = (content or entry.get("summary", ""))[:FEED_HTML]
         guid, link = (entry.get("id") or "").strip()[:2000], web_link(entry.get("link"))[:2000]
         title = text = None
         if not (guid or link):
-            title, text = plain(entry.get("title", ""))[:1000], plain(summary_html)
+            title, text = entry_text(entry, summary_html)
             if not (title or text):
                 continue  # nothing usable in this entry
         candidates.append((entry_key(guid, link, title, text), entry, guid, link, summary_html, title, text))
@@ -138,7 +146,7 @@ def ingest(source, body, content_type="", now=None):
             continue
         seen.add(key)
         if title is None:
-            title, text = plain(entry.get("title", ""))[:1000], plain(summary_html)
+            title, text = entry_text(entry, summary_html)
         haystack = f"{title}\n{text}"
         fresh.append({"source": source.id, "key": key, "guid": guid, "link": link, "title": title,
                       "summary": sanitize(summary_html), "text": text, "published_at": _when(entry),

@@ -3,12 +3,12 @@ import re
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from amplify.forms import CheckboxesField, options, parsed_by
+from amplify.forms import CheckboxesField, MaxLength, options, parsed_by
 from wtforms import (
     BooleanField, DateField, SelectField, StringField, TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from amplify.people.models import ATTRIBUTIONS, OUR_ROLES, RISK_LEVELS
 
@@ -38,7 +38,7 @@ class CountryField(SelectField):
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), MaxLength(200)])
     formal = SelectField(
         _l("Kind of group"),
         choices=options([("1", _l("Formal (union, association, network)")), ("0", _l("Informal group"))]),
@@ -51,7 +51,7 @@ class OrganizationForm(FlaskForm):
         validators=[Optional()],
         description=_l("Leave empty: six months after the last review."),
     )
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[MaxLength(5000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,14 +76,14 @@ def format_contacts(channels):
 
 
 class ActivistForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
-    pseudonym = StringField(_l("Pseudonym"), validators=[Length(max=200)])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), MaxLength(200)])
+    pseudonym = StringField(_l("Pseudonym"), validators=[MaxLength(200)])
     organization = SelectField(_l("Organization"), coerce=str, validate_choice=True)
     country = CountryField(_l("Country"))
     languages = CheckboxesField(_l("Languages"))
     contact_channels = TextAreaField(
         _l("Contact channels"),
-        validators=[Length(max=2000), parsed_by(
+        validators=[MaxLength(2000), parsed_by(
             parse_contacts, _l("Line %(bad)s is not “channel: address”."))],
         description=_l("One per line, as “channel: address”, e.g. “WhatsApp: +55 11 5555 0100”."),
     )
@@ -92,7 +92,7 @@ class ActivistForm(FlaskForm):
     face_may_be_shown = BooleanField(_l("Their face may be shown"))
     minor = BooleanField(_l("Under 18 (a guardian decides with them)"))
     spokesperson_for = CheckboxesField(_l("Spokesperson for"), coerce=str)
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[MaxLength(5000)])
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
