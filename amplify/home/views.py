@@ -27,7 +27,7 @@ def index():
     from amplify.invitations.deadlines import due
 
     today = date.today()
-    deadlines = due(today, horizon_days=7)
+    deadlines = due(today, horizon_days=7, private=security.can("see_contacts"))
     return render(
         "home/index.html",
         overdue=sum(1 for d in deadlines if d.overdue(today)), due_soon=sum(1 for d in deadlines if not d.overdue(today)),

@@ -6,7 +6,7 @@ from datetime import timedelta
 import peewee
 from flask_babel import lazy_gettext as _l
 
-from amplify.invitations.models import Event, Invitation, Support
+from amplify.invitations.models import PRIVATE_KINDS, Event, Invitation, Support
 from amplify.people.models import Activist, add_months
 
 NO_ANSWER_DAYS = 10
@@ -99,9 +99,10 @@ def for_invitation(invitation, unpaid, today):
     return found
 
 
-def due(today, horizon_days=30):
-    """Everything due up to ``horizon_days`` ahead, and everything overdue, soonest first.
-    Three queries, whatever the number of invitations (people and events come joined)."""
+def due(today, horizon_days=30, private=True):
+    """Everything due up to ``horizon_days`` ahead, and everything overdue, soonest first;
+    without trip safety and passport deadlines unless ``private``. Three queries, whatever
+    the number of invitations (people and events come joined)."""
     horizon = today + timedelta(days=horizon_days)
     unpaid = {row.invitation_id for row in Support.select(Support.invitation).where(
         (Support.arrangement == "reimbursed") & Support.paid_on.is_null())}
@@ -113,4 +114,5 @@ def due(today, horizon_days=30):
     for event in Event.select().where(Event.accreditation_deadline.is_null(False)
                                       & (Event.accreditation_deadline >= today)):
         found.append(Due("accreditation", event.accreditation_deadline, None, event))
-    return sorted((d for d in found if d.on <= horizon), key=lambda d: (d.on, d.kind))
+    return sorted((d for d in found if d.on <= horizon and (private or d.kind not in PRIVATE_KINDS)),
+                  key=lambda d: (d.on, d.kind))

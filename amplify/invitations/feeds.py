@@ -9,8 +9,9 @@ from amplify.invitations.deadlines import due
 from amplify.invitations.models import Event
 
 
-def build(base_url, today=None):
-    """Events from 30 days ago on, and deadlines for the next year, as an iCal calendar."""
+def build(base_url, today=None, private=True):
+    """Events from 30 days ago on, and deadlines for the next year, as an iCal calendar
+    (trip safety and passport deadlines only when ``private``)."""
     today = today or date.today()
     calendar = Calendar()
     calendar.add("prodid", "-//Amplify//events and deadlines//EN")
@@ -28,7 +29,7 @@ def build(base_url, today=None):
             entry.add("location", event.place)
         entry.add("url", f"{base_url}invitations/events/{event.id}")
         calendar.add_component(entry)
-    for item in due(today, horizon_days=365):
+    for item in due(today, horizon_days=365, private=private):
         entry = CalendarEvent()
         who = item.invitation.activist.display_name if item.invitation and item.invitation.activist_id else ""
         entry.add("uid", f"due-{item.kind}-{item.event.id}-{item.invitation.id if item.invitation else 0}@amplify")

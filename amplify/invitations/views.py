@@ -135,8 +135,8 @@ def deadlines():
     today = date.today()
     waiting = {(r.kind, r.invitation_id, r.event_id, r.due_on): r
                for r in Reminder.select().where(Reminder.sent_at.is_null())}
-    return render("invitations/deadlines.html", items=due(today), today=today, action=ActionForm(),
-                  waiting=waiting)
+    return render("invitations/deadlines.html", items=due(today, private=security.can("see_contacts")),
+                  today=today, action=ActionForm(), waiting=waiting)
 
 
 @bp.post("/deadlines/remind")
@@ -180,8 +180,10 @@ def outbox():
     """Reminders waiting to be sent by a person, and the last ones sent."""
     from amplify.invitations.reminders import smtp_configured
 
-    waiting = Reminder.select().where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)
-    sent = Reminder.select().where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50)
+    private = security.can("see_contacts")
+    waiting = Reminder.listed(private).where(Reminder.sent_at.is_null()).order_by(Reminder.due_on, Reminder.id)
+    sent = Reminder.listed(private).where(Reminder.sent_at.is_null(False)).order_by(
+        Reminder.sent_at.desc()).limit(50)
     return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
                   email=smtp_configured(), errors={}, current=still_due())
 
@@ -259,7 +261,8 @@ def calendar_page():
             by_day.setdefault(day, {"events": [], "due": []})["events"].append(event)
             day += timedelta(days=1)
     if shown.end >= today - timedelta(days=366):
-        for item in due(today, horizon_days=max(0, (shown.end - today).days)):
+        for item in due(today, horizon_days=max(0, (shown.end - today).days),
+                        private=security.can("see_contacts")):
             if shown.start <= item.on <= shown.end:
                 by_day.setdefault(item.on, {"events": [], "due": []})["due"].append(item)
     return render("invitations/calendar.html", weeks=shown.weeks, month=shown.first, by_day=by_day,
@@ -603,5 +606,6 @@ def feed(token):
     subscription = CalendarFeed.get_or_none((CalendarFeed.token == token) & CalendarFeed.revoked_at.is_null())
     if subscription is None or not subscription.user.active:
         abort(404)
-    return Response(build(request.url_root), mimetype="text/calendar",
+    return Response(build(request.url_root, private=security.role_can(subscription.user.role, "see_contacts")),
+                    mimetype="text/calendar",
                     headers={"Cache-Control": "private, max-age=900"})
