@@ -47,8 +47,7 @@ X_HEAVY = "[^\u0000-\u10FF\u2000-\u200D\u2010-\u201F\u2032-\u2037]|[\u00A9\u00AE
 # such a character would be scanned again from each of its positions: quadratic time.
 X_HEAVY_TOKEN = re.compile(r"(?<!\S)\S*(?:" + X_HEAVY + r")\S*")
 # URLs never contain white space and always have a dot before a letter (the TLD): only
-# such tokens go to the (slower) twitter-text extractor, with the character before them
-# for its context rules.
+# such tokens go to the link finder, with the character before them for its context rules.
 URL_CANDIDATE = re.compile(r"(?<!\S)\S*\.[^\W\d_]\S*")
 MASTODON_URL = regex.compile(r"https?://[^\s<>\"']+", regex.IGNORECASE)
 REMOTE_MENTION = regex.compile(r"(?<![\w@])(@\w+)@[\w.-]+\w", regex.UNICODE)
@@ -232,38 +231,35 @@ class Fit:
         return self.limit - self.length
 
 
-def _overflow_index(text, platform, limit):
-    """The first index of ``text`` whose inclusion takes it past ``limit`` (by bisection
-    over prefixes; a URL or an emoji is never split). The prefixes grow by doubling from
-    the limit first, so a long text costs little more than the part that fits."""
-    if measure(text, platform) <= limit:
-        return None
-    low, high = 0, min(limit + 1, len(text))
-    while high < len(text) and measure(text[:high], platform) <= limit:
-        low, high = high, min(2 * high, len(text))
+def _first_past(size, weight_of_prefix, room):
+    """The first index whose inclusion takes the weight of a prefix past ``room``, by
+    bisection over prefixes; the prefixes first grow by doubling from ``room``, so a long
+    text costs little more than the part that fits."""
+    low, high = 0, min(room + 1, size)
+    while high < size and weight_of_prefix(high) <= room:
+        low, high = high, min(2 * high, size)
     while low < high:
         middle = (low + high) // 2
-        if measure(text[:middle + 1], platform) <= limit:
+        if weight_of_prefix(middle + 1) <= room:
             low = middle + 1
         else:
             high = middle
     return low
+
+
+def _overflow_index(text, platform, limit):
+    """The first index of ``text`` whose inclusion takes it past ``limit`` (a URL or an
+    emoji is never split)."""
+    if measure(text, platform) <= limit:
+        return None
+    return _first_past(len(text), lambda n: measure(text[:n], platform), limit)
 
 
 def _plain_overflow(segment, r, room):
     """The first index of a segment without URLs whose inclusion takes its X weight past
     ``room`` (the segment's own weights: no URL search again for every prefix)."""
     table = _light_table(tuple(tuple(pair) for pair in r["light_ranges"]))
-    low, high = 0, min(room + 1, len(segment))
-    while high < len(segment) and _weigh_x(segment[:high], table, r["default_weight"]) <= room:
-        low, high = high, min(2 * high, len(segment))
-    while low < high:
-        middle = (low + high) // 2
-        if _weigh_x(segment[:middle + 1], table, r["default_weight"]) <= room:
-            low = middle + 1
-        else:
-            high = middle
-    return low
+    return _first_past(len(segment), lambda n: _weigh_x(segment[:n], table, r["default_weight"]), room)
 
 
 def check(text, platform):
