@@ -114,7 +114,7 @@ def run(host, port):
 
 
 @click.command()
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)  # as tasks.WORKERS
 @with_appcontext
 def worker(workers):
     """Run background jobs (feed polling on schedule, "poll now"): beside gunicorn."""

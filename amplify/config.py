@@ -50,6 +50,8 @@ ENVIRONMENT = {
     "AMPLIFY_FEEDS_ALLOW_PRIVATE": ("FEEDS_ALLOW_PRIVATE", bool),
     "AMPLIFY_FEEDS_TIMEOUT": ("FEEDS_TIMEOUT", float),
     "AMPLIFY_FEEDS_MAX_BYTES": ("FEEDS_MAX_BYTES", int),
+    "AMPLIFY_FEEDS_DEADLINE": ("FEEDS_DEADLINE", float),
+    "AMPLIFY_FEEDS_PARALLEL": ("FEEDS_PARALLEL", int),
     "REDIS_URL": ("REDIS_URL", str),
     "AMPLIFY_WORKER": ("WORKER", str),
 }
@@ -98,6 +100,8 @@ DEFAULTS = {
     "FEEDS_ALLOW_PRIVATE": False,  # True only for an intranet: lets feeds reach private addresses
     "FEEDS_TIMEOUT": 10.0,
     "FEEDS_MAX_BYTES": 5 * 1024 * 1024,
+    "FEEDS_DEADLINE": 30.0,  # seconds for a whole fetch, cut on the socket
+    "FEEDS_PARALLEL": 4,  # sources fetched at the same time
     "REDIS_URL": "",  # empty: background jobs are kept in SQLite in the instance folder
     "JOBS_IMMEDIATE": False,  # tests: run background jobs at once, in the request
     "WORKER": "thread",  # "thread": `amplify run` polls in-process; "external": a huey consumer does

@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, TextAreaField, ValidationError, widgets
+from wtforms.validators import Length, StopValidation
 from wtforms.fields.choices import SelectChoice
 
 # Line breaks as Python's str.splitlines() knows them: any of them in a name or a title
@@ -104,3 +105,17 @@ def format_language_names(names):
 def form_status(form):
     """400 when a submitted form is sent back with errors, else 200."""
     return 400 if form.errors else 200
+
+
+class MaxLength(Length):
+    """``Length(max=…)`` that ends the field's validation when the text is too long: no
+    later validator (a parser, an inline check) ever sees an overlong text."""
+
+    def __init__(self, maximum, message=None):
+        super().__init__(max=maximum, message=message)
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError as too_long:
+            raise StopValidation(too_long.args[0]) from None

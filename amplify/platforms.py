@@ -6,8 +6,8 @@
 
 X follows twitter-text's configuration v3: text is NFC-normalised, code points in the
 "light" ranges weigh 1 and all others 2, an emoji sequence (with skin tones, ZWJ,
-keycaps, flags) weighs 2 as a whole, and every URL weighs 23. URLs are found with the
-twitter-text port's own extractor, so what counts as a URL matches X exactly.
+keycaps, flags) weighs 2 as a whole, and every URL weighs 23. URLs are found as the
+twitter-text port's extractor finds them, but in linear time (``amplify.xlinks``).
 """
 
 import os
@@ -20,9 +20,15 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import regex
-from twitter_text import extract_emojis_with_indices, extract_urls_with_indices
+from twitter_text import extract_emojis_with_indices
+
+from amplify import limits
+from amplify.xlinks import urls_with_indices
 
 RULES_FILE = Path(__file__).with_name("platforms.toml")
+# A text longer than an item may be is longer than every platform takes: it is counted as
+# its number of code points, without the (linear, but per character) close counting.
+COUNTED = limits.POST
 
 GRAPHEME = regex.compile(r"\X")
 # A grapheme cluster is an emoji sequence when it has an emoji-presentation character, a
@@ -37,11 +43,12 @@ EMOJI_COMPLEX = re.compile("[\u200D\uFE0E\uFE0F\u20E3\U0001F3FB-\U0001F3FF\U000E
 # Anything outside X's light ranges, or © and ®: such characters need a closer look.
 X_HEAVY = "[^\u0000-\u10FF\u2000-\u200D\u2010-\u201F\u2032-\u2037]|[\u00A9\u00AE]"
 # The white-space-delimited tokens that hold one (emoji sequences never span white space).
-X_HEAVY_TOKEN = re.compile(r"\S*(?:" + X_HEAVY + r")\S*")
+# Matches start only at the start of a token (the look-behind), or a long token without
+# such a character would be scanned again from each of its positions: quadratic time.
+X_HEAVY_TOKEN = re.compile(r"(?<!\S)\S*(?:" + X_HEAVY + r")\S*")
 # URLs never contain white space and always have a dot before a letter (the TLD): only
-# such tokens go to the (slower) twitter-text extractor, with the character before them
-# for its context rules.
-URL_CANDIDATE = re.compile(r"\S*\.[^\W\d_]\S*")
+# such tokens go to the link finder, with the character before them for its context rules.
+URL_CANDIDATE = re.compile(r"(?<!\S)\S*\.[^\W\d_]\S*")
 MASTODON_URL = regex.compile(r"https?://[^\s<>\"']+", regex.IGNORECASE)
 REMOTE_MENTION = regex.compile(r"(?<![\w@])(@\w+)@[\w.-]+\w", regex.UNICODE)
 BLUESKY_URL = regex.compile(r"https?://([^\s/?#]+)([^\s]*)", regex.IGNORECASE)
@@ -119,7 +126,7 @@ def _urls(text):
     found = []
     for candidate in URL_CANDIDATE.finditer(text):
         start = max(candidate.start() - 1, 0)
-        for url in extract_urls_with_indices(text[start:candidate.end()]):
+        for url in urls_with_indices(text[start:candidate.end()]):
             begin, end = url["indices"]
             found.append({"indices": (begin + start, end + start)})
     return found
@@ -189,8 +196,11 @@ def _characters(text, r):
 
 
 def measure(text, platform):
-    """The length of ``text`` as ``platform`` counts it."""
+    """The length of ``text`` as ``platform`` counts it (beyond ``COUNTED`` characters,
+    its number of code points)."""
     r = rule(platform)
+    if len(text) > COUNTED:
+        return len(text)
     counting = r["counting"]
     if counting == "twitter":
         normal = unicodedata.normalize("NFC", text)
@@ -221,26 +231,44 @@ class Fit:
         return self.limit - self.length
 
 
-def _overflow_index(text, platform, limit):
-    """The first index of ``text`` whose inclusion takes it past ``limit`` (by bisection
-    over prefixes; a URL or an emoji is never split)."""
-    if measure(text, platform) <= limit:
-        return None
-    low, high = 0, len(text)
+def _first_past(size, weight_of_prefix, room):
+    """The first index whose inclusion takes the weight of a prefix past ``room``, by
+    bisection over prefixes; the prefixes first grow by doubling from ``room``, so a long
+    text costs little more than the part that fits."""
+    low, high = 0, min(room + 1, size)
+    while high < size and weight_of_prefix(high) <= room:
+        low, high = high, min(2 * high, size)
     while low < high:
         middle = (low + high) // 2
-        if measure(text[:middle + 1], platform) <= limit:
+        if weight_of_prefix(middle + 1) <= room:
             low = middle + 1
         else:
             high = middle
     return low
 
 
+def _overflow_index(text, platform, limit):
+    """The first index of ``text`` whose inclusion takes it past ``limit`` (a URL or an
+    emoji is never split)."""
+    if measure(text, platform) <= limit:
+        return None
+    return _first_past(len(text), lambda n: measure(text[:n], platform), limit)
+
+
+def _plain_overflow(segment, r, room):
+    """The first index of a segment without URLs whose inclusion takes its X weight past
+    ``room`` (the segment's own weights: no URL search again for every prefix)."""
+    table = _light_table(tuple(tuple(pair) for pair in r["light_ranges"]))
+    return _first_past(len(segment), lambda n: _weigh_x(segment[:n], table, r["default_weight"]), room)
+
+
 def check(text, platform):
-    """Length, limit, overflow position and other rule breaks of ``text`` on ``platform``."""
+    """Length, limit, overflow position and other rule breaks of ``text`` on ``platform``
+    (looking no further than ``COUNTED`` characters)."""
     r = rule(platform)
     length = measure(text, platform)
     fit = Fit(platform, length, r["limit"])
+    text = text[:COUNTED]
     if r["counting"] == "twitter":
         normal = unicodedata.normalize("NFC", text)
         if length > r["limit"]:
@@ -248,7 +276,7 @@ def check(text, platform):
             for start, end, weight in _x_pieces(normal, r):
                 if total + weight > r["limit"]:
                     fit.overflow_at = start if end - start > 1 and weight == r["url_length"] else \
-                        _overflow_index(normal[start:end], platform, r["limit"] - total) + start
+                        _plain_overflow(normal[start:end], r, r["limit"] - total) + start
                     break
                 total += weight
     elif length > r["limit"]:
@@ -272,12 +300,12 @@ def platforms():
 
 
 # LinkedIn's Posts API reads "little text": these characters must be escaped or the post
-# is silently cut at the first of them.
-LINKEDIN_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+# is silently cut at the first of them (a translation table: one pass, no pattern).
+LINKEDIN_ESCAPES = str.maketrans({char: "\\" + char for char in "\\|{}@[]()<>#*_~"})
 
 
 def for_api(text, platform):
     """The text as the platform's API must receive it (LinkedIn needs escaping)."""
     if platform == "linkedin":
-        return LINKEDIN_RESERVED.sub(r"\\\1", text)
+        return text.translate(LINKEDIN_ESCAPES)
     return text

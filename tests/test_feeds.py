@@ -428,3 +428,91 @@ def test_editing_a_source_and_resuming_it(feeds_app, factories, login):
     assert session.post(f"/feeds/sources/{source.id}/resume", {}).status_code == 302
     resumed = FeedSource.get_by_id(source.id)
     assert not resumed.paused and resumed.next_fetch_at is not None
+
+
+class TricklingServer:
+    """A raw HTTP server that sends one byte every ``gap`` seconds — of its headers or of
+    its body — for at most ``length`` seconds: no read ever times out. It notes when the
+    client went away."""
+
+    def __init__(self, in_headers=False, gap=0.02, length=8.0):
+        import socket
+        import threading
+
+        self.in_headers, self.gap, self.length = in_headers, gap, length
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.gone_at = None
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        connection, _ = self.listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                               + (b"" if self.in_headers else b"\r\n"))
+            started = time.monotonic()
+            try:
+                while time.monotonic() - started < self.length:
+                    connection.sendall(b"X-Slow: 1\r\n" if self.in_headers else b" ")
+                    time.sleep(self.gap)
+            except OSError:
+                pass
+            self.gone_at = time.monotonic()
+
+    def close(self):
+        self.thread.join()
+        self.listener.close()
+
+
+@pytest.mark.parametrize("in_headers", [False, True], ids=["body", "headers"])
+def test_a_server_that_trickles_is_cut_at_the_total_deadline(in_headers):
+    from amplify.feeds.fetch import FetchError, Limits, fetch
+
+    server = TricklingServer(in_headers=in_headers, gap=0.05)  # 100 header lines (the most http.client reads) take 5 s
+    started = time.monotonic()
+    with pytest.raises(FetchError) as refused:
+        fetch(f"http://127.0.0.1:{server.port}/feed", limits=Limits(timeout=5, total=0.5, allow_private=True))
+    assert time.monotonic() - started < 4  # the server would trickle for 8 s
+    assert "too long" in str(refused.value.message)
+    server.close()
+    assert server.gone_at - started < 4
+
+
+def test_one_slow_source_does_not_hold_up_the_others(feeds_app, httpserver, factories):
+    from amplify.feeds.ingest import poll_many
+
+    feeds_app.config["FEEDS_DEADLINE"] = 1.0
+    server = TricklingServer(length=8.0)
+    slow = factories.feed_source(url=f"http://127.0.0.1:{server.port}/feed")  # first in line
+    arrivals = []
+
+    def answer(request):
+        arrivals.append(time.monotonic())
+        return Response((FEEDS / "rss20.xml").read_bytes(), content_type=RSS)
+
+    httpserver.expect_request("/fast").respond_with_handler(answer)
+    fast = [factories.feed_source(url=httpserver.url_for("/fast") + f"?n={n}") for n in range(3)]
+    stored = []
+    with feeds_app.app_context():
+        poll_many([FeedSource.get_by_id(s.id) for s in [slow] + fast],
+                  done=lambda source, added: stored.append((source.id, time.monotonic())))
+    server.close()
+    assert "too long" in FeedSource.get_by_id(slow.id).last_error
+    assert all(FeedSource.get_by_id(s.id).last_success_at for s in fast)
+    # The fast feeds were fetched and stored while the slow one was still trickling.
+    assert len(arrivals) == 3 and max(arrivals) < server.gone_at
+    assert [source_id for source_id, _ in stored][-1] == slow.id
+    assert all(when < server.gone_at for source_id, when in stored if source_id != slow.id)
+
+
+def test_polling_due_sources_cannot_overlap(feeds_app, factories):
+    from huey.exceptions import TaskLockedException
+
+    from amplify.feeds.tasks import WORKERS, huey, poll_due_sources
+
+    assert WORKERS >= 2  # the morning work and "poll now" never wait behind polling
+    with huey.lock_task("poll-due-sources"):
+        with pytest.raises(TaskLockedException):
+            poll_due_sources.call_local()

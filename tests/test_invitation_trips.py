@@ -292,3 +292,36 @@ def test_a_reminder_for_an_accreditation_deadline_goes_to_the_team(app, login, f
     assert sorted(r.event_id for r in Reminder.select()) == [event.id, other.id]
     outbox = session.get("/invitations/outbox").get_data(as_text=True)
     assert 'value="copied"' in outbox and "No longer due" not in outbox
+
+
+def test_viewers_never_see_trip_safety_or_passport_deadlines_and_reminders(app, login, factories):
+    """README: the viewer role never sees trip safety or passports — not on the deadlines
+    page, the outbox, the calendar, the home page counts or a viewer's own calendar feed."""
+    from amplify.invitations.reminders import draft_due
+
+    past = factories.event(title="Foro regional", days=-5)
+    bea = factories.activist("Bea Quispe")
+    at_state(factories.invitation(event=past, activist=bea), "attended", risk_level="high",
+             checkin_contact="Rosa", return_on=date.today() - timedelta(days=3),
+             passport_number="X1", purge_on=date.today() + timedelta(days=2))
+    with app.app_context():
+        draft_due(date.today())
+    kinds = {r.kind for r in Reminder.select()}
+    assert {"checkin", "purge"} <= kinds
+    checkin_body = Reminder.get(Reminder.kind == "checkin").body
+    events = login("events")
+    assert "Safety check-in after return" in events.get("/invitations/deadlines").get_data(as_text=True)
+    assert checkin_body in events.get("/invitations/outbox").get_data(as_text=True)
+    viewer = login("viewer")
+    for path in ("/invitations/deadlines", "/invitations/outbox",
+                 f"/invitations/events/calendar?month={date.today():%Y-%m}"):
+        page = viewer.get(path).get_data(as_text=True)
+        assert "Safety check-in after return" not in page and "Sensitive details to purge" not in page, path
+        assert checkin_body not in page, path
+    assert "Debrief after the event" in viewer.get("/invitations/deadlines").get_data(as_text=True)
+    from amplify.invitations.feeds import build
+
+    with app.test_request_context():
+        assert b"Safety check-in" in build("http://x/")
+        assert b"Safety check-in" not in build("http://x/", private=False)
+        assert b"Debrief" in build("http://x/", private=False)

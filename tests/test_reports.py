@@ -139,9 +139,10 @@ def test_campaign_figures_match_the_hand_computed_world(app, world):
     report = build(app, world["campaign"])
     assert report.publications == [("2026-09", "x", "es", 1), ("2026-10", "mastodon", "pt", 1)]
     assert report.median_answer_hours == pytest.approx(4.0)
-    # Latest first; Ana's post was taken down after she withdrew: no address shown.
+    # Latest first; Ana's post was taken down after she withdrew: no address shown, and she
+    # is no longer named for it (counted among those not named).
     assert report.published == [(date(2026, 10, 10), "mastodon", None, [], 0),
-                                (date(2026, 9, 4), "x", None, ["Ana Quispe"], 0)]
+                                (date(2026, 9, 4), "x", None, [], 1)]
     assert report.outcomes == {"given": 1, "refused": 1, "changes_requested": 1, "withdrawn": 1}
     assert report.answers == 3 and report.median_answer_hours == pytest.approx(4.0)  # 2 h, 4 h, 6 h
     assert [(c, h) for c, _r, _d, h in report.takedowns] == [("x", pytest.approx(5.0))]
@@ -365,3 +366,28 @@ def test_organization_csv(app, world, login):
     text = response.get_data(as_text=True).lstrip("\ufeff")
     assert response.mimetype == "text/csv" and text.splitlines()[0] == "Estado,Invitaciones"
     assert "Asistió,3" in text and 'filename="' in response.headers["Content-Disposition"]
+
+
+def test_a_person_who_withdrew_is_no_longer_named_for_that_item(app, world, factories, login):
+    """Named as she chose while her yes stood; once she withdrew, the staff page, the CSV and
+    the share link count her without her name (she stays named where her consent stands)."""
+    p, campaign = world["people"], world["campaign"]
+    item = factories.item(campaign, people=[(p["fer"], "quoted", "full_name")], title="Fer habla")
+    decide(app, p["fer"], item, "given", at((9, 25)), scope=json.dumps(
+        {"attribution": "full_name", "channels": ["x"], "face": False, "valid_until": None}))
+    Publication.create(item=item, channel="x", url="https://example.org/fer", published_at=at((9, 26)))
+    row = next(r for r in build(app, campaign).published if r[2] == "https://example.org/fer")
+    assert row[3] == ["Fer Torres"] and row[4] == 0
+    session = login("comms")
+    path = make_share(session, world)
+    assert "Fer Torres" in app.test_client().get(path).get_data(as_text=True)
+    decide(app, p["fer"], item, "withdrawn", at((9, 28)))
+    row = next(r for r in build(app, campaign).published if r[2] == "https://example.org/fer")
+    assert row[3] == [] and row[4] == 1
+    query = f"?since={SINCE}&until={UNTIL}"
+    staff = session.get(f"/reports/campaigns/{campaign.slug}{query}").get_data(as_text=True)
+    csv = session.get(f"/reports/campaigns/{campaign.slug}/published.csv{query}").get_data(as_text=True)
+    shared = app.test_client().get(path).get_data(as_text=True)
+    for page in (staff, csv, shared):
+        assert "Fer Torres" not in page
+    assert "example.org/fer" in staff

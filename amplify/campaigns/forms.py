@@ -7,14 +7,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from amplify.calendars import is_time_zone, time_zones
-from amplify.forms import CheckboxesField, Form, LanguageNamesField, options, parsed_by
+from amplify.forms import CheckboxesField, Form, LanguageNamesField, MaxLength, options, parsed_by
 from amplify.i18n import language_name
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import (
     ColorField, IntegerField, SelectField, StringField, TextAreaField, ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from amplify.campaigns.models import (
     APPROVAL_METHODS, AUDIENCES, CONTENT_LANGUAGES, FRAMEWORKS,
@@ -113,24 +113,24 @@ def clean_logo(data):
 
 
 class CampaignForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    goal = TextAreaField(_l("Goal"), validators=[Length(max=5000)])
+    name = StringField(_l("Name"), validators=[DataRequired(), MaxLength(200)])
+    goal = TextAreaField(_l("Goal"), validators=[MaxLength(5000)])
     audiences = CheckboxesField(_l("Audiences"), choices=options(list(AUDIENCES.items())))
     hashtags = StringField(
         _l("Hashtags"),
-        validators=[Length(max=1000),
+        validators=[MaxLength(1000),
                     parsed_by(parse_hashtags, _l("“%(bad)s” is not a hashtag."))],
         description=_l("Separated by spaces, e.g. #C189 #TrabajoDigno"),
     )
     links = TextAreaField(
         _l("Links"),
-        validators=[Length(max=5000), parsed_by(
+        validators=[MaxLength(5000), parsed_by(
             parse_links, _l("“%(bad)s” is not a web address (http:// or https://)."))],
         description=_l("One web address per line."),
     )
     key_dates = TextAreaField(
         _l("Key dates"),
-        validators=[Length(max=5000), parsed_by(
+        validators=[MaxLength(5000), parsed_by(
             parse_key_dates, _l("Line %(bad)s is not “YYYY-MM-DD what happens”."))],
         description=_l("One per line: date (YYYY-MM-DD), a space, then what happens."),
     )
@@ -200,13 +200,13 @@ class CampaignForm(Form):
 
 class VariantForm(Form):
     language = SelectField(_l("Language"))
-    short_form = TextAreaField(_l("Short form"), validators=[DataRequired(), Length(max=500)],
+    short_form = TextAreaField(_l("Short form"), validators=[DataRequired(), MaxLength(500)],
                                description=_l("One or two sentences, for posts and cards."))
-    long_form = TextAreaField(_l("Long form"), validators=[DataRequired(), Length(max=5000)])
-    call_to_action = StringField(_l("Call to action"), validators=[Length(max=500)])
-    evidence_figure = StringField(_l("Evidence (figure)"), validators=[Length(max=500)])
+    long_form = TextAreaField(_l("Long form"), validators=[DataRequired(), MaxLength(5000)])
+    call_to_action = StringField(_l("Call to action"), validators=[MaxLength(500)])
+    evidence_figure = StringField(_l("Evidence (figure)"), validators=[MaxLength(500)])
     evidence_source = StringField(_l("Source of the evidence (web address)"),
-                                  validators=[Optional(), Length(max=1000)])
+                                  validators=[Optional(), MaxLength(1000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,7 +226,7 @@ class VariantForm(Form):
                  "evidence_figure", "evidence_source")}
 
 
-TITLE = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+TITLE = StringField(_l("Title"), validators=[DataRequired(), MaxLength(200)],
                     description=_l("A short name for staff, e.g. “Ratify C190”."))
 
 
@@ -245,7 +245,7 @@ class VariantStateForm(Form):
     approved_by = SelectField(_l("Approved by (spokesperson)"), coerce=str, validate_choice=False)
     approval_method = SelectField(_l("How they approved"), validate_choice=False,
                                   choices=options([("", "—")] + list(APPROVAL_METHODS.items())))
-    note = TextAreaField(_l("Note (what was asked for, or why)"), validators=[Length(max=2000)])
+    note = TextAreaField(_l("Note (what was asked for, or why)"), validators=[MaxLength(2000)])
 
     def __init__(self, *args, states=(), spokespeople=(), **kwargs):
         super().__init__(*args, **kwargs)

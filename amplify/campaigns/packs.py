@@ -32,7 +32,7 @@ from pathlib import Path
 
 import tomli_w
 
-from amplify import audit
+from amplify import audit, limits
 from amplify.calendars import is_time_zone
 from amplify.campaigns.forms import HASHTAG, HEX, clean_logo, contrast_ratio, is_web_url
 from amplify.campaigns.changes import set_organizations
@@ -69,14 +69,21 @@ class _Reader:
     def fail(self, field, problem):
         raise PackError(self.file, f"{self.prefix}{field}", problem)
 
-    def get(self, field, kind, required=False, default=None, multiline=False):
-        """The field's value; text is one line unless ``multiline`` (as in the forms: a
-        name or a title with a line break breaks calendars, CSVs and headers)."""
+    def get(self, field, kind, required=False, default=None, multiline=False, longest=limits.TEXT):
+        """The field's value, checked for its kind; a text (or each text of a list) at most
+        ``longest`` characters, checked before any pattern reads it, and one line unless
+        ``multiline`` (as in the forms: a name or a title with a line break breaks
+        calendars, CSVs and headers)."""
         if field not in self.data:
             if required:
                 self.fail(field, "is required")
             return default
         value = self.data[field]
+        if kind is list and isinstance(value, list) and any(
+                isinstance(v, str) and len(v) > min(longest, limits.ADDRESS) for v in value):
+            self.fail(field, f"has a text longer than {min(longest, limits.ADDRESS)} characters")
+        if kind is str and isinstance(value, str) and len(value) > longest:
+            self.fail(field, f"is longer than {longest} characters")
         texts = value if isinstance(value, list) else [value]
         if not multiline and any(isinstance(v, str) and LINE_BREAK.search(v.strip()) for v in texts):
             self.fail(field, "must be a single line (no line breaks)")
@@ -143,13 +150,13 @@ def read_pack(folder):
     if not (folder / "campaign.toml").is_file():
         raise PackError(folder / "campaign.toml", "(file)", "not found")
     reader = _Reader("campaign.toml", _load_toml(folder / "campaign.toml", "campaign.toml"))
-    slug = reader.get("slug", str, required=True)
+    slug = reader.get("slug", str, required=True, longest=limits.NAME)
     if not SLUG.match(slug) or slug in RESERVED:
         reader.fail("slug", "must be lower-case letters, digits and hyphens (not 'new' or 'edit')")
     colours = _Reader("campaign.toml", reader.table("colours"), "colours.")
     campaign = {
         "slug": slug,
-        "name": reader.get("name", str, required=True).strip(),
+        "name": reader.get("name", str, required=True, longest=limits.NAME).strip(),
         "goal": reader.get("goal", str, default="", multiline=True).strip(),
         "audiences": reader.choices("audiences", list(AUDIENCES)),
         "hashtags": reader.get("hashtags", list, default=[]),
@@ -234,14 +241,14 @@ def _read_people(path):
     organizations, activists, slugs = [], [], set()
     for index, entry in enumerate(data.get("organizations", [])):
         item = _Reader("people.toml", entry, f"organizations[{index}].")
-        org_slug = item.get("slug", str, required=True)
+        org_slug = item.get("slug", str, required=True, longest=limits.NAME)
         if not SLUG.match(org_slug):
             item.fail("slug", "must be lower-case letters, digits and hyphens")
-        country = item.get("country", str, required=True)
+        country = item.get("country", str, required=True, longest=limits.NAME)
         if not COUNTRY.match(country):
             item.fail("country", "must be a two-letter country code such as BR")
         organizations.append({
-            "slug": org_slug, "name": item.get("name", str, required=True).strip(),
+            "slug": org_slug, "name": item.get("name", str, required=True, longest=limits.NAME).strip(),
             "formal": item.get("formal", bool, default=True), "country": country,
             "trade_union": item.get("trade_union", bool, default=False),
             "our_role": item.choice("our_role", list(OUR_ROLES), required=True),
@@ -252,7 +259,7 @@ def _read_people(path):
         slugs.add(org_slug)
     for index, entry in enumerate(data.get("activists", [])):
         item = _Reader("people.toml", entry, f"activists[{index}].")
-        ref = item.get("ref", str, required=True)
+        ref = item.get("ref", str, required=True, longest=limits.NAME)
         if not SLUG.match(ref):
             item.fail("ref", "must be lower-case letters, digits and hyphens")
         organization = item.get("organization", str)
@@ -262,12 +269,13 @@ def _read_people(path):
         for org_slug in speaks_for:
             if org_slug not in slugs:
                 item.fail("spokesperson_for", f"{org_slug!r} is not an organization of this file")
-        country = item.get("country", str, required=True)
+        country = item.get("country", str, required=True, longest=limits.NAME)
         if not COUNTRY.match(country):
             item.fail("country", "must be a two-letter country code such as BR")
         activists.append({
-            "ref": ref, "display_name": item.get("display_name", str, required=True).strip(),
-            "pseudonym": item.get("pseudonym", str, default="").strip(),
+            "ref": ref, "display_name": item.get("display_name", str, required=True,
+                                                 longest=limits.NAME).strip(),
+            "pseudonym": item.get("pseudonym", str, default="", longest=limits.NAME).strip(),
             "organization": organization, "country": country,
             "languages": item.get("languages", list, default=[]),
             "preferred_language": item.choice("preferred_language", ["", *CONTENT_LANGUAGES], default=""),
@@ -282,11 +290,11 @@ def _read_people(path):
 def _read_message(path, known_refs):
     name = f"messages/{path.name}"
     reader = _Reader(name, _load_toml(path, name))
-    key = reader.get("key", str, required=True)
+    key = reader.get("key", str, required=True, longest=limits.NAME)
     if not SLUG.match(key) or key in RESERVED:
         reader.fail("key", "must be lower-case letters, digits and hyphens (not 'new' or 'edit')")
     message = {
-        "key": key, "title": reader.get("title", str, required=True).strip(),
+        "key": key, "title": reader.get("title", str, required=True, longest=limits.NAME).strip(),
         "titles": reader.language_names("titles"),
         "position": reader.get("position", int, default=0), "variants": [],
     }
@@ -338,11 +346,11 @@ def _read_item(path, known_refs, known_variants):
     name = f"items/{path.name}"
     reader = _Reader(name, _load_toml(path, name))
     item = {
-        "title": reader.get("title", str, required=True).strip(),
+        "title": reader.get("title", str, required=True, longest=limits.NAME).strip(),
         "kind": reader.choice("kind", list(KINDS), required=True),
         "language": reader.choice("language", list(CONTENT_LANGUAGES), required=True),
         "channel": reader.choice("channel", list(CHANNELS), required=True),
-        "text": reader.get("text", str, required=True, multiline=True).strip(),
+        "text": reader.get("text", str, required=True, multiline=True, longest=limits.POST).strip(),
         "messages": reader.get("messages", list, default=[]),
         "people": [], "history": [],
     }

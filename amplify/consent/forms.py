@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from amplify.consent.models import STAFF_METHODS
-from amplify.forms import CheckboxesField, Form, options
+from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.items.models import CHANNELS
 from amplify.people.models import ATTRIBUTIONS
 
@@ -26,10 +26,10 @@ class DecisionForm(Form):
     face = BooleanField(_l("My face may be shown"))
     valid_until = DateField(_l("Until"), validators=[Optional()])
     comment = TextAreaField(_l("What should change? (or any comment)"),
-                            validators=[Length(max=2000)])
-    guardian_name = StringField(_l("Guardian's name"), validators=[Length(max=200)])
+                            validators=[MaxLength(2000)])
+    guardian_name = StringField(_l("Guardian's name"), validators=[MaxLength(200)])
     guardian_relationship = StringField(_l("Relationship to the minor"),
-                                        validators=[Length(max=200)])
+                                        validators=[MaxLength(200)])
     minor_agrees = BooleanField(_l("I, the minor, agree too"))
 
     def __init__(self, *args, **kwargs):
@@ -48,6 +48,6 @@ class StaffDecisionForm(DecisionForm):
     outcome = SelectField(_l("Decision"), choices=options(list(ANSWERS.items())
                                                             + [("withdrawn", _l("Withdraws consent"))]))
     method = SelectField(_l("How it was given"), choices=options(STAFF_METHODS.items()))
-    witness = StringField(_l("Witness (optional)"), validators=[Length(max=200)])
+    witness = StringField(_l("Witness (optional)"), validators=[MaxLength(200)])
     notice_version = SelectField(_l("Notice that was read"), validate_choice=False)
     notice_language = SelectField(_l("In which language"), validate_choice=False)

@@ -12,6 +12,7 @@ for a sentence longer than a whole post).
 import re
 from dataclasses import dataclass, field
 
+from amplify import limits
 from amplify.platforms import check, measure, rule
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«¡¿(\w])")
@@ -57,8 +58,10 @@ def _candidates(long_form, short_form, cta, link):
 
 
 def compose(wording, platform, hashtags=(), link=""):
-    """A draft for ``platform`` from ``wording`` (``long``, ``short``, ``cta`` texts)."""
-    long_form, short_form, cta = (wording.get(k, "").strip() for k in ("long", "short", "cta"))
+    """A draft for ``platform`` from ``wording`` (``long``, ``short``, ``cta`` texts). A
+    form longer than an item may be is left out: no item could hold the draft."""
+    long_form, short_form, cta = (wording.get(k, "").strip() if len(wording.get(k, "")) <= limits.POST
+                                  else "" for k in ("long", "short", "cta"))
     for form, body, with_cta, with_link in _candidates(long_form, short_form, cta, link):
         base = _join(body, cta if with_cta else "")
         end = link if with_link else ""

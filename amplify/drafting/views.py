@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from amplify import security
+from amplify import limits, security
 from amplify.calendars import is_time_zone, month, time_zones
 from amplify.campaigns.forms import content_language_choices
 from amplify.campaigns.models import AUDIENCES, Campaign, Message, MessageVariant
@@ -100,15 +100,19 @@ def segments(text):
 
 
 def counter_context(text, channel, kind="post", people_refs=()):
-    """Counts per post, overflow and safety warnings for the live counter."""
+    """Counts per post, overflow and safety warnings for the live counter. A text longer
+    than an item may be is not counted or checked at all: the counter says so."""
     text = (text or "").replace("\r\n", "\n")
+    if len(text) > limits.POST:
+        return {"too_long": limits.POST, "fits": [], "warnings": [], "unknown_platform": None}
     try:
         posts = [p.strip() for p in THREAD_BREAK.split(text)] if kind == "thread" else [text]
         fits = [(post, check(post, channel), segments(post)) for post in posts]
     except UnknownPlatform:
-        return {"unknown_platform": channel, "fits": [], "warnings": []}
+        return {"unknown_platform": channel, "fits": [], "warnings": [], "too_long": None}
     return {"fits": fits, "warnings": check_text(text, high_risk_people()), "channel": channel,
-            "platform_name": platforms().get(channel, channel), "unknown_platform": None}
+            "platform_name": platforms().get(channel, channel), "unknown_platform": None,
+            "too_long": None}
 
 
 @bp.post("/count")

@@ -6,6 +6,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -120,15 +121,71 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
+class _Deadline:
+    """Cuts a connection's socket when the fetch's total time is up: a server that trickles
+    bytes (or header lines) never answers a read with a timeout, so only closing the socket
+    under the blocked read stops it."""
+
+    def __init__(self, deadline):
+        self.sock, self.passed = None, threading.Event()
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self.cut)
+        self.timer.daemon = True
+
+    def watch(self, sock):
+        """The connected socket (kept here: the connection lets go of it once the answer
+        is to be read until the server closes)."""
+        self.sock = sock
+        if self.passed.is_set():
+            self.cut()
+
+    def cut(self):
+        self.passed.set()
+        if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+
+
 def _request(scheme, host, port, path, address, headers, limits, deadline):
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchError(_l("The server took too long to answer."))
+    timeout = min(limits.timeout, remaining)
     if scheme == "https":
-        connection = _PinnedHTTPS(address, host, port, limits.timeout)
+        connection = _PinnedHTTPS(address, host, port, timeout)
     else:
-        connection = http.client.HTTPConnection(address, port, timeout=limits.timeout)
+        connection = http.client.HTTPConnection(address, port, timeout=timeout)
     host_header = host if port in (80, 443) else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
         host_header = f"[{host}]" if port in (80, 443) else f"[{host}]:{port}"
+    with _Deadline(deadline) as cutoff:
+        try:
+            answer = _exchange(connection, cutoff, path, host_header, headers, limits)
+        except FetchError:
+            if cutoff.passed.is_set():
+                raise FetchError(_l("The server took too long to answer.")) from None
+            raise
+        finally:
+            connection.close()
+    if cutoff.passed.is_set():  # the cut may look like the end of a body without a length
+        raise FetchError(_l("The server took too long to answer."))
+    return answer
+
+
+def _exchange(connection, cutoff, path, host_header, headers, limits):
+    """Send the GET and read the answer (each read returns what one packet brought, so the
+    deadline's cut is seen at once)."""
     try:
+        connection.connect()
+        cutoff.watch(connection.sock)
         connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", host_header)
         for name, value in headers.items():
@@ -142,9 +199,7 @@ def _request(scheme, host, port, path, address, headers, limits, deadline):
                 raise FetchError(_l("The feed is larger than %(size)s MB and was not read.",
                                     size=limits.max_bytes // (1024 * 1024)))
             while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(_l("The server took too long to answer."))
-                chunk = response.read(65536)
+                chunk = response.read1(65536)
                 if not chunk:
                     break
                 size += len(chunk)
@@ -159,8 +214,6 @@ def _request(scheme, host, port, path, address, headers, limits, deadline):
         raise FetchError(_l("The secure connection failed: %(why)s", why=problem.reason or problem)) from None
     except (OSError, http.client.HTTPException):
         raise FetchError(_l("The server could not be reached.")) from None
-    finally:
-        connection.close()
 
 
 def fetch(url, etag="", last_modified="", limits=None):

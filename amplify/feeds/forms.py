@@ -1,21 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, NumberRange
 
 from amplify.campaigns.models import CONTENT_LANGUAGES
 from amplify.feeds.models import KINDS
-from amplify.forms import CheckboxesField, Form, options
+from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.i18n import LANGUAGES
 
 
 class SourceForm(Form):
-    url = StringField(_l("Feed address"), validators=[DataRequired(), Length(max=2000)],
+    url = StringField(_l("Feed address"), validators=[DataRequired(), MaxLength(2000)],
                       description=_l("The RSS or Atom address, https://…"))
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
     organization = SelectField(_l("Organization"), validate_choice=False)
     campaigns = CheckboxesField(_l("Campaigns"), validate_choice=False, coerce=str)
-    keywords = TextAreaField(_l("Keywords"), validators=[Length(max=4000)],
+    keywords = TextAreaField(_l("Keywords"), validators=[MaxLength(4000)],
                              description=_l("One per line. Empty: the campaigns' hashtags and names."))
     interval_minutes = IntegerField(_l("Poll every (minutes)"), default=60,
                                     validators=[NumberRange(min=5, max=10080)])

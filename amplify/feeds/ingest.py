@@ -4,6 +4,7 @@ against keywords and the names of people at high risk, de-duplicated per source.
 import hashlib
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta, timezone
 
 import feedparser
@@ -12,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from amplify.db import database, utcnow
+from amplify.limits import FEED_HTML, FEED_TEXT, FEED_TITLE
 from amplify.feeds.fetch import FetchError, Limits, fetch
 from amplify.feeds.models import FeedEntry, FeedSource
 from amplify.people.models import Activist
@@ -34,6 +36,13 @@ def plain(markup):
     """Text only: tags dropped (script and style with their content), entities decoded."""
     text = nh3.clean(markup or "", tags=set(), clean_content_tags={"script", "style"})
     return SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def entry_text(entry, summary_html):
+    """An entry's title and text as plain text, each cut to its cap before any keyword or
+    name is looked for in them."""
+    return (plain(entry.get("title", "")[:FEED_HTML])[:FEED_TITLE],
+            plain(summary_html)[:FEED_TEXT])
 
 
 def web_link(value):
@@ -119,11 +128,11 @@ def ingest(source, body, content_type="", now=None):
     candidates = []
     for entry in parsed.entries:
         content = entry.get("content", [{}])[0].get("value", "") if entry.get("content") else ""
-        summary_html = content or entry.get("summary", "")
+        summary_html = (content or entry.get("summary", ""))[:FEED_HTML]
         guid, link = (entry.get("id") or "").strip()[:2000], web_link(entry.get("link"))[:2000]
         title = text = None
         if not (guid or link):
-            title, text = plain(entry.get("title", ""))[:1000], plain(summary_html)
+            title, text = entry_text(entry, summary_html)
             if not (title or text):
                 continue  # nothing usable in this entry
         candidates.append((entry_key(guid, link, title, text), entry, guid, link, summary_html, title, text))
@@ -138,7 +147,7 @@ def ingest(source, body, content_type="", now=None):
             continue
         seen.add(key)
         if title is None:
-            title, text = plain(entry.get("title", ""))[:1000], plain(summary_html)
+            title, text = entry_text(entry, summary_html)
         haystack = f"{title}\n{text}"
         fresh.append({"source": source.id, "key": key, "guid": guid, "link": link, "title": title,
                       "summary": sanitize(summary_html), "text": text, "published_at": _when(entry),
@@ -156,26 +165,32 @@ def ingest(source, body, content_type="", now=None):
 
 def limits():
     config = current_app.config
-    return Limits(timeout=config["FEEDS_TIMEOUT"], max_bytes=config["FEEDS_MAX_BYTES"],
-                  allow_private=config["FEEDS_ALLOW_PRIVATE"])
+    return Limits(timeout=config["FEEDS_TIMEOUT"], total=config["FEEDS_DEADLINE"],
+                  max_bytes=config["FEEDS_MAX_BYTES"], allow_private=config["FEEDS_ALLOW_PRIVATE"])
 
 
-def poll(source, now=None):
-    """Fetch and ingest one source, updating its state. Returns the number added (0 for
-    an unchanged feed); a failure is recorded on the source, with back-off."""
-    now = now or utcnow()
-    source.last_fetch_at = now
+def _fetch(source, settings):
+    """The source's feed, or the FetchError that says why not (network only: no database,
+    so it can run in a thread of its own)."""
     try:
-        fetched = fetch(source.url, source.etag, source.last_modified, limits())
-        added, warning = (0, source.warning) if fetched.status == 304 else \
-            ingest(source, fetched.body, fetched.headers.get("content-type", ""), now)
+        return fetch(source.url, source.etag, source.last_modified, settings)
     except FetchError as failure:
+        return failure
+
+
+def _record(source, fetched, now):
+    """Ingest what ``_fetch`` brought and update the source. Returns the number added; a
+    failure is recorded on the source, with back-off."""
+    source.last_fetch_at = now
+    if isinstance(fetched, FetchError):
         source.failures += 1
-        source.last_error = str(failure.message)
+        source.last_error = str(fetched.message)
         delay = min(timedelta(minutes=source.interval_minutes) * 2 ** min(source.failures, 8), MAX_BACKOFF)
         source.next_fetch_at = now + delay
         source.save()
         return 0
+    added, warning = (0, source.warning) if fetched.status == 304 else \
+        ingest(source, fetched.body, fetched.headers.get("content-type", ""), now)
     if fetched.status == 200:
         source.etag = fetched.headers.get("etag", "")[:250]
         source.last_modified = fetched.headers.get("last-modified", "")[:250]
@@ -184,6 +199,33 @@ def poll(source, now=None):
     source.next_fetch_at = now + timedelta(minutes=source.interval_minutes)
     source.save()
     return added
+
+
+def poll(source, now=None):
+    """Fetch and ingest one source, updating its state. Returns the number added (0 for
+    an unchanged feed or a failure)."""
+    return _record(source, _fetch(source, limits()), now or utcnow())
+
+
+def poll_many(sources, now=None, done=None):
+    """Poll ``sources`` with their fetches side by side (``FEEDS_PARALLEL`` at a time): a
+    slow or trickling server holds only its own thread, and only until the fetch deadline.
+    Each feed is stored as soon as its fetch ends, here, in the calling thread (the only
+    one that touches the database). ``done(source, added)`` follows each. Returns the
+    number of entries added."""
+    now, settings, total = now or utcnow(), limits(), 0
+    sources = list(sources)
+    if not sources:
+        return 0
+    with ThreadPoolExecutor(max_workers=min(current_app.config["FEEDS_PARALLEL"], len(sources))) as pool:
+        fetches = {pool.submit(_fetch, source, settings): source for source in sources}
+        for finished in as_completed(fetches):
+            source = fetches[finished]
+            added = _record(source, finished.result(), now)
+            total += added
+            if done is not None:
+                done(source, added)
+    return total
 
 
 def due_sources(now=None):

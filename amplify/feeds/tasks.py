@@ -28,6 +28,9 @@ def _jobs_file(instance_path):
 
 
 huey = make_huey({**DEFAULTS, **from_environment()})
+# Two at least: polling (bounded by the fetch deadline) never holds up the morning work
+# (expiring, reminders, the passport purge) or a "poll now".
+WORKERS = 2
 _app = None
 
 
@@ -56,25 +59,27 @@ def _with_app(function, *args):
 def run_job(job_id):
     """Poll the sources of a "poll now" job one by one, counting progress as it goes."""
     from amplify.db import utcnow
-    from amplify.feeds.ingest import poll
+    from amplify.feeds.ingest import poll_many
     from amplify.feeds.models import FeedSource, PollJob
 
     job = PollJob.get_or_none(PollJob.id == job_id)
     if job is None:
         return
-    for source_id in job.source_ids:
-        source = FeedSource.get_or_none(FeedSource.id == int(source_id))
-        added = poll(source) if source is not None else 0
-        failed = source is not None and bool(source.last_error)
+
+    def count(source, added):
         PollJob.update(done=PollJob.done + 1, added=PollJob.added + added,
-                       failed=PollJob.failed + int(failed)).where(PollJob.id == job_id).execute()
-    PollJob.update(finished_at=utcnow()).where(PollJob.id == job_id).execute()
+                       failed=PollJob.failed + int(bool(source.last_error))).where(PollJob.id == job_id).execute()
+
+    sources = list(FeedSource.select().where(FeedSource.id.in_([int(i) for i in job.source_ids])))
+    poll_many(sources, done=count)
+    gone = len(job.source_ids) - len(sources)  # deleted since the job was queued
+    PollJob.update(done=PollJob.done + gone, finished_at=utcnow()).where(PollJob.id == job_id).execute()
 
 
 def poll_due():
-    from amplify.feeds.ingest import due_sources, poll
+    from amplify.feeds.ingest import due_sources, poll_many
 
-    return sum(poll(source) for source in due_sources())
+    return poll_many(due_sources())
 
 
 @huey.task()
@@ -83,7 +88,10 @@ def poll_job(job_id):
 
 
 @huey.periodic_task(crontab(minute="*"))
+@huey.lock_task("poll-due-sources")
 def poll_due_sources():
+    """Each minute; a run that finds the last one still going (many slow sources) is
+    skipped rather than polling the same sources twice."""
     _with_app(poll_due)
 
 
@@ -115,6 +123,6 @@ class InProcessConsumer(Consumer):
 def start_in_process():
     if huey.immediate or current_app.config.get("WORKER") != "thread":
         return None
-    consumer = InProcessConsumer(huey, workers=1, periodic=True, worker_type="thread")
+    consumer = InProcessConsumer(huey, workers=WORKERS, periodic=True, worker_type="thread")
     consumer.start()
     return consumer

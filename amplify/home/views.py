@@ -25,7 +25,7 @@ def index():
         .order_by(MessageVariant.updated_at.desc())
         .limit(20)
     )
-    overdue, due_soon = counts(date.today(), horizon_days=7)
+    overdue, due_soon = counts(date.today(), horizon_days=7, private=security.can("see_contacts"))
     return render(
         "home/index.html",
         overdue=overdue, due_soon=due_soon,

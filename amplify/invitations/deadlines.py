@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from amplify.db import database
 from amplify.invitations import passports
-from amplify.invitations.models import Deadline, Event, Invitation, Support
+from amplify.invitations.models import PRIVATE_KINDS, Deadline, Event, Invitation, Support
 from amplify.people.models import Activist, add_months
 
 NO_ANSWER_DAYS = 10
@@ -126,21 +126,23 @@ def _store(invitation_filter, event_filter, batch=1000):
         Deadline.insert_many(rows[start:start + batch]).execute()
 
 
-def in_window(today, horizon_days=30):
+def in_window(today, horizon_days=30, private=True):
     """The stored deadlines due up to ``horizon_days`` ahead, and everything overdue
-    (unordered, its people and events joined): one query, paged by the caller."""
+    (unordered, its people and events joined): one query, paged by the caller. Trip safety
+    and passport deadlines only when ``private`` (for roles that see contacts)."""
     horizon = today + timedelta(days=horizon_days)
-    return (Deadline.select(Deadline, Invitation, Event, Activist)
-            .join(Event, on=(Deadline.event == Event.id)).switch(Deadline)
-            .join(Invitation, peewee.JOIN.LEFT_OUTER, on=(Deadline.invitation == Invitation.id))
-            .join(Activist, peewee.JOIN.LEFT_OUTER, on=(Invitation.activist == Activist.id))
-            .where((Deadline.due_on <= horizon)
-                   & ~(Deadline.kind.in_(UNTIL_THEIR_DAY) & (Deadline.due_on < today))))
+    query = (Deadline.select(Deadline, Invitation, Event, Activist)
+             .join(Event, on=(Deadline.event == Event.id)).switch(Deadline)
+             .join(Invitation, peewee.JOIN.LEFT_OUTER, on=(Deadline.invitation == Invitation.id))
+             .join(Activist, peewee.JOIN.LEFT_OUTER, on=(Invitation.activist == Activist.id))
+             .where((Deadline.due_on <= horizon)
+                    & ~(Deadline.kind.in_(UNTIL_THEIR_DAY) & (Deadline.due_on < today))))
+    return query if private else query.where(Deadline.kind.not_in(list(PRIVATE_KINDS)))
 
 
-def counts(today, horizon_days=7):
+def counts(today, horizon_days=7, private=True):
     """``(overdue, due soon)``, counted in the database."""
-    query = in_window(today, horizon_days)
+    query = in_window(today, horizon_days, private)
     overdue = query.where(Deadline.due_on < today).count()
     return overdue, query.count() - overdue
 
@@ -157,9 +159,9 @@ def find(key, today):
         return None
 
 
-def between(today, start, end):
+def between(today, start, end, private=True):
     """The deadlines shown on a calendar from ``start`` to ``end`` (days), as ``due`` would."""
-    return (in_window(today, max(0, (end - today).days))
+    return (in_window(today, max(0, (end - today).days), private)
             .where((Deadline.due_on >= start) & (Deadline.due_on <= end))
             .order_by(Deadline.due_on, Deadline.kind, Deadline.id))
 
@@ -171,10 +173,10 @@ def still_open(invitation_ids, today):
                .select(Deadline.kind, Deadline.invitation).tuples())
 
 
-def due(today, horizon_days=30, event=None):
+def due(today, horizon_days=30, event=None, private=True):
     """Everything due up to ``horizon_days`` ahead (None: within ten years), and everything
     overdue, soonest first; only ``event``'s when given."""
-    query = in_window(today, 3650 if horizon_days is None else horizon_days)
+    query = in_window(today, 3650 if horizon_days is None else horizon_days, private)
     if event is not None:
         query = query.where(Deadline.event == event)
     return list(query.order_by(Deadline.due_on, Deadline.kind, Deadline.id))

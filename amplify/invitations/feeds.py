@@ -15,8 +15,9 @@ def last_change(*records):
     return max(r.updated_at for r in records if r is not None).astimezone(timezone.utc).replace(microsecond=0)
 
 
-def build(base_url, today=None):
-    """Events from 30 days ago on, and deadlines for the next year, as an iCal calendar."""
+def build(base_url, today=None, private=True):
+    """Events from 30 days ago on, and deadlines for the next year, as an iCal calendar
+    (trip safety and passport deadlines only when ``private``)."""
     today = today or date.today()
     calendar = Calendar()
     calendar.add("prodid", "-//Amplify//events and deadlines//EN")
@@ -33,7 +34,7 @@ def build(base_url, today=None):
             entry.add("location", event.place)
         entry.add("url", f"{base_url}invitations/events/{event.id}")
         calendar.add_component(entry)
-    for item in due(today, horizon_days=365):
+    for item in due(today, horizon_days=365, private=private):
         entry = CalendarEvent()
         who = item.invitation.activist.display_name if item.invitation and item.invitation.activist_id else ""
         entry.add("uid", f"due-{item.kind}-{item.event.id}-{item.invitation.id if item.invitation else 0}@amplify")

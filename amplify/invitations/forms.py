@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
-from amplify.forms import CheckboxesField, Form, options, parsed_by
+from amplify.forms import CheckboxesField, Form, MaxLength, options, parsed_by
 from amplify.i18n import country_choices
 from amplify.invitations.models import (
     ARRANGEMENTS,
@@ -28,27 +28,27 @@ from amplify.invitations.models import (
 
 
 class EventForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), MaxLength(200)])
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
     level = SelectField(_l("Level"), choices=options(LEVELS.items()))
-    host = StringField(_l("Host"), validators=[Length(max=200)])
+    host = StringField(_l("Host"), validators=[MaxLength(200)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
-    place = StringField(_l("Place"), validators=[Length(max=200)])
+    place = StringField(_l("Place"), validators=[MaxLength(200)])
     country = SelectField(_l("Country"), validate_choice=False,
                           description=_l("Where she travels to: passport validity rules depend on it."))
     online = BooleanField(_l("Online"))
     interpretation = BooleanField(_l("Interpretation provided"))
-    accreditation_route = TextAreaField(_l("Accreditation route"), validators=[Length(max=2000)])
+    accreditation_route = TextAreaField(_l("Accreditation route"), validators=[MaxLength(2000)])
     accreditation_deadline = DateField(_l("Accreditation deadline"), validators=[Optional()])
     seats_per_organization = IntegerField(_l("Seats per organization"),
                                           validators=[Optional(), NumberRange(min=1, max=1000)])
-    links = TextAreaField(_l("Links"), validators=[Length(max=5000), parsed_by(
+    links = TextAreaField(_l("Links"), validators=[MaxLength(5000), parsed_by(
         parse_links, _l("“%(bad)s” is not a web address (http:// or https://)."))],
         description=_l("One web address per line."))
     frameworks = CheckboxesField(_l("Frameworks"), choices=options(FRAMEWORKS.items()))
     campaign = SelectField(_l("Campaign"), validate_choice=False)
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[MaxLength(5000)])
 
     def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,8 +77,8 @@ class InvitationForm(Form):
 class MoveForm(Form):
     state = SelectField(_l("New state"), validate_choice=False)
     reason = TextAreaField(_l("Why (required to decline, withdraw, cancel, for a refusal or a no-show)"),
-                           validators=[Length(max=2000)])
-    decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[Length(max=200)],
+                           validators=[MaxLength(2000)])
+    decided_by = StringField(_l("Who in the movement chose (for a nomination)"), validators=[MaxLength(200)],
                              description=_l("Who, not when: the date has its own field."))
     decided_on = DateField(_l("When the movement decided (for a nomination)"), validators=[Optional()],
                            description=_l("Empty: today."))
@@ -101,7 +101,7 @@ class SupportForm(Form):
     currency = StringField(_l("Currency (ISO code, e.g. USD)"), validators=[DataRequired(), Length(min=3, max=3)])
     receipt_noted = BooleanField(_l("Receipt noted"))
     paid_on = DateField(_l("Paid on"), validators=[Optional()])
-    notes = StringField(_l("Notes"), validators=[Length(max=500)])
+    notes = StringField(_l("Notes"), validators=[MaxLength(500)])
 
     def validate_currency(self, field):
         if not (field.data or "").isalpha():
@@ -114,9 +114,9 @@ class VisaForm(Form):
     visa_letter_sent_on = DateField(_l("Invitation letter sent"), validators=[Optional()])
     visa_appointment_on = DateField(_l("Visa appointment"), validators=[Optional()])
     visa_lodged_on = DateField(_l("Application lodged"), validators=[Optional()])
-    visa_outcome = StringField(_l("Outcome"), validators=[Length(max=200)])
+    visa_outcome = StringField(_l("Outcome"), validators=[MaxLength(200)])
     passport_expiry = DateField(_l("Passport expiry"), validators=[Optional()])
-    passport_number = StringField(_l("Passport number"), validators=[Length(max=40)],
+    passport_number = StringField(_l("Passport number"), validators=[MaxLength(40)],
                                   description=_l("Sensitive: deleted on the purge date after the event."))
 
 
@@ -129,10 +129,10 @@ class TripForm(Form):
                           description=_l("Empty: the last day of the event."))
     risk_level = SelectField(_l("Risk for this trip"), choices=options(
         [("", _l("Not assessed yet"))] + list(RISK_LEVELS.items())))
-    mitigation = TextAreaField(_l("Mitigation"), validators=[Length(max=4000)],
+    mitigation = TextAreaField(_l("Mitigation"), validators=[MaxLength(4000)],
                                description=_l("What we do to reduce the risk: who travels with her, "
                                               "where she stays, what is not published."))
-    checkin_contact = StringField(_l("Check-in contact"), validators=[Length(max=200)],
+    checkin_contact = StringField(_l("Check-in contact"), validators=[MaxLength(200)],
                                   description=_l("Who she checks in with during the trip and after "
                                                  "return."))
     checked_in_on = DateField(_l("Safe return confirmed on"), validators=[Optional()])
@@ -145,8 +145,8 @@ class TripForm(Form):
 
 
 class OutcomeForm(Form):
-    outcome = TextAreaField(_l("What was said or achieved"), validators=[Length(max=8000)])
-    follow_ups = TextAreaField(_l("Follow-ups"), validators=[Length(max=4000)])
+    outcome = TextAreaField(_l("What was said or achieved"), validators=[MaxLength(8000)])
+    follow_ups = TextAreaField(_l("Follow-ups"), validators=[MaxLength(4000)])
     evaluated_on = DateField(_l("Evaluation done on"), validators=[Optional()])
     items = CheckboxesField(_l("Items published about it"), validate_choice=False, coerce=str)
 
@@ -162,4 +162,4 @@ class MediaConsentForm(Form):
     uses = CheckboxesField(_l("She agrees to"), choices=options(MEDIA_USES.items()),
                            description=_l("Nothing ticked records a no."))
     method = SelectField(_l("How she answered"), choices=options(STAFF_METHODS.items()))
-    witness = StringField(_l("Witness (optional)"), validators=[Length(max=200)])
+    witness = StringField(_l("Witness (optional)"), validators=[MaxLength(200)])

@@ -288,6 +288,11 @@ class InvitationItem(BaseModel):
         indexes = ((("invitation", "item"), True),)
 
 
+# Deadlines and reminders about trip safety and passports: only roles that see contact
+# details see them (never the viewer role), on every page and feed that lists them.
+PRIVATE_KINDS = frozenset({"checkin", "passport", "passport_rule", "purge"})
+
+
 class Reminder(BaseModel):
     """A reminder drafted for staff to send: copied into a message, or e-mailed when SMTP is
     configured. Nothing here is ever sent without a person pressing a button."""
@@ -305,6 +310,12 @@ class Reminder(BaseModel):
     sent_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     method = peewee.CharField(default="")  # "copied" or "email"
     error = peewee.TextField(default="")
+
+    @classmethod
+    def listed(cls, private):
+        """Reminders to list: those about trip safety and passports only when ``private``."""
+        query = cls.select()
+        return query if private else query.where(cls.kind.not_in(list(PRIVATE_KINDS)))
 
 
 class Deadline(BaseModel):

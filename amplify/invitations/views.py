@@ -174,7 +174,7 @@ def deadlines_page(event):
     stored deadlines through their index), for every event or for one; the next 30 days
     for every event, however far for one."""
     today = date.today()
-    window = in_window(today, 3650 if event else 30)
+    window = in_window(today, 3650 if event else 30, private=security.can("see_contacts"))
     if event is not None:
         window = window.where(Deadline.event == event)
     items = keyset_page(window, Deadline, [Deadline.due_on, Deadline.id], descending=False)
@@ -232,12 +232,14 @@ def outbox_page(edited=None, problem=None):
     of them are still due, and the last ones sent."""
     from amplify.invitations.reminders import smtp_configured
 
-    waiting = keyset_page(Reminder.select().where(Reminder.sent_at.is_null()), Reminder,
+    private = security.can("see_contacts")
+    waiting = keyset_page(Reminder.listed(private).where(Reminder.sent_at.is_null()), Reminder,
                           [Reminder.due_on, Reminder.id], descending=False)
     if edited is not None:
         waiting.rows = [edited if r.id == edited.id else r for r in waiting.rows]
     current = still_open({r.invitation_id for r in waiting if r.invitation_id}, date.today())
-    sent = (Reminder.select(Reminder, User).join(User, peewee.JOIN.LEFT_OUTER, on=(Reminder.sent_by == User.id))
+    sent = (Reminder.listed(private).select(Reminder, User)
+            .join(User, peewee.JOIN.LEFT_OUTER, on=(Reminder.sent_by == User.id))
             .where(Reminder.sent_at.is_null(False)).order_by(Reminder.sent_at.desc()).limit(50))
     return render("invitations/outbox.html", waiting=waiting, sent=sent, action=ActionForm(),
                   email=smtp_configured(), errors={edited.id: problem} if edited else {}, current=current,
@@ -304,7 +306,7 @@ def calendar_page():
             by_day.setdefault(day, {"events": [], "due": []})["events"].append(event)
             day += timedelta(days=1)
     if shown.end >= today - timedelta(days=366):
-        for item in between(today, shown.start, shown.end):
+        for item in between(today, shown.start, shown.end, private=security.can("see_contacts")):
             by_day.setdefault(item.on, {"events": [], "due": []})["due"].append(item)
     return render("invitations/calendar.html", weeks=shown.weeks, month=shown.first, by_day=by_day,
                   today=today, previous=shown.previous, following=shown.following)
@@ -647,5 +649,6 @@ def feed(token):
     subscription = CalendarFeed.get_or_none((CalendarFeed.token == token) & CalendarFeed.revoked_at.is_null())
     if subscription is None or not subscription.user.active:
         abort(404)
-    return Response(build(request.url_root), mimetype="text/calendar",
+    return Response(build(request.url_root, private=security.role_can(subscription.user.role, "see_contacts")),
+                    mimetype="text/calendar",
                     headers={"Cache-Control": "private, max-age=900"})

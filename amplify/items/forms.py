@@ -6,10 +6,11 @@ from wtforms import (
     DateTimeLocalField, FieldList, FormField, SelectField, StringField, TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from amplify import limits
 from amplify.campaigns.forms import content_language_choices, is_web_url
-from amplify.forms import CheckboxesField, Form, options
+from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.items.models import APPEARANCES, CHANNELS, KINDS, TOKEN
 from amplify.people.models import ATTRIBUTIONS
 
@@ -34,13 +35,13 @@ class PersonRow(wtforms.Form):
 class ItemForm(Form):
     campaign = SelectField(_l("Campaign"), validate_choice=False)
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+    title = StringField(_l("Title"), validators=[DataRequired(), MaxLength(200)],
                         description=_l("For staff, e.g. “C190 anniversary post”."))
     language = SelectField(_l("Language"))
     channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
     variants = CheckboxesField(_l("Approved messages it is built from"), validate_choice=False)
     text = TextAreaField(
-        _l("Text"), validators=[Optional(), Length(max=20000)],
+        _l("Text"), validators=[Optional(), MaxLength(limits.POST)],
         description=_l("A person is written as their {ref} (“Insert in text” beside each person below "
                        "puts it in; every person's page shows it): it is replaced by the name they "
                        "choose. Left empty, the chosen messages' short forms are used."),
@@ -48,7 +49,7 @@ class ItemForm(Form):
     people = FieldList(FormField(PersonRow), min_entries=PERSON_ROWS)
     image = SelectField(_l("Image"), validate_choice=False)
     alt_text = TextAreaField(
-        _l("Alt text of the image"), validators=[Length(max=2000)],
+        _l("Alt text of the image"), validators=[MaxLength(2000)],
         description=_l("What the image shows, for people who cannot see it. Required before review; "
                        "X allows 1000 characters, Mastodon 1500, Bluesky 2000."))
     planned_at = DateTimeLocalField(_l("Planned publication (UTC)"), validators=[Optional()],
@@ -149,7 +150,7 @@ def closest_ref(ref, refs):
 
 class PublicationForm(Form):
     channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
-    url = StringField(_l("Address of the publication"), validators=[Optional(), Length(max=2000)])
+    url = StringField(_l("Address of the publication"), validators=[Optional(), MaxLength(2000)])
 
     def validate_url(self, field):
         if field.data and not is_web_url(field.data.strip()):
@@ -157,7 +158,7 @@ class PublicationForm(Form):
 
 
 class SafetyForm(Form):
-    note = TextAreaField(_l("What you checked"), validators=[DataRequired(), Length(max=2000)],
+    note = TextAreaField(_l("What you checked"), validators=[DataRequired(), MaxLength(2000)],
                          description=_l("Face, exact place, name: what could expose the person, "
                                         "and why this version is safe."))
 

@@ -2,9 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 import wtforms
 from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
-from amplify.forms import Form, options
+from amplify.forms import Form, MaxLength, options
 from amplify.items.models import CHANNELS
 from amplify.media.cards import SIZE_LABELS, TEMPLATES
 from amplify.people.models import ATTRIBUTIONS
@@ -14,7 +14,7 @@ BLUR_ROWS = 4
 
 class UploadForm(Form):
     image = FileField(_l("Photo"), description=_l("JPEG, PNG or WebP, up to 20 MB. Location and camera data are removed."))
-    label = StringField(_l("Label (for staff)"), validators=[Length(max=200)])
+    label = StringField(_l("Label (for staff)"), validators=[MaxLength(200)])
 
 
 class Rectangle(wtforms.Form):
@@ -40,13 +40,13 @@ class CardForm(Form):
     size = SelectField(_l("Size"), choices=options(SIZE_LABELS.items()))
     channel = SelectField(_l("Channel"), choices=options(CHANNELS.items()))
     language = SelectField(_l("Language"))
-    main_text = TextAreaField(_l("Main text"), validators=[DataRequired(), Length(max=600)],
+    main_text = TextAreaField(_l("Main text"), validators=[DataRequired(), MaxLength(600)],
                          description=_l("The quote, the figure, the headline or the event."))
-    secondary = StringField(_l("Second line"), validators=[Length(max=300)],
+    secondary = StringField(_l("Second line"), validators=[MaxLength(300)],
                             description=_l("For a quote, leave empty: the person's chosen name goes here."))
     person = SelectField(_l("Person quoted or shown"), validate_choice=False)
     attribution = SelectField(_l("Named on the card as"), choices=options(ATTRIBUTIONS.items()))
-    title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title (for staff)"), validators=[DataRequired(), MaxLength(200)])
 
     def __init__(self, *args, campaigns=(), activists=(), **kwargs):
         from amplify.campaigns.forms import content_language_choices

@@ -2,13 +2,13 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from amplify.forms import CheckboxesField, Form, options, parsed_by
+from amplify.forms import CheckboxesField, Form, MaxLength, options, parsed_by
 from amplify.i18n import LANGUAGES, country_choices, language_name
 from wtforms import (
     BooleanField, DateField, SelectField, StringField, TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from amplify.people.models import ATTRIBUTIONS, OUR_ROLES, RISK_LEVELS
 
@@ -30,7 +30,7 @@ class CountryField(SelectField):
 
 
 class OrganizationForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), MaxLength(200)])
     formal = SelectField(
         _l("Kind of group"),
         choices=options([("1", _l("Formal (union, association, network)")), ("0", _l("Informal group"))]),
@@ -46,7 +46,7 @@ class OrganizationForm(Form):
         validators=[Optional()],
         description=_l("Leave empty: six months after the last review."),
     )
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[MaxLength(5000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,15 +71,15 @@ def format_contacts(channels):
 
 
 class ActivistForm(Form):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
-    pseudonym = StringField(_l("Pseudonym"), validators=[Length(max=200)])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), MaxLength(200)])
+    pseudonym = StringField(_l("Pseudonym"), validators=[MaxLength(200)])
     organization = SelectField(_l("Organization"), coerce=str, validate_choice=True)
     country = CountryField(_l("Country"))
     languages = CheckboxesField(_l("Languages"), description=_l("The languages they read. Key messages are asked of them only in these."))
     preferred_language = SelectField(_l("Language of their review page"), validate_choice=False)
     contact_channels = TextAreaField(
         _l("Contact channels"),
-        validators=[Length(max=2000), parsed_by(
+        validators=[MaxLength(2000), parsed_by(
             parse_contacts, _l("Line %(bad)s is not “channel: address”."))],
         description=_l("One per line, as “channel: address”, e.g. “WhatsApp: +55 11 5555 0100”."),
     )
@@ -88,7 +88,7 @@ class ActivistForm(Form):
     face_may_be_shown = BooleanField(_l("Their face may be shown"))
     minor = BooleanField(_l("Under 18 (a guardian decides with them)"))
     spokesperson_for = CheckboxesField(_l("Spokesperson for"), coerce=str)
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[MaxLength(5000)])
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -276,8 +276,10 @@ LATEST = 200
 
 def latest_publications(scope, start, end, anonymous_label):
     """The latest publications in the period and the people who consented to each, named
-    as they chose on that item; anonymous and high-risk people counted, not named. A
-    publication that had to be taken down shows no address."""
+    as they chose on that item; anonymous and high-risk people counted, not named, and so
+    is anyone whose last word on the item is not a yes (she withdrew, or refused a later
+    version): a report never names her for an item she took back. A publication that had
+    to be taken down shows no address."""
     rows = list(Publication.select(Publication.item, Publication.channel, Publication.url, Publication.published_at,
                                    Publication.takedown_state)
                 .where(Publication.item.in_(scope.items()) & (Publication.published_at >= start)
@@ -286,13 +288,13 @@ def latest_publications(scope, start, end, anonymous_label):
     item_ids = list({row[0] for row in rows})
     if not item_ids:
         return []
-    chosen = {}
-    for subject_id, activist_id, scope_text in (Decision.select(Decision.subject_id, Decision.activist, Decision.scope)
-                                                .where((Decision.subject_type == "item")
-                                                       & Decision.subject_id.in_(item_ids)
-                                                       & (Decision.outcome == "given"))
-                                                .order_by(Decision.seq).tuples()):
-        chosen[(subject_id, activist_id)] = scope_text
+    chosen = {}  # her last yes, refusal or withdrawal on each item: (outcome, scope)
+    for subject_id, activist_id, outcome, scope_text in (
+            Decision.select(Decision.subject_id, Decision.activist, Decision.outcome, Decision.scope)
+            .where((Decision.subject_type == "item") & Decision.subject_id.in_(item_ids)
+                   & Decision.outcome.in_(["given", "refused", "withdrawn"]))
+            .order_by(Decision.seq).tuples()):
+        chosen[(subject_id, activist_id)] = (outcome, scope_text)
     people = {}
     for link in (ItemPerson.select(ItemPerson.item, ItemPerson.attribution, Activist.id, Activist.display_name,
                                    Activist.pseudonym, Activist.risk_level)
@@ -302,9 +304,9 @@ def latest_publications(scope, start, end, anonymous_label):
     for item_id, channel, url, when, takedown in rows:
         named, unnamed = [], 0
         for fixed, person in people.get(item_id, []):
-            scope_text = chosen.get((item_id, person.id))
+            outcome, scope_text = chosen.get((item_id, person.id), (None, None))
             attribution = fixed or (Decision(scope=scope_text).scope_data.get("attribution") if scope_text else None)
-            if attribution in (None, "anonymous") or person.risk_level == "high":
+            if outcome != "given" or attribution in (None, "anonymous") or person.risk_level == "high":
                 unnamed += 1
             else:
                 named.append(person.name_for(attribution, anonymous_label))
