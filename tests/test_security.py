@@ -47,7 +47,7 @@ def world(factories):
             "key": message.key, "language": "es", "item_id": item.id,
             "decision_id": Decision.select().first().id, "link_id": link.id,
             "publication_id": publication.id, "token": token, "variant_id": message.variant_set.first().id,
-            "channel": "x",
+            "channel": "x", "scheduler": "hootsuite",
             "sha": asset.sha256, "ext": asset.extension,
             "event_id": invitation.event_id, "invitation_id": invitation.id,
             "reminder_id": factories.reminder(invitation).id, "session_id": 1, **more_world(factories)}
