@@ -8,8 +8,8 @@ import peewee
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from amplify.consent.signals import decision_recorded
 from amplify.consent.models import FINAL, STAFF_METHODS, Decision, ReviewLink
+from amplify.consent.signals import decision_recorded
 from amplify.db import database, utcnow
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.rules import NotAllowed

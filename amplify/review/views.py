@@ -13,14 +13,14 @@ from amplify.consent import ledger, links, notices
 from amplify.consent.forms import DecisionForm
 from amplify.consent.models import FINAL, Decision
 from amplify.consent.receipts import receipt_json
-from amplify.review.cards import about, about_item, answers, item_card, variant_card
-from amplify.review.help import ask_help
-from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.db import utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.review.cards import about, about_item, answers, item_card, variant_card
+from amplify.review.help import ask_help
+from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
