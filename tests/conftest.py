@@ -322,7 +322,9 @@ def more_world(factories):
     from amplify.campaigns.models import Campaign
     from amplify.db import utcnow
     from amplify.feeds.models import PollJob
+    from amplify.people.models import Activist
     from amplify.reports.models import ReportShare
+    from amplify.review.models import HelpRequest
 
     source = factories.feed_source()
     entry = factories.feed_entry(source)
@@ -330,7 +332,8 @@ def more_world(factories):
                                subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
     return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
-            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id}
+            "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
+            "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id}
 
 
 def rebuild_deadlines(app):

@@ -312,7 +312,7 @@ def test_receipt_json_is_shaped_after_iso_27560(setting, factories, login):
     data = session.get(f"/consent/decisions/{decision.id}.json").get_json()
     assert set(data) == {"header", "processing", "parties", "events"}
     assert data["processing"]["subject"]["content_sha256"] == item.content_hash
-    assert data["processing"]["notice"] == {"version": "v1", "language": "es", "sha256": notice.hash}
+    assert data["processing"]["notice"] == {"version": "v2", "language": "es", "sha256": notice.hash}
     assert data["processing"]["attribution"] == "pseudonym"
     assert [e["type"] for e in data["events"]] == ["requested", "given"]
     assert data["events"][-1]["state"] == "dpv:ConsentGiven"
@@ -367,9 +367,9 @@ def test_notices_exist_for_every_language_and_say_what_matters(app, setting, fac
     item = factories.item(setting["campaign"], people=[(setting["maria"], "quoted", None)])
     with app.app_context():
         texts = {lang: notices.for_item(fresh(item), lang, date(2027, 6, 30)) for lang in ("es", "pt", "en", "fr")}
-    assert "changes nothing in the support" in texts["en"].text
-    assert "withdraw" in texts["en"].text and "X" in texts["en"].text
-    assert "no cambia en nada el apoyo" in texts["es"].text
+    assert "The help you get from" in texts["en"].text and "stays the same" in texts["en"].text
+    assert "take it back" in texts["en"].text and "Take it down" in texts["en"].text and "X" in texts["en"].text
+    assert "La ayuda de" in texts["es"].text and "sigue igual" in texts["es"].text
     assert len({n.hash for n in texts.values()}) == 4
 
 

@@ -35,7 +35,7 @@ def test_page_lists_what_waits_in_the_persons_language(client, person):
     assert response.status_code == 200
     assert 'lang="es"' in page and "Hola, María Quispe" in page
     assert "Flor del Valle" in page  # the pseudonym option shows the exact name
-    assert "no cambia en nada el apoyo" in page  # the notice, in Spanish
+    assert "Puedes decir que no." in page  # the notice, in Spanish
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "<script" not in page
 
@@ -59,7 +59,7 @@ def test_yes_with_pseudonym_clears_the_item(client, person):
     decision = Decision.latest(person["maria"].id, "item", person["item"].id)
     assert (decision.outcome, decision.method, decision.review_link) == ("given", "review_page", person["link"].id)
     assert decision.scope_data["attribution"] == "pseudonym"
-    assert decision.notice_language == "es" and decision.notice_version == "v1"
+    assert decision.notice_language == "es" and decision.notice_version == "v2"
     assert Item.get_by_id(person["item"].id).state == "cleared"
     again = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
     assert again.status_code == 302

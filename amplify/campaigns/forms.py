@@ -135,7 +135,7 @@ class CampaignForm(Form):
         description=_l("One per line: date (YYYY-MM-DD), a space, then what happens."),
     )
     languages = CheckboxesField(_l("Languages"))
-    names = LanguageNamesField(_l("Name in each language"))
+    names = LanguageNamesField(_l("In each language (for activists)"))
     frameworks = CheckboxesField(_l("Frameworks it advances"), choices=options(list(FRAMEWORKS.items())))
     colour_background = ColorField(_l("Card background colour"), default="#5b2a86")
     colour_text = ColorField(_l("Card text colour"), default="#ffffff")
@@ -236,7 +236,7 @@ class MessageForm(VariantForm):
 
 class MessageTitleForm(Form):
     title = TITLE
-    titles = LanguageNamesField(_l("Title in each language"))
+    titles = LanguageNamesField(_l("In each language (for activists)"))
 
 
 class VariantStateForm(Form):

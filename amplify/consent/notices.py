@@ -50,6 +50,11 @@ def notice_language(preferred):
     return "en"
 
 
+def take_back():
+    """How to take it back, as her page says it (call inside ``force_locale``)."""
+    return gettext("press “Take it down” on your page, or tell the person who contacted you")
+
+
 def _fill(version, language, values):
     template = (notices_dir() / version / f"{language}.txt").read_text(encoding="utf-8")
     return Notice(version, language, Template(template).substitute(values).strip())
@@ -75,8 +80,7 @@ def for_item(item, language, valid_until, version=None):
             if public else gettext("the people who receive it"),
             "who_asks": current_app.config["ORGANIZATION_NAME"],
             "until": format_date(valid_until, "long") if valid_until else gettext("no end date"),
-            "withdraw": gettext("press “Withdraw” on this same page, or tell the person who "
-                                "contacted you"),
+            "withdraw": take_back(),
         }
     return _fill(version or current_version(), language, values)
 
@@ -88,8 +92,7 @@ def _open_ended(language, version, what, where, withdraw=None):
         "who_sees": gettext("anyone, on the internet; it can be copied and shared"),
         "who_asks": current_app.config["ORGANIZATION_NAME"],
         "until": gettext("no end date"),
-        "withdraw": withdraw or gettext("press “Withdraw” on this same page, or tell the person who "
-                                        "contacted you"),
+        "withdraw": withdraw or take_back(),
     }
     return _fill(version or current_version(), language, values)
 

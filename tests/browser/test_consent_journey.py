@@ -68,10 +68,13 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
                                 locale="es-PE").new_page()
     phone.goto(link)
     assert "Hola, María Quispe" in phone.content()
-    assert phone.get_by_text("Antes de decidir").first.is_visible()
-    assert phone.get_by_text("no cambia en nada el apoyo").first.is_visible()
+    # The full notice is one tap away, without JavaScript.
+    assert not phone.get_by_text("Puedes decir que no.").first.is_visible()
+    phone.locator("summary", has_text="Todo sobre este pedido").first.click()
+    assert phone.get_by_text("Puedes decir que no.").first.is_visible()
     phone_checks(browser, link)
     card = phone.locator("article.card").filter(has_text="Sin nosotras")
+    card.locator("summary", has_text="Cambiar dónde, tu nombre o hasta cuándo").click()
     card.get_by_label(re.compile("Flor del Valle")).check()
     card.get_by_role("button", name="Sí, estoy de acuerdo").click()
     assert "Gracias. Tu sí quedó registrado." in phone.content()
@@ -97,9 +100,10 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
     assert changed.locator("ins").first.inner_text() == "ningún hogar»"
 
     # María withdraws the earlier published item: it enters the take-down queue.
-    phone.locator("#published-%d" % earlier.id).get_by_role("button", name="Retirar mi consentimiento").click()
-    assert "Tu consentimiento fue retirado" in phone.content()
-    assert "Hay que retirarlo" in phone.locator("#published-%d" % earlier.id).inner_text()
+    phone.locator("#published-%d" % earlier.id).get_by_role("link", name="Quitarlo").click()
+    phone.get_by_role("button", name="Sí, quitarlo").click()
+    assert "Lo estamos quitando de todas partes" in phone.content()
+    assert "Esperando que lo quiten" in phone.locator("#published-%d" % earlier.id).inner_text()
     staff.goto(f"{live_server}/consent/takedowns")
     assert "https://example.org/anterior" in staff.content()
     no_violations(staff)

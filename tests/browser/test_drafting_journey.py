@@ -55,6 +55,7 @@ def test_compose_overflow_consent_export_publish(app, browser, live_server, make
     phone.goto(f"{live_server}/r/{token}")
     card = phone.locator("article.card").filter(has_text="Cuidamos hogares")
     assert card.locator(".provenance ins").count() >= 1  # she sees the team's own words marked
+    card.locator("summary", has_text="Cambiar dónde, tu nombre o hasta cuándo").click()
     card.get_by_label(re.compile("Flor del Valle")).check()
     card.get_by_role("button", name="Sí, estoy de acuerdo").click()
     assert "Gracias" in phone.content()

@@ -40,7 +40,7 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
     with app.test_request_context():
         urls = sorted({build(rule, world, user_id=admin.id) for rule, method in routes(app)
                        if method == "GET" and rule.endpoint not in
-                       ("static", "htmx_js", "healthz", "campaigns.logo", "auth.logout",
+                       ("static", "htmx_js", "healthz", "favicon", "campaigns.logo", "auth.logout",
                         "items.export", "consent.receipt_download", "review.receipt_download",
                         "drafting.scheduler_csv", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
