@@ -1,9 +1,10 @@
 """The start page: campaigns, messages waiting for the movement, reviews due."""
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 from amplify import security
 from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.items.comments import CommentMention
 from amplify.items.models import Item, Publication
 from amplify.people.models import Organization
 from amplify.web import render
@@ -37,4 +38,5 @@ def index():
         reviews_due=Organization.due_for_review(),
         in_review=Item.select().where(Item.state == "in_review").count(),
         takedowns=Publication.takedown_queue().count(),
+        mentions=list(CommentMention.unseen_for(g.user).limit(20)),
     )

@@ -161,5 +161,11 @@ class SafetyForm(FlaskForm):
                                         "and why this version is safe."))
 
 
+class CommentForm(FlaskForm):
+    text = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)],
+                         description=_l("Seen by staff only, never exported. @ and the start of a "
+                                        "colleague's e-mail address (@ana) tells her."))
+
+
 class ActionForm(FlaskForm):
     """A button that changes state (CSRF only)."""

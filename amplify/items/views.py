@@ -14,7 +14,8 @@ from amplify.forms import form_status
 from amplify.items.changes import (
     NotAllowed, confirm_takedown, publish, save_item, send_for_review, sign_safety,
 )
-from amplify.items.forms import ActionForm, ItemForm, PublicationForm, SafetyForm
+from amplify.items.comments import ItemComment, add_comment, mark_seen
+from amplify.items.forms import ActionForm, CommentForm, ItemForm, PublicationForm, SafetyForm
 from amplify.items.models import STATES, Item, Publication, SafetyCheck
 from amplify.media.models import Asset
 from amplify.people.models import Activist
@@ -114,17 +115,38 @@ def new():
 
 @bp.get("/<id:item_id>")
 @security.requires("view")
-def show(item_id):
+def show(item_id, comment_form=None, status=200):
     item = Item.get_or_404(Item.id == item_id)
     result = clearance(item)
+    mark_seen(item, g.user)
     return render(
-        "items/show.html", item=item, clearance=result, action=ActionForm(),
+        "items/show.html", item=item, clearance=result, action=ActionForm(), status=status,
+        comments=item.comments.order_by(ItemComment.created_at), comment_form=comment_form or CommentForm(),
         publication_form=PublicationForm(channel=item.channel), safety_form=SafetyForm(),
         needs_safety=needs_safety_check(item), safety_ok=safety_checked(item),
         safety_checks=item_safety_checks(item), publications=list(item.publications),
         history=Decision.select().where((Decision.subject_type == "item")
                                         & (Decision.subject_id == item.id)).order_by(Decision.seq.desc()),
     )
+
+
+@bp.post("/<id:item_id>/comments")
+@security.requires("edit_people")
+def comment(item_id):
+    """A comment in the staff's discussion of the item; ``@name`` tells that colleague."""
+    item = Item.get_or_404(Item.id == item_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            _comment, ambiguous = add_comment(item, g.user, form.text.data)
+        except NotAllowed as problem:
+            form.text.errors.append(problem.message)
+        else:
+            if ambiguous:
+                flash(_("Several colleagues answer to @%(names)s: nobody was told. Use the start of their "
+                        "e-mail address.", names=", @".join(ambiguous)), "error")
+            return redirect(url_for("items.show", item_id=item.id) + "#comments")
+    return show(item.id, comment_form=form, status=400)
 
 
 def item_safety_checks(item):
