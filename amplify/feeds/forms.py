@@ -11,6 +11,8 @@ from amplify.i18n import LANGUAGES
 
 
 class SourceForm(FlaskForm):
+    title = StringField(_l("Name"), validators=[Length(max=200)],
+                        description=_l("How the team calls this source. Empty: the feed's own title."))
     url = StringField(_l("Feed address"), validators=[DataRequired(), Length(max=2000)],
                       description=_l("The RSS or Atom address, https://…"))
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))

@@ -228,7 +228,8 @@ def source_page(source):
                 source, url=form.url.data, kind=form.kind.data,
                 organization=Organization.get_or_none(Organization.id == int(org_id)) if org_id.isdigit() else None,
                 campaigns=chosen, keywords=(form.keywords.data or "").splitlines(),
-                interval_minutes=form.interval_minutes.data, paused=form.paused.data)
+                interval_minutes=form.interval_minutes.data, paused=form.paused.data,
+                title=form.title.data or "")
         except NotAllowed as refused:
             getattr(form, refused.field).errors.append(refused.message)
         else:
