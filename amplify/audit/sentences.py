@@ -41,6 +41,8 @@ VERBS = {
     "discard": _l("%(who)s discarded %(subject)s"),
     "revoke": _l("%(who)s revoked %(subject)s"),
     "shown": _l("%(who)s showed %(subject)s"),
+    "archive": _l("%(who)s archived %(subject)s"),
+    "restore": _l("%(who)s brought back %(subject)s"),
 }
 STATE_LABELS = {"invitation": INVITATION_STATES, "messagevariant": VARIANT_STATES, "feedentry": ENTRY_STATES}
 

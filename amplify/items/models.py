@@ -10,6 +10,7 @@ says, so the hash that a person approves already determines what will go out.
 import hashlib
 import json
 import re
+from datetime import datetime, time, timedelta, timezone
 
 import peewee
 from flask_babel import force_locale, gettext, lazy_gettext as _l
@@ -75,6 +76,7 @@ class Item(BaseModel):
     composed_text = peewee.TextField(default="")
     planned_at = UTCDateTimeField(null=True, index=True)
     card = peewee.TextField(default="")  # JSON of a quote card's template and fields
+    archived_at = UTCDateTimeField(null=True)  # out of the lists; nothing else changes
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -157,12 +159,24 @@ class Item(BaseModel):
         return self.render(names)
 
     @classmethod
-    def search(cls, campaign=None, state="", q=""):
+    def search(cls, campaign=None, state="", q="", channel="", language="", person=None, week=None,
+               archived=False):
+        """Items matching the list's filters; ``week`` is the Monday of a planned week."""
         query = cls.select(cls, Campaign).join(Campaign).order_by(cls.updated_at.desc())
+        query = query.where(cls.archived_at.is_null(not archived))
         if campaign:
             query = query.where(cls.campaign == campaign)
         if state:
             query = query.where(cls.state == state)
+        if channel:
+            query = query.where(cls.channel == channel)
+        if language:
+            query = query.where(cls.language == language)
+        if person:
+            query = query.where(cls.id.in_(ItemPerson.select(ItemPerson.item).where(ItemPerson.activist == person)))
+        if week:
+            start = datetime.combine(week, time.min, tzinfo=timezone.utc)
+            query = query.where((cls.planned_at >= start) & (cls.planned_at < start + timedelta(days=7)))
         if q:
             query = query.where(cls.title.contains(q) | cls.text.contains(q))
         return query

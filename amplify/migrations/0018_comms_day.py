@@ -1,5 +1,5 @@
-"""Issue 15: an event's country (passport validity rules per destination); the staff's
-comments on items and the colleagues they mention."""
+"""Issue 15: an event's country (passport validity rules per destination); items can be
+archived (out of the lists); the staff's comments on items and the colleagues they mention."""
 
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
@@ -37,5 +37,7 @@ def upgrade(db):
             table_name = "comment_mention"
             indexes = ((("comment", "user"), True),)
 
-    migrate(SchemaMigrator.from_database(db).add_column("event", "country", peewee.CharField(default="")))
+    migrator = SchemaMigrator.from_database(db)
+    migrate(migrator.add_column("event", "country", peewee.CharField(default="")),
+            migrator.add_column("item", "archived_at", peewee.DateTimeField(null=True)))
     db.create_tables([ItemComment, CommentMention])
