@@ -2,7 +2,7 @@
 browser's, else the instance default."""
 
 from flask import g, has_request_context, request, session
-from flask_babel import Babel, get_locale, lazy_gettext as _l
+from flask_babel import Babel, format_decimal, get_locale, lazy_gettext as _l
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English", "fr": "Français"}
 
@@ -48,7 +48,13 @@ def select_locale():
     return request.accept_languages.best_match(list(LANGUAGES))
 
 
+def decimal(value, digits=1):
+    """A number written the user's way (``0,0`` in es and pt, ``0.0`` in en)."""
+    return format_decimal(value, format="#,##0." + "0" * digits) if digits else format_decimal(value, format="#,##0")
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(country_name, "country")
     app.add_template_filter(language_name, "language")
+    app.add_template_filter(decimal, "decimal")

@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from amplify import security
 from amplify.audit.models import AuditEvent, verify
+from amplify.audit.sentences import sentences
 from amplify.chain import ChainBroken
 from amplify.web import int_arg, render
 
@@ -25,6 +26,6 @@ def index():
         broken = None
     except ChainBroken as error:
         count, head, broken = None, None, error
-    return render("audit/index.html", "audit/_rows.html", events=events, page=page,
+    return render("audit/index.html", "audit/_rows.html", events=events, page=page, said=sentences(events),
                   has_next=len(events) == PAGE, subject=subject, count=count, head=head,
                   broken=broken)

@@ -67,14 +67,25 @@ def logout():
 @bp.post("/language")
 @security.public
 def choose_language():
-    """The language chosen before signing in (kept in the session cookie)."""
+    """The language switch in every page's header: kept on the account of who is signed
+    in, in the session cookie before signing in."""
     form = LanguageForm()
     if form.validate_on_submit():
-        if form.language.data:
+        if g.get("user") is not None:
+            save_language(g.user, form.language.data)
+        elif form.language.data:
             session["lang"] = form.language.data
         else:
             session.pop("lang", None)
     return redirect(safe_next(request.form.get("next")))
+
+
+def save_language(user, language):
+    before = user.audit_view()
+    with database.atomic():
+        user.language = language or None
+        user.save()
+        audit.record("account.language", user, {"before": before, "after": user.audit_view()})
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -84,11 +95,7 @@ def account():
     language_form = LanguageForm(language=user.language or "")
     password_form = PasswordForm(prefix="pw")
     if request.method == "POST" and language_form.validate_on_submit():
-        before = user.audit_view()
-        with database.atomic():
-            user.language = language_form.language.data or None
-            user.save()
-            audit.record("account.language", user, {"before": before, "after": user.audit_view()})
+        save_language(user, language_form.language.data)
         flash(_("Your language was saved."), "success")
         return redirect(url_for("auth.account"))
     return render("auth/account.html", **account_context(language_form, password_form))

@@ -3,6 +3,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField,
+    ValidationError,
 )
 from wtforms.validators import Optional
 
@@ -51,3 +52,10 @@ class StaffDecisionForm(DecisionForm):
     witness = StringField(_l("Witness (optional)"), validators=[MaxLength(200)])
     notice_version = SelectField(_l("Notice that was read"), validate_choice=False)
     notice_language = SelectField(_l("In which language"), validate_choice=False)
+    confirm_withdrawal = BooleanField(_l("Yes: record her withdrawal; every publication of this item goes "
+                                         "into the take-down queue"))
+
+    def validate_confirm_withdrawal(self, field):
+        if self.outcome.data == "withdrawn" and not field.data:
+            raise ValidationError(_l("A withdrawal takes down every publication of this item: tick to confirm "
+                                     "it is what she asked for."))

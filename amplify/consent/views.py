@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from amplify import audit, security
+from amplify.audit.sentences import link as subject_link, subjects
 from amplify.consent import ledger, notices, receipts
 from amplify.consent.clearance import clearances
 from amplify.consent.forms import StaffDecisionForm
@@ -45,10 +46,12 @@ def index():
 def person(activist_id):
     activist = Activist.get_or_404(Activist.id == activist_id)
     links = activist.review_links.order_by(ReviewLink.created_at.desc())
+    decisions = list(activist.decisions.order_by(Decision.seq.desc()))
     return render(
         "consent/person.html", activist=activist, pending=ledger.pending_for(activist),
         pending_variants=ledger.variants_pending_for(activist),
-        decisions=activist.decisions.order_by(Decision.seq.desc()), links=links,
+        decisions=decisions, links=links,
+        subject_names=subjects((d.subject_type, d.subject_id) for d in decisions), subject_link=subject_link,
         published=ledger.consented_publications(activist), action=ActionForm(),
         help_requests=list(HelpRequest.open_for(activist)),
         sendings=list(LinkSending.select().where(LinkSending.activist == activist)

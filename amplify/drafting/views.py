@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from amplify import limits, security
 from amplify.calendars import is_time_zone, month, time_zones
@@ -77,8 +77,9 @@ def compose_page(slug):
                               title=title, language=language, channel=draft.platform, text=draft.text,
                               composed_text=draft.text)
                     created += 1
-            flash(_("%(n)d drafts created. Add the people they name, then send them for review.",
-                    n=created), "success")
+            flash(ngettext("%(num)d draft created. Add the people it names, then send it for review.",
+                           "%(num)d drafts created. Add the people they name, then send them for review.",
+                           created), "success")
             return redirect(url_for("items.index", campaign=campaign.id))
     return render("drafting/compose.html", campaign=campaign, form=form, drafts=drafts,
                   languages=languages, language_names=dict(content_language_choices()),
@@ -220,7 +221,7 @@ def talking_points(slug):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
     language = request.args.get("language") or (campaign.languages or ["es"])[0]
     audience = request.args.get("audience") if request.args.get("audience") in AUDIENCES else "policymakers"
-    variants = approved_variants(campaign, language)
+    variants = approved_variants(campaign, [language])
     wanted = request.args.getlist("messages")
     chosen = [v for v in variants if str(v.id) in wanted] if wanted else variants
     sheet = sheets.build(campaign, str(AUDIENCES[audience]), language, chosen,

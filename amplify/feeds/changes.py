@@ -15,7 +15,9 @@ from amplify.rules import NotAllowed
 
 
 def save_source(source, *, url, kind, organization=None, campaigns=(), keywords=(), interval_minutes=60,
-                paused=False):
+                paused=False, title=None):
+    """Add or change a source. ``title`` is the name staff give it (None keeps the name it
+    has; empty lets the feed's own title fill it on the next fetch)."""
     try:
         check_url(url)
     except FetchError as bad:
@@ -33,6 +35,8 @@ def save_source(source, *, url, kind, organization=None, campaigns=(), keywords=
     source.url, source.kind, source.organization = url.strip(), kind, organization
     source.keywords = [k.strip() for k in keywords if k.strip()]
     source.interval_minutes, source.paused = interval_minutes, paused
+    if title is not None:
+        source.title = title.strip()[:200]
     if creating or source.next_fetch_at is None:
         source.next_fetch_at = utcnow()
     with database.atomic():

@@ -10,6 +10,8 @@ from amplify.i18n import LANGUAGES
 
 
 class SourceForm(Form):
+    title = StringField(_l("Name"), validators=[MaxLength(200)],
+                        description=_l("How the team calls this source. Empty: the feed's own title."))
     url = StringField(_l("Feed address"), validators=[DataRequired(), MaxLength(2000)],
                       description=_l("The RSS or Atom address, https://…"))
     kind = SelectField(_l("Kind"), choices=options(KINDS.items()))

@@ -2,7 +2,7 @@
 
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from markupsafe import Markup, escape
 from peewee import fn
 
@@ -93,7 +93,7 @@ def bulk():
     action = request.form.get("action")
     if action == "ignore":
         count = changes.ignore(entries, g.user)
-        flash(_("%(count)s entries ignored.", count=count), "success")
+        flash(ngettext("%(num)d entry ignored.", "%(num)d entries ignored.", count), "success")
     elif action == "coverage":
         campaign = Campaign.get_or_none(Campaign.id == (request.form.get("campaign") or "0")) \
             if (request.form.get("campaign") or "").isdigit() else None
@@ -101,7 +101,8 @@ def bulk():
             flash(_("Choose the campaign this coverage is about."), "error")
             return redirect(back)
         count = changes.log_coverage(entries, g.user, campaign)
-        flash(_("%(count)s entries logged as coverage of “%(campaign)s”.", count=count,
+        flash(ngettext("%(num)d entry logged as coverage of “%(campaign)s”.",
+                       "%(num)d entries logged as coverage of “%(campaign)s”.", count,
                 campaign=campaign.name), "success")
     else:
         flash(_("Choose what to do with them."), "error")
@@ -230,7 +231,8 @@ def source_page(source):
                 source, url=form.url.data, kind=form.kind.data,
                 organization=Organization.get_or_none(Organization.id == int(org_id)) if org_id.isdigit() else None,
                 campaigns=chosen, keywords=(form.keywords.data or "").splitlines(),
-                interval_minutes=form.interval_minutes.data, paused=form.paused.data)
+                interval_minutes=form.interval_minutes.data, paused=form.paused.data,
+                title=form.title.data or "")
         except NotAllowed as refused:
             getattr(form, refused.field).errors.append(refused.message)
         else:

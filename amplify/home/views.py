@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 from amplify import security
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.feeds.models import FeedEntry
 from amplify.invitations.deadlines import counts
+from amplify.items.comments import CommentMention
 from amplify.items.models import Item, Publication
 from amplify.people.models import Organization
 from amplify.web import render
@@ -35,4 +36,5 @@ def index():
         reviews_due=Organization.due_for_review().limit(20),
         in_review=Item.select().where(Item.state == "in_review").count(),
         takedowns=Publication.takedown_queue().count(),
+        mentions=list(CommentMention.unseen_for(g.user).limit(20)),
     )

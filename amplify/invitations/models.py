@@ -42,7 +42,7 @@ STATES = {
     "attended_remotely": _l("Attended remotely"),
     "no_show": _l("No-show"),
     "debriefed": _l("Debriefed"),
-    "withdrawn": _l("Withdrawn"),
+    "withdrawn": _l("Withdrew"),  # she stepped back ("Withdrawn" is a consent outcome)
     "cancelled": _l("Cancelled"),
     "refused_by_host": _l("Refused by host"),
 }
@@ -183,6 +183,11 @@ class Invitation(BaseModel):
     @property
     def returns_on(self):
         return self.return_on or self.event.ends_on
+
+    @property
+    def purge_pending(self):
+        """Whether the purge date is still to come (the page says "will be purged")."""
+        return self.purge_on is not None and self.purge_on > date.today()
 
     @property
     def passport_rule(self):

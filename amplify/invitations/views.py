@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import peewee
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from peewee import fn
 
 from amplify import audit, security
@@ -216,7 +216,8 @@ def remind_all():
     if not ActionForm().validate_on_submit():
         abort(400)
     drafted = draft_due(date.today(), g.user, str(get_locale()))
-    flash(_("%(count)s reminders drafted: read them, then send them yourself.", count=len(drafted)), "success")
+    flash(ngettext("%(num)d reminder drafted: read it, then send it yourself.",
+                   "%(num)d reminders drafted: read them, then send them yourself.", len(drafted)), "success")
     return redirect(url_for("invitations.outbox"))
 
 

@@ -229,3 +229,26 @@ def variant_choices(campaign, language):
 
 __all__ = ["NotAllowed", "save_item", "send_for_review", "sign_safety", "refresh_state", "publish",
            "require_takedown", "confirm_takedown", "variant_choices", "Item"]
+
+
+def bulk_review(items):
+    """Send several drafts for review; ``(how many went, [(item, why not)])``."""
+    done, problems = 0, []
+    for item in items:
+        try:
+            send_for_review(item)
+        except NotAllowed as refused:
+            problems.append((item, refused.message))
+        else:
+            done += 1
+    return done, problems
+
+
+def archive(items, archived=True):
+    """Take items out of the lists (or bring them back); their state and consent stay."""
+    with database.atomic():
+        for item in items:
+            item.archived_at = utcnow() if archived else None
+            item.save()
+            audit.record("item.archive" if archived else "item.restore", item, {})
+    return len(items)

@@ -163,5 +163,11 @@ class SafetyForm(Form):
                                         "and why this version is safe."))
 
 
+class CommentForm(Form):
+    text = TextAreaField(_l("Comment"), validators=[DataRequired(), MaxLength(4000)],
+                         description=_l("Seen by staff only, never exported. @ and the start of a "
+                                        "colleague's e-mail address (@ana) tells her."))
+
+
 class ActionForm(Form):
     """A button that changes state (CSRF only)."""

@@ -10,6 +10,7 @@ says, so the hash that a person approves already determines what will go out.
 import hashlib
 import json
 import re
+from datetime import datetime, time, timedelta, timezone
 
 import peewee
 from flask_babel import force_locale, gettext, lazy_gettext as _l
@@ -85,6 +86,7 @@ class Item(BaseModel):
     # judge every item (None: not judged yet); and the day its consent starts to lapse.
     cleared = peewee.BooleanField(null=True)
     cleared_until = peewee.DateField(null=True)
+    archived_at = UTCDateTimeField(null=True)  # out of the lists; nothing else changes
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -178,13 +180,25 @@ class Item(BaseModel):
         return self.render(self.names_for(activist, attribution, people))
 
     @classmethod
-    def search(cls, campaign=None, state="", q=""):
-        """Items matching the filters (unordered: the list pages them by ``LIST_ORDER``)."""
+    def search(cls, campaign=None, state="", q="", channel="", language="", person=None, week=None,
+               archived=False):
+        """Items matching the list's filters (unordered: the list pages them by
+        ``list_order``); ``week`` is the Monday of a planned week."""
         query = cls.select(cls, Campaign).join(Campaign)
+        query = query.where(cls.archived_at.is_null(not archived))
         if campaign:
             query = query.where(cls.campaign == campaign)
         if state:
             query = query.where(cls.state == state)
+        if channel:
+            query = query.where(cls.channel == channel)
+        if language:
+            query = query.where(cls.language == language)
+        if person:
+            query = query.where(cls.id.in_(ItemPerson.select(ItemPerson.item).where(ItemPerson.activist == person)))
+        if week:
+            start = datetime.combine(week, time.min, tzinfo=timezone.utc)
+            query = query.where((cls.planned_at >= start) & (cls.planned_at < start + timedelta(days=7)))
         if q:
             query = query.where(cls.title.contains(q) | cls.text.contains(q))
         return query

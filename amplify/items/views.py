@@ -1,21 +1,23 @@
 """Items and their path to publication (``/items``)."""
 
-from datetime import timezone
+from datetime import date, timezone
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from amplify import security
+from amplify.campaigns.forms import content_language_choices
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
 from amplify.consent.models import Decision
 from amplify.drafting.views import counter_context
 from amplify.forms import form_status
 from amplify.items.changes import (
-    NotAllowed, confirm_takedown, publish, save_item, send_for_review, sign_safety,
+    NotAllowed, archive, bulk_review, confirm_takedown, publish, save_item, send_for_review, sign_safety,
 )
-from amplify.items.forms import ActionForm, ItemForm, PublicationForm, SafetyForm
-from amplify.items.models import STATES, Item, Publication, SafetyCheck
+from amplify.items.comments import ItemComment, add_comment, mark_seen
+from amplify.items.forms import ActionForm, CommentForm, ItemForm, PublicationForm, SafetyForm
+from amplify.items.models import CHANNELS, STATES, Item, Publication, SafetyCheck
 from amplify.media.models import Asset
 from amplify.people.models import Activist
 from amplify.auth.models import User
@@ -24,17 +26,73 @@ from amplify.web import int_arg, keyset_page, render
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 HISTORY_SHOWN = 100  # the latest decisions; each person's own page and receipts keep them all
+PEOPLE_TO_FILTER = 300
 
 
 @bp.get("/")
 @security.requires("view")
 def index():
-    state = request.args.get("state", "")
-    filters = {"campaign": int_arg("campaign"), "state": state if state in STATES else "",
-               "q": request.args.get("q", "").strip()[:100]}
+    filters = list_filters(request.args)
     items = keyset_page(Item.search(**filters), Item, Item.list_order())
+    # The person filter lists the first people by name (and the one chosen): bounded however
+    # many people there are; anyone else is found by searching the text.
+    people = (Activist.select(Activist.id, Activist.display_name)
+              .where(Activist.id.in_(Activist.select(Activist.id).order_by(Activist.display_name).limit(PEOPLE_TO_FILTER))
+                     | (Activist.id == (filters["person"] or 0)))
+              .order_by(Activist.display_name))
     return render("items/index.html", "items/_rows.html", items=items,
-                  filters=filters, states=STATES, campaigns=Campaign.select().order_by(Campaign.name))
+                  filters=filters, states=STATES, campaigns=Campaign.select().order_by(Campaign.name),
+                  channels=CHANNELS, languages=content_language_choices(), action=ActionForm(),
+                  people=people)
+
+
+def list_filters(args):
+    """The list's filters from the query string; anything malformed is left out."""
+    week = None
+    try:  # an <input type="week">: 2026-W49
+        if args.get("week"):
+            week = date.fromisocalendar(*map(int, args["week"].replace("-W", " ").split()), 1)
+    except ValueError:
+        week = None
+    return {"campaign": int_arg("campaign"), "state": args.get("state", "") if args.get("state") in STATES else "",
+            "q": args.get("q", "").strip()[:200], "channel": args.get("channel", "") if args.get("channel") in CHANNELS else "",
+            "language": args.get("language", "")[:8], "person": int_arg("person"), "week": week,
+            "archived": args.get("archived") == "1"}
+
+
+@bp.post("/bulk")
+@security.requires("edit_campaigns")
+def bulk():
+    """Several items at once, chosen with checkboxes (no JavaScript needed): send for
+    review, export the cleared ones' text, archive or bring back."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("items") if i.isdigit()][:500]
+    chosen = list(Item.select().where(Item.id.in_(ids))) if ids else []
+    back = url_for("items.index", **{k: v for k, v in request.args.items()})
+    action = request.form.get("bulk_action", "")
+    if not chosen:
+        flash(_("Tick the items first."), "error")
+        return redirect(back)
+    if action == "export":
+        texts = [(item, clearance(item)) for item in chosen]
+        cleared = [f"# {item.title}\n\n{result.published_text()}\n" for item, result in texts if result.cleared]
+        if not cleared:
+            flash(_("None of the ticked items is cleared: only cleared items are exported."), "error")
+            return redirect(back)
+        return Response("\n".join(cleared), mimetype="text/plain",
+                        headers={"Content-Disposition": 'attachment; filename="items.txt"'})
+    if action == "review":
+        done, problems = bulk_review(chosen)
+    elif action in ("archive", "restore"):
+        done, problems = archive(chosen, action == "archive"), []
+    else:
+        flash(_("Choose what to do with them."), "error")
+        return redirect(back)
+    flash(ngettext("%(num)d item done.", "%(num)d items done.", done), "success")
+    for item, problem in problems:
+        flash(f"{item.title}: {problem}", "error")
+    return redirect(back)
 
 
 def all_variant_choices():
@@ -118,11 +176,13 @@ def new():
 
 @bp.get("/<id:item_id>")
 @security.requires("view")
-def show(item_id):
+def show(item_id, comment_form=None, status=200):
     item = Item.get_or_404(Item.id == item_id)
     result = clearance(item)
+    mark_seen(item, g.user)
     return render(
-        "items/show.html", item=item, clearance=result, action=ActionForm(),
+        "items/show.html", item=item, clearance=result, action=ActionForm(), status=status,
+        comments=item.comments.order_by(ItemComment.created_at), comment_form=comment_form or CommentForm(),
         publication_form=PublicationForm(channel=item.channel), safety_form=SafetyForm(),
         needs_safety=needs_safety_check(item), safety_ok=safety_checked(item),
         safety_checks=item_safety_checks(item), publications=list(item.publications),
@@ -130,6 +190,25 @@ def show(item_id):
         .where((Decision.subject_type == "item") & (Decision.subject_id == item.id))
         .order_by(Decision.seq.desc()).limit(HISTORY_SHOWN),
     )
+
+
+@bp.post("/<id:item_id>/comments")
+@security.requires("edit_people")
+def comment(item_id):
+    """A comment in the staff's discussion of the item; ``@name`` tells that colleague."""
+    item = Item.get_or_404(Item.id == item_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            _comment, ambiguous = add_comment(item, g.user, form.text.data)
+        except NotAllowed as problem:
+            form.text.errors.append(problem.message)
+        else:
+            if ambiguous:
+                flash(_("Several colleagues answer to @%(names)s: nobody was told. Use the start of their "
+                        "e-mail address.", names=", @".join(ambiguous)), "error")
+            return redirect(url_for("items.show", item_id=item.id) + "#comments")
+    return show(item.id, comment_form=form, status=400)
 
 
 def item_safety_checks(item):

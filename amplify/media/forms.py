@@ -9,7 +9,6 @@ from amplify.items.models import CHANNELS
 from amplify.media.cards import SIZE_LABELS, TEMPLATES
 from amplify.people.models import ATTRIBUTIONS
 
-BLUR_ROWS = 4
 
 
 class UploadForm(Form):
@@ -27,7 +26,10 @@ class Rectangle(wtforms.Form):
 
 
 class BlurForm(Form):
-    regions = FieldList(FormField(Rectangle), min_entries=BLUR_ROWS)
+    """One row per region, and "add another" (a row more, without JavaScript; drawing on
+    the photo adds rows by itself)."""
+
+    regions = FieldList(FormField(Rectangle), min_entries=1, max_entries=40)
 
     def rectangles(self):
         return [(r.x.data, r.y.data, r.w.data, r.h.data) for r in self.regions

@@ -75,6 +75,9 @@ def show(sha):
 def blur(sha):
     asset = load(sha)
     form = BlurForm()
+    if "add_region" in request.form and len(form.regions) < form.regions.max_entries:
+        form.regions.append_entry()
+        return render("media/show.html", asset=asset, form=form, source=None)
     if form.validate_on_submit() and form.rectangles():
         with database.atomic():
             blurred = Asset.store(blur_regions(bytes(asset.data), form.rectangles()),

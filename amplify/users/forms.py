@@ -9,9 +9,9 @@ from amplify.i18n import LANGUAGES
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
-    "comms": _l("Communications"),
-    "events": _l("Events"),
-    "viewer": _l("Viewer"),
+    "comms": _l("Communications officer"),
+    "events": _l("Events officer"),
+    "viewer": _l("Reader"),
 }
 
 

@@ -3,8 +3,8 @@
 (function () {
   var stage = document.querySelector(".blur-stage");
   var image = document.getElementById("blur-image");
-  var rows = document.querySelectorAll(".blur-form fieldset.rect");
-  if (!stage || !image || !rows.length) return;
+  var rows = function () { return document.querySelectorAll(".blur-form fieldset.rect"); };
+  if (!stage || !image || !rows().length) return;
   var natural = { w: +stage.dataset.width, h: +stage.dataset.height };
   var next = 0, start = null, box = null;
   function point(event) {
@@ -36,9 +36,26 @@
     if (!start) return;
     start = null;
     if (!box.dataset.w || +box.dataset.w < 4 || +box.dataset.h < 4) { box.remove(); return; }
-    var inputs = rows[next % rows.length].querySelectorAll("input");
+    var all = rows();
+    var row = next < all.length ? all[next] : another(all[all.length - 1], all.length);
+    var inputs = row.querySelectorAll("input");
     ["x", "y", "w", "h"].forEach(function (key, index) { inputs[index].value = box.dataset[key]; });
     next += 1;
+  }
+  // A drawn region beyond the rows on the page gets a row of its own, like "add another".
+  function another(last, index) {
+    var row = last.cloneNode(true);
+    row.querySelectorAll("[id], [name], [for]").forEach(function (el) {
+      ["id", "name", "for"].forEach(function (attr) {
+        if (el.hasAttribute(attr)) el.setAttribute(attr, el.getAttribute(attr).replace(/regions-\d+-/, "regions-" + index + "-"));
+      });
+      if (el.tagName === "INPUT") el.value = "";
+    });
+    row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+    var legend = row.querySelector("legend");
+    legend.textContent = legend.textContent.replace(/\d+/, String(index + 1));
+    last.after(row);
+    return row;
   }
   image.addEventListener("mousedown", begin);
   image.addEventListener("touchstart", begin, { passive: false });

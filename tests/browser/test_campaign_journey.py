@@ -28,6 +28,7 @@ def test_create_campaign_and_bilingual_message_then_find_it(page, live_server, m
     page.wait_for_url(f"{live_server}/")
     check_page(page, visited)
 
+    page.locator("header.top summary").click()  # on a phone, the links are in a menu
     page.get_by_role("link", name="Campaigns").click()
     check_page(page, visited)
     page.get_by_role("link", name="New campaign").click()

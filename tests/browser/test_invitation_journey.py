@@ -16,7 +16,7 @@ def no_violations(page):
 def test_event_offer_nominate_accept_visa_deadline_attend_debrief(app, browser, live_server, make_user,
                                                                   factories):
     from amplify.consent.models import Decision
-    from amplify.invitations.models import Invitation
+    from amplify.invitations.models import Event, Invitation
 
     make_user("events", email="events@example.org")
     org = factories.organization("Sindicato del Valle")
@@ -113,6 +113,9 @@ def test_event_offer_nominate_accept_visa_deadline_attend_debrief(app, browser, 
     staff.goto(invitation_url)
     assert "Own review page" in staff.content()  # her yes came from her own page: the history says so
     step("confirmed")
+    # Time passes: the event has started (what happened there is refused before its start).
+    Event.update(starts_on=date.today() - timedelta(days=3), ends_on=date.today() - timedelta(days=1)).execute()
+    staff.reload()
     step("attended")
     step("debriefed")
     assert Invitation.get().state == "debriefed"
