@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from peewee import fn
 
 from amplify import audit, security
+from amplify.auth.models import User
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import Campaign
 from amplify.db import database, utcnow
 from amplify.forms import form_status
-from amplify.auth.models import User
 from amplify.invitations import fairness
 from amplify.invitations.deadlines import between, find, in_window, still_open
 from amplify.invitations.changes import (
@@ -106,7 +106,7 @@ def board_context(problem=None):
             columns[state] = list(shown.paginate(page, PAGE_SIZE))
         else:
             columns[state] = list(shown.limit(CARDS_PER_COLUMN))
-    recent = today_minus_a_year()
+    recent = date.today() - timedelta(days=366)
     events = Event.select().where((Event.ends_on >= recent) | (Event.id == (event_id or 0)))
     return {"columns": columns, "totals": totals, "paged": paged, "page": page, "page_size": PAGE_SIZE,
             # Each label translated once, not once per card (lazy strings translate on each use).
@@ -114,10 +114,6 @@ def board_context(problem=None):
             "open_states": BOARD_COLUMNS, "action": ActionForm(),
             "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
             "events": events.order_by(Event.starts_on.desc()).limit(EVENTS_TO_FILTER)}
-
-
-def today_minus_a_year():
-    return date.today() - timedelta(days=366)
 
 
 @bp.get("/")
