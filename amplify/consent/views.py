@@ -46,7 +46,7 @@ def person(activist_id):
     return render(
         "consent/person.html", activist=activist, pending=ledger.pending_for(activist),
         pending_variants=ledger.variants_pending_for(activist),
-        decisions=activist.decisions.order_by(Decision.seq.desc()), links=links,
+        decisions=keyset_page(activist.decisions, Decision, [Decision.seq, Decision.id]), links=links,
         published=ledger.consented_publications(activist), action=ActionForm(),
     )
 
