@@ -4,7 +4,7 @@
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from peewee import fn
+from peewee import SQL, fn
 
 from amplify import security
 from amplify.campaigns.models import Campaign
@@ -368,7 +368,7 @@ def coverage():
     """Coverage logged per campaign, counted by month."""
     slug = request.args.get("campaign", "")
     campaign = Campaign.get_or_none(Campaign.slug == slug) if slug else None
-    totals = dict(FeedEntry.select(FeedEntry.campaign, fn.COUNT(FeedEntry.id))
+    totals = dict(FeedEntry.select(FeedEntry.campaign, fn.COUNT(SQL("*")))  # *: from the index alone
                   .where(FeedEntry.state == "coverage").group_by(FeedEntry.campaign).tuples())
     months = changes.coverage_by_month(campaign) if campaign else []
     entries = keyset_page(FeedEntry.select(FeedEntry, FeedSource).join(FeedSource)

@@ -22,6 +22,8 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS event_starts ON event (starts_on, id)",
     # The board: cards of one state, counted per state.
     "CREATE INDEX IF NOT EXISTS invitation_state_event ON invitation (state, event_id, id)",
+    # Coverage counted per campaign, from the index alone.
+    "CREATE INDEX IF NOT EXISTS feed_entry_state_campaign ON feed_entry (state, campaign_id)",
     # The outbox: reminders waiting, by due day.
     "CREATE INDEX IF NOT EXISTS reminder_waiting ON reminder (sent_at, due_on, id)",
     # Deadlines: the dashboard's window, and recomputing one invitation's or event's.
