@@ -9,7 +9,7 @@ run at 1 and 8 concurrent users, page by page. Prints per page: bytes, queries, 
 1 and 8 users, requests/s at 8 users, the ratio to the floor, and each worker's RSS after.
 
 Run: .venv/bin/python bench/load.py --size 10k [--db sqlite|postgresql] [--url URL]
-     [--requests N]   (a database already built for that size is reused)
+     [--requests N] [--only "items list,home"]   (a database built for that size is reused)
 """
 
 import argparse
@@ -104,7 +104,13 @@ def analyze(url):
 
 
 def pages(world):
-    """``[(name, method, path, form)]``: the issue's table, plus the other lists."""
+    """``[(name, method, path, form)]``: the issue's table, plus the other lists (those of
+    ``--only`` when it names some)."""
+    chosen = world.get("only")
+    return [page for page in all_pages(world) if not chosen or page[0] in chosen]
+
+
+def all_pages(world):
     slug, item = world["slug"], world["item"]
     report = f"/reports/campaigns/{slug}?" + urlencode({"since": "2025-12-01", "until": "2026-11-30", "lang": "es"})
     return [
@@ -303,6 +309,7 @@ def main():
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--url", help="PostgreSQL URL (default: a database of its own on 127.0.0.1)")
     parser.add_argument("--requests", type=int, default=24, help="requests per page and level (default 24)")
+    parser.add_argument("--only", help="pages to load, comma-separated names as printed (default: all)")
     args = parser.parse_args()
     if args.db == "postgresql":
         url = args.url or f"postgresql://postgres@127.0.0.1:5432/amplify_load_{args.size}"
@@ -316,6 +323,7 @@ def main():
     with app.app_context():
         migrations.upgrade(database.obj)
     world = build(app, SCALES[args.size], url)
+    world["only"] = {name.strip() for name in args.only.split(",")} if args.only else None
     measured = queries_and_bytes(app, world)
     database.close()
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, AMPLIFY_AUDIT_KEY=SECRET,

@@ -39,8 +39,9 @@ def grow(app, factories, world, count):
         event = factories.event(title=f"Evento {n} {org.id}", days=10 + n,
                                 accreditation_deadline=date.today() + timedelta(days=3))
         invitation = factories.invitation(event=event, activist=person)
+        hers = factories.invitation(event=event, activist=speaker)  # on her review page too
         Invitation.update(state="invited", answer_due=date.today() - timedelta(days=1)).where(
-            Invitation.id == invitation.id).execute()
+            Invitation.id.in_([invitation.id, hers.id])).execute()
         factories.reminder(invitation)
         factories.feed_entry(source, title=f"Nota {n} {org.id}")
         factories.feed_entry(source, title=f"Cobertura {n} {org.id}", state="coverage", campaign=campaign.id)

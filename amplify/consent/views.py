@@ -46,7 +46,7 @@ def index():
 def person(activist_id):
     activist = Activist.get_or_404(Activist.id == activist_id)
     links = activist.review_links.order_by(ReviewLink.created_at.desc())
-    decisions = list(activist.decisions.order_by(Decision.seq.desc()))
+    decisions = keyset_page(activist.decisions, Decision, [Decision.seq, Decision.id])
     return render(
         "consent/person.html", activist=activist, pending=ledger.pending_for(activist),
         pending_variants=ledger.variants_pending_for(activist),

@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 from flask_babel import lazy_gettext as _l
 
 from amplify import audit
-from peewee import fn
+from peewee import SQL, fn
 
 from amplify.db import database, month_of, month_text, utcnow
 from amplify.feeds.fetch import FetchError, check_url
@@ -205,7 +205,7 @@ def coverage_by_month(campaign):
     """``[(YYYY-MM, count)]`` of coverage logged for a campaign, by publication month,
     counted in the database (as the reports count it)."""
     month = month_of(FeedEntry.seen_at)
-    rows = (FeedEntry.select(month, fn.COUNT(FeedEntry.id))
+    rows = (FeedEntry.select(month, fn.COUNT(SQL("*")))  # *: answered from the index alone
             .where((FeedEntry.campaign == campaign) & (FeedEntry.state == "coverage"))
             .group_by(month).order_by(month).tuples())
     return [(month_text(m), n) for m, n in rows]

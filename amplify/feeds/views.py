@@ -4,7 +4,7 @@
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _, ngettext
 from markupsafe import Markup, escape
-from peewee import fn
+from peewee import SQL, fn
 
 from amplify import security
 from amplify.campaigns.models import Campaign
@@ -57,17 +57,20 @@ def inbox():
     state = request.args.get("state") if request.args.get("state") in ENTRY_STATES else "new"
     source_id = int_arg("source")
     page = int_arg("page", 1, maximum=100000)
+    sources = {s.id: s for s in FeedSource.select()}
+    # Entries are filtered by their sources' ids, not through a join on the kind: a kind with
+    # few entries is then found through the index instead of by reading every entry.
+    of_kind = {k: [i for i, s in sources.items() if s.kind == k] for k in KINDS}
     query = (FeedEntry.select(FeedEntry, FeedSource).join(FeedSource)
-             .where((FeedSource.kind == kind) & (FeedEntry.state == state)))
+             .where(FeedEntry.source.in_(of_kind[kind]) & (FeedEntry.state == state)))
     if source_id:
         query = query.where(FeedEntry.source == source_id)
     entries = list(query.order_by(FeedEntry.published_at.desc(nulls="LAST"), FeedEntry.id.desc())
                    .paginate(page, PAGE + 1))
     more, entries = len(entries) > PAGE, entries[:PAGE]
-    sources = {s.id: s for s in FeedSource.select()}
     words = keywords_of_all(sources.values())
-    counts = {k: capped_count(FeedEntry.select().join(FeedSource).where(
-        (FeedSource.kind == k) & (FeedEntry.state == "new")), COUNTED_UP_TO) for k in KINDS}
+    counts = {k: capped_count(FeedEntry.select(FeedEntry.id).where(
+        FeedEntry.source.in_(of_kind[k]) & (FeedEntry.state == "new")), COUNTED_UP_TO) for k in KINDS}
     return render("feeds/inbox.html", "feeds/_entries.html", entries=entries, kind=kind, state=state,
                   kinds=KINDS, states=ENTRY_STATES, counts=counts, words=words, page=page,
                   more=more, cap=COUNTED_UP_TO, action=ActionForm(), campaigns=campaigns(),
@@ -370,7 +373,7 @@ def coverage():
     """Coverage logged per campaign, counted by month."""
     slug = request.args.get("campaign", "")
     campaign = Campaign.get_or_none(Campaign.slug == slug) if slug else None
-    totals = dict(FeedEntry.select(FeedEntry.campaign, fn.COUNT(FeedEntry.id))
+    totals = dict(FeedEntry.select(FeedEntry.campaign, fn.COUNT(SQL("*")))  # *: from the index alone
                   .where(FeedEntry.state == "coverage").group_by(FeedEntry.campaign).tuples())
     months = changes.coverage_by_month(campaign) if campaign else []
     entries = keyset_page(FeedEntry.select(FeedEntry, FeedSource).join(FeedSource)

@@ -6,12 +6,15 @@ from flask import Blueprint, g
 
 from amplify import security
 from amplify.campaigns.models import Campaign, Message, MessageVariant
+from amplify.db import capped_count
 from amplify.feeds.models import FeedEntry
 from amplify.invitations.deadlines import counts
 from amplify.items.comments import CommentMention
 from amplify.items.models import Item, Publication
 from amplify.people.models import Organization
 from amplify.web import render
+
+COUNTED_UP_TO = 1000  # "more than 1000": counting a million feed entries is not cheap
 
 bp = Blueprint("home", __name__)
 
@@ -30,7 +33,8 @@ def index():
     return render(
         "home/index.html",
         overdue=overdue, due_soon=due_soon,
-        new_entries=FeedEntry.select().where(FeedEntry.state == "new").count(),
+        new_entries=capped_count(FeedEntry.select(FeedEntry.id).where(FeedEntry.state == "new"), COUNTED_UP_TO),
+        cap=COUNTED_UP_TO,
         campaigns=Campaign.with_counts(),
         waiting=waiting,
         reviews_due=Organization.due_for_review().limit(20),

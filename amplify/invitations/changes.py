@@ -149,15 +149,17 @@ def purge(today):
     return count
 
 
-def media_consent(invitation):
+def media_consent(invitation, decision=False):
     """``(uses, decision)``: for each of MEDIA_USES, True or False as the person answered
-    for these exact terms, or None when not asked yet or the terms changed since."""
+    for these exact terms, or None when not asked yet or the terms changed since.
+    ``decision``: her latest decision on it when already read (None: there is none)."""
     from amplify.consent.models import Decision
     from amplify.invitations.models import MEDIA_USES
 
     if invitation.activist_id is None:
         return {use: None for use in MEDIA_USES}, None
-    decision = Decision.latest(invitation.activist_id, "invitation", invitation.id)
+    if decision is False:
+        decision = Decision.latest(invitation.activist_id, "invitation", invitation.id)
     if decision is None or decision.content_hash != invitation.content_hash \
             or decision.outcome not in ("given", "refused", "withdrawn"):
         return {use: None for use in MEDIA_USES}, decision

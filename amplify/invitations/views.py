@@ -8,11 +8,11 @@ from flask_babel import gettext as _, ngettext
 from peewee import fn
 
 from amplify import audit, security
+from amplify.auth.models import User
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import Campaign
-from amplify.db import database, utcnow
+from amplify.db import capped_count, database, utcnow
 from amplify.forms import form_status
-from amplify.auth.models import User
 from amplify.invitations import fairness
 from amplify.invitations.deadlines import GROUPS, between, find, grouped, in_window, still_open
 from amplify.invitations.changes import (
@@ -70,6 +70,7 @@ def media_use_labels():
 # Columns of the board: every state with work left (after the event: until the debrief).
 BOARD_COLUMNS = OPEN + ("attended", "attended_remotely")
 CARDS_PER_COLUMN = 20
+COUNTED_UP_TO = 1000  # a column says "1000+" beyond: counting every invitation is not cheap
 EVENTS_TO_FILTER = 200  # the filter lists events of the last year onwards (and the one chosen)
 QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attended_remotely",
                "debriefed")  # moves that need no reason, no name, no answer method: one button
@@ -89,35 +90,29 @@ def board_context(problem=None):
              .join(Event).switch(Invitation)
              .join(Activist, peewee.JOIN.LEFT_OUTER).switch(Invitation)
              .join(Organization, peewee.JOIN.LEFT_OUTER))
-    counted = Invitation.select(Invitation.state, fn.COUNT(Invitation.id))
     if event_id:
         query = query.where(Invitation.event == event_id)
-        counted = counted.where(Invitation.event == event_id)
     if q:
-        matches = (Activist.display_name.contains(q) | Organization.name.contains(q) | Event.title.contains(q))
-        query = query.where(matches)
-        counted = (counted.join(Event).switch(Invitation).join(Activist, peewee.JOIN.LEFT_OUTER)
-                   .switch(Invitation).join(Organization, peewee.JOIN.LEFT_OUTER).where(matches))
-    totals = dict(counted.group_by(Invitation.state).tuples())
-    columns = {}
-    for state in STATES:  # one bounded query per column, whether it has cards or not
-        shown = query.where(Invitation.state == state).order_by(Event.starts_on, Invitation.id)
+        query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
+                            | Event.title.contains(q))
+    columns, totals = {}, {}
+    for state in STATES:  # two bounded queries per column, whether it has cards or not
+        shown = query.where(Invitation.state == state)
+        totals[state] = capped_count(shown.select(Invitation.id), COUNTED_UP_TO)
+        shown = shown.order_by(Event.starts_on, Invitation.id)
         if state == paged:
             columns[state] = list(shown.paginate(page, PAGE_SIZE))
         else:
             columns[state] = list(shown.limit(CARDS_PER_COLUMN))
-    recent = today_minus_a_year()
+    recent = date.today() - timedelta(days=366)
     events = Event.select().where((Event.ends_on >= recent) | (Event.id == (event_id or 0)))
-    return {"columns": columns, "totals": totals, "paged": paged, "page": page, "page_size": PAGE_SIZE,
+    return {"columns": columns, "totals": totals, "cap": COUNTED_UP_TO, "paged": paged, "page": page,
+            "page_size": PAGE_SIZE,
             # Each label translated once, not once per card (lazy strings translate on each use).
             "states": {code: str(label) for code, label in STATES.items()},
             "open_states": BOARD_COLUMNS, "action": ActionForm(),
             "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
             "events": events.order_by(Event.starts_on.desc()).limit(EVENTS_TO_FILTER)}
-
-
-def today_minus_a_year():
-    return date.today() - timedelta(days=366)
 
 
 @bp.get("/")

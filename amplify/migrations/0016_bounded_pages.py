@@ -22,8 +22,8 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS event_starts ON event (starts_on, id)",
     # The board: cards of one state, counted per state.
     "CREATE INDEX IF NOT EXISTS invitation_state_event ON invitation (state, event_id, id)",
-    # The feeds inbox: entries of one state newest first, counted per state.
-    "CREATE INDEX IF NOT EXISTS feed_entry_state_seen ON feed_entry (state, seen_at, id)",
+    # Coverage counted per campaign, from the index alone.
+    "CREATE INDEX IF NOT EXISTS feed_entry_state_campaign ON feed_entry (state, campaign_id)",
     # The outbox: reminders waiting, by due day.
     "CREATE INDEX IF NOT EXISTS reminder_waiting ON reminder (sent_at, due_on, id)",
     # Deadlines: the dashboard's window, and recomputing one invitation's or event's.
@@ -60,3 +60,8 @@ def upgrade(db):
             migrator.add_column("item", "cleared_until", peewee.DateField(null=True)))
     for sql in INDEXES:
         db.execute_sql(sql)
+    # The feeds inbox: entries of one state, newest first with undated ones last (SQLite
+    # sorts NULL first, so reading its index backwards gives that order).
+    db.execute_sql("CREATE INDEX IF NOT EXISTS feed_entry_state_published ON feed_entry "
+                   + ("(state, published_at DESC NULLS LAST, id DESC)" if isinstance(db, peewee.PostgresqlDatabase)
+                      else "(state, published_at, id)"))

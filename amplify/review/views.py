@@ -24,6 +24,9 @@ from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
+# Items and events shown at once on her page: a slow phone gets a light page; answering
+# one brings the next.
+SHOWN_AT_ONCE = 10
 
 
 class LinkUnusable(HTTPException):
@@ -87,8 +90,10 @@ def page_context(link, failed=None, stale=None):
     language = notice_language()
     mine = list(Invitation.select(Invitation, Event).join(Event)
                 .where(Invitation.activist == activist).order_by(Event.starts_on.desc()))
+    pending = ledger.pending_for(activist)
     items = [item_card(item, activist, language, failed.get(("item", item.id)), stale.get(("item", item.id)))
-             for item in ledger.pending_for(activist)]
+             for item in pending[:SHOWN_AT_ONCE]]
+    coming, events_more = at_events(mine)
     variants = [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
                 for v in ledger.variants_pending_for(activist)]
     return {
@@ -99,26 +104,30 @@ def page_context(link, failed=None, stale=None):
             for item, decision, pubs in ledger.consented_publications(activist)],
         "answers": answers(activist), "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
-        "invitations": sorted((i for i in mine if i.state == "invited"), key=lambda i: i.event.starts_on),
-        "at_events": at_events(mine),
+        "invitations": sorted((i for i in mine if i.state == "invited"), key=lambda i: i.event.starts_on)[:SHOWN_AT_ONCE],
+        "at_events": coming, "events_more": events_more,
+        "items_more": max(0, len(pending) - SHOWN_AT_ONCE),
         "my_invitations": mine,
         "request_key": secrets.token_urlsafe(16),
     }
 
 
 def at_events(invitations):
-    """Her coming events (from ``invitations``, all of hers), with what she agreed to there
-    (named, photographed, recorded, quoted) and the notice she reads before choosing."""
+    """Her next SHOWN_AT_ONCE coming events (from ``invitations``, all of hers), with what she
+    agreed to there (named, photographed, recorded, quoted) and the notice she reads before
+    choosing; and how many more come later."""
     from amplify.invitations.changes import media_consent
     from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES
 
+    coming = sorted((i for i in invitations if i.state in MEDIA_CONSENT_STATES), key=lambda i: i.event.starts_on)
+    shown = coming[:SHOWN_AT_ONCE]
+    latest = Decision.latest_by_subject("invitation", [i.id for i in shown], shown[0].activist_id) if shown else {}
     rows = []
-    for invitation in sorted((i for i in invitations if i.state in MEDIA_CONSENT_STATES),
-                             key=lambda i: i.event.starts_on):
-        uses, decision = media_consent(invitation)
+    for invitation in shown:
+        uses, decision = media_consent(invitation, latest.get(invitation.id, {}).get(invitation.activist_id))
         rows.append({"invitation": invitation, "uses": uses, "labels": MEDIA_USES, "decision": decision,
                      "notice": notices.for_invitation(invitation, notice_language())})
-    return rows
+    return rows, len(coming) - len(shown)
 
 
 @bp.get("/<token>")
