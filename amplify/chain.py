@@ -4,7 +4,8 @@ Each row carries the HMAC of its own content and of the previous row's hash, key
 a secret the instance holds (an unkeyed hash could be recomputed by anyone who can write
 to the database). ``verify`` walks the chain and names the first row that was altered,
 removed, inserted or reordered. Appends are serialised (IMMEDIATE transactions on SQLite,
-an advisory lock on PostgreSQL), so concurrent writers all land, one after the other.
+one advisory lock for all chains on PostgreSQL), so concurrent writers all land, one after
+the other.
 
 A chain alone cannot show that its *end* was cut off: the rows left still link up. So
 after every commit that appended to a chain, its length and head hash are written, signed
@@ -36,6 +37,7 @@ from amplify.db import BaseModel, database, is_postgres
 from amplify.files import PRIVATE_FILE, private_folder, write_atomically
 
 GENESIS = "0" * 64
+CHAIN_LOCK = zlib.crc32(b"amplify chains") & 0x7FFFFFFF  # PostgreSQL advisory lock (an int4)
 CHECKPOINTS = "checkpoints"  # a folder of the instance path, one file per chain
 log = logging.getLogger(__name__)
 
@@ -192,8 +194,10 @@ class ChainedModel(BaseModel):
         if not database.in_transaction():
             raise RuntimeError(f"{cls.__name__}.append must be called inside a transaction")
         if is_postgres():
-            lock = zlib.crc32(cls._meta.table_name.encode())
-            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (lock,))
+            # One lock for every chain: a transaction appending to the ledger then the audit
+            # log cannot deadlock with one appending in the other order. Keyed by schema,
+            # so that databases sharing a server (the tests' schemas) never wait for each other.
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (CHAIN_LOCK,))
         last = cls.select(cls.seq, cls.hash).order_by(cls.seq.desc()).first()
         row = cls(seq=(last.seq + 1) if last else 1, prev_hash=last.hash if last else GENESIS,
                   **fields)
