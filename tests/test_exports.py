@@ -228,7 +228,9 @@ def test_calendar_shows_planned_items_and_key_dates(login, factories, planned):
     viewer = login("viewer")
     nonsense = viewer.get(f"/drafting/{campaign.slug}/calendar?month=nonsense")
     assert nonsense.status_code == 200  # the current month, as with no month asked
-    assert nonsense.get_data(as_text=True) == viewer.get(f"/drafting/{campaign.slug}/calendar").get_data(as_text=True)
+    back_here = re.compile(r'name="next" value="[^"]*"')  # the language switch returns to this very URL
+    assert back_here.sub("", nonsense.get_data(as_text=True)) == back_here.sub(
+        "", viewer.get(f"/drafting/{campaign.slug}/calendar").get_data(as_text=True))
 
 
 def test_planned_date_in_the_past_is_refused_with_input_kept(login, factories):

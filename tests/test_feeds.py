@@ -3,6 +3,7 @@ hostile HTML, conditional GET, redirects, timeouts, size cap, private addresses,
 de-duplication, and every inbox action."""
 
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 

@@ -166,7 +166,7 @@ def test_campaign_names_and_message_titles_per_language_come_from_the_pack(app, 
     from amplify.people.models import Activist
 
     with app.app_context():
-        campaign = import_pack(DEMO)
+        campaign = import_pack(DEMO, trusted=True).campaign
         ana = Activist.get(Activist.ref == "ana-souza-ficticia")
         assert campaign.name_for(ana) == "Trabalho doméstico é trabalho: C189 e C190 nas Américas"
         lucia = Activist.get(Activist.ref == "lucia-fernandes-ficticia")

@@ -215,7 +215,9 @@ def test_re_importing_its_own_export_keeps_the_approvals_the_database_holds(app,
     same_tree(tmp_path / "first", tmp_path / "second")
     # The same file with a word changed in an approved variant: the change is a proposal.
     path = next((tmp_path / "first" / "messages").glob("01-*.toml"))
-    path.write_text(path.read_text().replace("trabajo", "empleo", 1))
+    text = path.read_text()
+    start = text.index("[variants.es]")  # the wording, not its title
+    path.write_text(text[:start] + text[start:].replace("trabajo", "empleo", 1))
     with app.app_context():
         imported = import_pack(tmp_path / "first")
     assert imported.approvals_held_back == ["domestic-work-is-work (es)"]

@@ -7,6 +7,7 @@ import pytest
 from amplify.i18n import NOT_COUNTRIES
 from amplify.invitations.models import Invitation
 from amplify.invitations.passports import rules
+from tests.conftest import rebuild_deadlines
 
 
 def test_every_rule_names_its_source_and_real_countries(app):
@@ -36,6 +37,7 @@ def test_a_passport_too_close_to_expiry_is_a_deadline(app, factories, country, m
     invitation = factories.invitation(event=event, activist=factories.activist())
     Invitation.update(state="confirmed", passport_expiry=event.ends_on + timedelta(days=30 * months_after_return)) \
         .where(Invitation.id == invitation.id).execute()
+    rebuild_deadlines(app)
     with app.app_context():
         kinds = {d.kind for d in due(date.today(), horizon_days=3650) if d.kind.startswith("passport")}
     assert kinds == ({expected} if expected else set())
@@ -59,6 +61,7 @@ def test_deadlines_page_groups_overdue_week_month_later_and_each_event_has_its_o
                                      (far, "invited", date.today() + timedelta(days=120))):
         invitation = factories.invitation(event=event, activist=factories.activist())
         Invitation.update(state=state, answer_due=answer_due).where(Invitation.id == invitation.id).execute()
+    rebuild_deadlines(app)
     session = login("events")
     page = session.get("/invitations/deadlines").get_data(as_text=True)
     sections = {name: page.index(f'id="group-{name}"') for name in ("overdue", "week", "month", "later")}

@@ -166,10 +166,9 @@ def event_deadlines(event_id):
 
 def deadlines_page(event):
     """Overdue first, then this week, this month and later, a page at a time (read from the
-    stored deadlines through their index), for every event or for one; the next 30 days
-    for every event, however far for one."""
+    stored deadlines through their index), for every event or for one."""
     today = date.today()
-    window = in_window(today, 3650 if event else 30, private=security.can("see_contacts"))
+    window = in_window(today, 3650, private=security.can("see_contacts"))
     if event is not None:
         window = window.where(Deadline.event == event)
     items = keyset_page(window, Deadline, [Deadline.due_on, Deadline.id], descending=False)
