@@ -4,13 +4,12 @@ PostgreSQL are serialised by the advisory lock."""
 
 import json
 import threading
-import zlib
 from datetime import datetime, timezone
 
 import pytest
 
 from amplify.audit.models import AuditEvent
-from amplify.chain import GENESIS, ChainBroken
+from amplify.chain import CHAIN_LOCK, GENESIS, ChainBroken
 from amplify.consent.models import Decision
 from amplify.db import database, is_postgres
 from tests.conftest import USE_PG
@@ -156,13 +155,14 @@ def test_concurrent_appends_all_land_one_after_the_other(app, person):
 
 
 @pytest.mark.skipif(not USE_PG, reason="the advisory lock is PostgreSQL's")
-def test_on_postgresql_an_append_holds_the_tables_advisory_lock_until_commit(app, person):
-    lock = zlib.crc32(b"decision")
+def test_on_postgresql_an_append_holds_the_chains_advisory_lock_until_commit(app, person):
+    """One lock for every chain of this schema (two locks taken in opposite orders by the
+    ledger and the audit log deadlocked): ``pg_advisory_xact_lock(CHAIN_LOCK, schema)``."""
 
     def held():
         return database.execute_sql(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND pid = pg_backend_pid()",
-            (lock,)).fetchone()[0]
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2"
+            " AND pid = pg_backend_pid()", (CHAIN_LOCK,)).fetchone()[0]
 
     with app.app_context():
         assert is_postgres()
