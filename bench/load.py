@@ -19,7 +19,6 @@ import random
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,27 +79,13 @@ def build(app, scale, url):
                   f"({generated:.0f} s of bulk inserts, {'PostgreSQL' if is_postgres() else 'SQLite'})")
             built = True
         if built:
-            analyze(url)
+            reports.analyze(url)
         campaign = Campaign.select().order_by(Campaign.id).first()
         person = Activist.select().order_by(Activist.id).first()
         _link, token = create_link(person, None, days=1)
         item = Item.select().order_by(Item.id.desc()).first()
         counts = {model.__name__: model.select().count() for model in (Item, Activist)}
     return {"slug": campaign.slug, "token": token, "item": item.id, "counts": counts}
-
-
-def analyze(url):
-    """Statistics for the planner, as autovacuum keeps them in production (PostgreSQL's
-    index-only scans also need the visibility map that VACUUM writes)."""
-    if url.startswith("postgresql"):
-        import psycopg2
-
-        maintenance = psycopg2.connect(url)
-        maintenance.autocommit = True
-        maintenance.cursor().execute("VACUUM ANALYZE")
-        maintenance.close()
-    else:
-        database.execute_sql("ANALYZE")
 
 
 def pages(world):
@@ -364,7 +349,7 @@ def main():
 def report(row):
     one, eight = row[1], row[8]
     ours1, floor1 = one[0][0], one[1][0]
-    ours8, floor8 = eight[0][0], eight[1][0]
+    ours8 = eight[0][0]
     failed = one[0][2] + eight[0][2]
     print(f"{row['name']:<18} {row['bytes']:>9,} B {row['queries']:>4} q | 1 user p50 {p(ours1, .5):7.1f} "
           f"p95 {p(ours1, .95):7.1f} ms (floor p50 {p(floor1, .5):5.1f}, ×{p(ours1, .5) / max(p(floor1, .5), .01):5.1f}) "

@@ -79,6 +79,21 @@ def sizes(scale=1.0):
     return {name: max(ORGS, int(count * scale)) for name, count in full.items()}
 
 
+
+def analyze(url):
+    """Statistics for the planner, as autovacuum keeps them in production (PostgreSQL's
+    index-only scans also need the visibility map that VACUUM writes). ``url``: a
+    PostgreSQL address, else the SQLite database in use."""
+    if url and url.startswith("postgresql"):
+        import psycopg2
+
+        maintenance = psycopg2.connect(url)
+        maintenance.autocommit = True
+        maintenance.cursor().execute("VACUUM ANALYZE")
+        maintenance.close()
+    else:
+        database.execute_sql("ANALYZE")
+
 def populate(rng, scale=1.0):
     """Build the data set (``scale`` of the full one); returns the largest campaign's id."""
     size = sizes(scale)
@@ -187,15 +202,7 @@ def main():
 
         reused = Campaign.select().exists()
         campaign_id = Campaign.select().order_by(Campaign.id).first().id if reused else populate(rng)
-        if url:  # as autovacuum keeps it in production: index-only scans need the visibility map
-            import psycopg2
-
-            maintenance = psycopg2.connect(url)
-            maintenance.autocommit = True
-            maintenance.cursor().execute("VACUUM ANALYZE")
-            maintenance.close()
-        else:
-            database.execute_sql("ANALYZE")
+        analyze(url)
     print(f"reports: {'reused' if reused else 'built'} {ITEMS:,} items, {DECISIONS:,} decisions, {INVITATIONS:,} invitations, "
           f"{ENTRIES:,} feed entries in {time.perf_counter() - started:.0f} s "
           f"({'PostgreSQL' if url else 'SQLite'})")

@@ -1,7 +1,5 @@
 """The audit log and histories read as sentences, their subjects named and linked."""
 
-from amplify.invitations.changes import move
-
 
 def test_audit_log_reads_as_sentences_with_links(app, login, factories, make_user):
     ana = make_user("admin", name="Ana Souza")

@@ -42,7 +42,6 @@ def test_the_page_opens_with_the_count_the_preview_the_sentence_and_the_answers(
 
 def test_team_words_compare_the_text_as_it_goes_out(app, client, factories, maria):
     """Only what the team really added is marked: the name filled in is not the team's."""
-    from amplify.items.changes import save_item
 
     activist = maria["activist"]
     item = factories.item(maria["campaign"], people=[(activist, "quoted", None)],

@@ -10,7 +10,7 @@ from amplify.people.models import Activist
 from werkzeug.routing import Rule
 
 from amplify.audit.models import AuditEvent
-from amplify.security import PERMISSIONS, ROLES, is_personal, permission_of, role_can
+from amplify.security import PERMISSIONS, is_personal, permission_of
 from tests.conftest import PASSWORD, TOKEN, csrf_token, more_world
 
 # The only endpoints anyone may reach without signing in.
