@@ -191,29 +191,34 @@ def _exchange(connection, cutoff, path, host_header, headers, limits):
         for name, value in headers.items():
             connection.putheader(name, value)
         connection.endheaders()
-        response = connection.getresponse()
-        chunks, size = [], 0
-        if response.status == 200:
-            declared = response.getheader("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limits.max_bytes:
-                raise FetchError(_l("The feed is larger than %(size)s MB and was not read.",
-                                    size=limits.max_bytes // (1024 * 1024)))
-            while True:
-                chunk = response.read1(65536)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > limits.max_bytes:
-                    raise FetchError(_l("The feed is larger than %(size)s MB and was not read.",
-                                        size=limits.max_bytes // (1024 * 1024)))
-                chunks.append(chunk)
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, b"".join(chunks)
+        with connection.getresponse() as response:  # its file holds the socket open until closed
+            return _read(response, limits)
     except (TimeoutError, socket.timeout):
         raise FetchError(_l("The server took too long to answer.")) from None
     except ssl.SSLError as problem:
         raise FetchError(_l("The secure connection failed: %(why)s", why=problem.reason or problem)) from None
     except (OSError, http.client.HTTPException):
         raise FetchError(_l("The server could not be reached.")) from None
+
+
+def _read(response, limits):
+    """The status, headers and body (at most ``limits.max_bytes``) of an answer."""
+    chunks, size = [], 0
+    if response.status == 200:
+        declared = response.getheader("Content-Length")
+        if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+            raise FetchError(_l("The feed is larger than %(size)s MB and was not read.",
+                                size=limits.max_bytes // (1024 * 1024)))
+        while True:
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise FetchError(_l("The feed is larger than %(size)s MB and was not read.",
+                                    size=limits.max_bytes // (1024 * 1024)))
+            chunks.append(chunk)
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, b"".join(chunks)
 
 
 def fetch(url, etag="", last_modified="", limits=None):
