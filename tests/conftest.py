@@ -3,6 +3,7 @@ own when DATABASE_URL names PostgreSQL), the real app, and factories."""
 
 import os
 import re
+import sqlite3
 import uuid
 from datetime import date
 from urllib.parse import quote
@@ -46,8 +47,51 @@ def database_url(tmp_path):
     admin.close()
 
 
+_MIGRATED = {}  # "sqlite": a migrated database file; "postgresql": the SQL the migrations ran
+
+
+def _migrate(db, tmp_path_factory):
+    """Bring this test's database to the latest schema. The first test of the session runs
+    the real migrations; later ones get the same result faster (a copy of that SQLite
+    database, or on PostgreSQL the very statements the migrations ran, in one round trip).
+    The migrations themselves are tested, from every old version, in test_database.py."""
+    if migrations.current_version(db) != 0:
+        migrations.upgrade(db)
+        return
+    if not USE_PG:
+        if "sqlite" not in _MIGRATED:
+            migrations.upgrade(db)
+            template = tmp_path_factory.mktemp("migrated") / "amplify.db"
+            copy = sqlite3.connect(template)
+            db.connection().backup(copy)
+            copy.close()
+            _MIGRATED["sqlite"] = template
+            return
+        source = sqlite3.connect(_MIGRATED["sqlite"])
+        source.backup(db.connection())
+        source.close()
+        return
+    if "postgresql" not in _MIGRATED:
+        ran, execute_sql = [], db.execute_sql
+
+        def recorded(sql, params=None, *args, **kwargs):
+            ran.append((sql, params))
+            return execute_sql(sql, params, *args, **kwargs)
+
+        db.execute_sql = recorded
+        try:
+            migrations.upgrade(db)
+        finally:
+            del db.execute_sql
+        cursor = db.cursor()
+        _MIGRATED["postgresql"] = b";\n".join(cursor.mogrify(sql, params) for sql, params in ran)
+        return
+    with db.atomic():
+        db.cursor().execute(_MIGRATED["postgresql"])
+
+
 @pytest.fixture
-def make_app(tmp_path, database_url):
+def make_app(tmp_path, tmp_path_factory, database_url):
     """Build an app on this test's database; ``migrate=False`` leaves it empty."""
 
     def build(migrate=True, **overrides):
@@ -64,7 +108,7 @@ def make_app(tmp_path, database_url):
         config.update(overrides)
         app = create_app(config)
         if migrate:
-            migrations.upgrade(database.obj)
+            _migrate(database.obj, tmp_path_factory)
         return app
 
     yield build
