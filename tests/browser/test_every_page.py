@@ -3,14 +3,18 @@ sideways scrolling. Built from the URL map, so new pages are checked too."""
 
 from pathlib import Path
 
+import pytest
+
 from tests.browser.conftest import serious_violations
 from tests.conftest import PASSWORD, more_world
 from tests.test_security import build, routes
 
 DEMO = Path(__file__).resolve().parents[2] / "campaigns" / "domestic-work-is-work"
+SHARDS = 4  # the pages are walked in four parts, so the test runners share them out
 
 
-def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_page_on_a_phone(app, live_server, browser, make_user, factories, shard):
     from amplify.campaigns.models import Message
     from amplify.campaigns.packs import import_pack
     from amplify.people.models import Activist, Organization
@@ -47,6 +51,8 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
                         "media.card_preview", "review.image", "invitations.feed", "feeds.export_opml", "shared.report", "shared.csv",
                         "reports.campaign_csv", "reports.organization_csv")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
+    assert len(urls) >= 20
+    urls = urls[shard::SHARDS]
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{live_server}/auth/login")
@@ -66,4 +72,3 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
             problems[url] = found
     context.close()
     assert not problems, problems
-    assert len(urls) >= 20
