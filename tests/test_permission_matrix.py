@@ -44,6 +44,7 @@ GET  /auth/login                                                     public
 POST /auth/login                                                     public
 POST /auth/logout                                                    public
 POST /auth/password                                                  admin comms events viewer
+POST /auth/time-zone                                                 admin comms events viewer
 GET  /campaigns/                                                     admin comms events viewer
 GET  /campaigns/<slug>                                               admin comms events viewer
 GET  /campaigns/<slug>/edit                                          admin comms
