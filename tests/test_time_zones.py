@@ -149,3 +149,14 @@ def test_the_calendar_puts_an_item_on_the_viewers_day(login, make_user, factorie
     page = madrid.get(f"/drafting/{campaign.slug}/calendar?month=2030-04").get_data(as_text=True)
     day = page.split('datetime="2030-04-01"', 1)[1].split("</li>", 1)[0]
     assert "04:00" in day and "Madrugada" in day
+
+
+def test_the_planned_week_filter_is_the_viewers_week(login, make_user, factories):
+    campaign = factories.campaign()
+    item = factories.item(campaign, title="Domingo noche")
+    Item.update(planned_at=datetime(2030, 4, 1, 2, 0, tzinfo=UTC)).where(Item.id == item.id).execute()
+    new_york = signed_in(login, make_user, "viewer", "America/New_York")  # Sunday 31 March, 22:00
+    assert "Domingo noche" in new_york.get("/items/?week=2030-W13").get_data(as_text=True)
+    assert "Domingo noche" not in new_york.get("/items/?week=2030-W14").get_data(as_text=True)
+    utc = login("viewer")  # no zone of her own: the installation's, UTC (Monday 1 April)
+    assert "Domingo noche" in utc.get("/items/?week=2030-W14").get_data(as_text=True)

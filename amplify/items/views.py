@@ -34,7 +34,8 @@ PEOPLE_TO_FILTER = 300
 @security.requires("view")
 def index():
     filters = list_filters(request.args)
-    items = keyset_page(Item.search(**filters), Item, Item.list_order())
+    zone = zone_for(g.user)  # a planned week is the viewer's week
+    items = keyset_page(Item.search(**filters, zone=zone.info), Item, Item.list_order())
     # The person filter lists the first people by name (and the one chosen): bounded however
     # many people there are; anyone else is found by searching the text.
     people = (Activist.select(Activist.id, Activist.display_name)
@@ -44,7 +45,7 @@ def index():
     return render("items/index.html", "items/_rows.html", items=items,
                   filters=filters, states=STATES, campaigns=Campaign.select().order_by(Campaign.name),
                   channels=CHANNELS, languages=content_language_choices(), action=ActionForm(),
-                  people=people)
+                  people=people, zone=zone)
 
 
 def list_filters(args):
