@@ -134,6 +134,11 @@ def test_the_form_keeps_the_zone_it_was_filled_in(login, make_user, factories):
         "campaign": str(madrid_campaign.id), "title": "Cambio", "kind": "post", "language": "es",
         "channel": "x", "text": "Hola", "planned_at": "2030-06-01T10:00", "planned_zone": "America/Lima"})
     assert Item.get(Item.title == "Cambio").planned_at == datetime(2030, 6, 1, 15, 0, tzinfo=UTC)
+    # A zone that is not one (a forged form) is ignored: the page's own zone is used.
+    session.post(f"/items/new?campaign={lima.slug}", {
+        "campaign": str(lima.id), "title": "Forjado", "kind": "post", "language": "es",
+        "channel": "x", "text": "Hola", "planned_at": "2030-06-01T10:00", "planned_zone": "Mars/Olympus"})
+    assert Item.get(Item.title == "Forjado").planned_at == datetime(2030, 6, 1, 15, 0, tzinfo=UTC)
 
 
 def test_the_calendar_puts_an_item_on_the_viewers_day(login, make_user, factories):
