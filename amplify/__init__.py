@@ -42,6 +42,7 @@ def create_app(config=None):
     from amplify.reports.views import bp as reports_bp, shared_bp
     from amplify.home.views import bp as home_bp
     from amplify.invitations.views import bp as invitations_bp
+    from amplify.media.links import bp as media_links_bp
     from amplify.media.views import bp as media_bp
     from amplify.items.views import bp as items_bp
     from amplify.people.views import bp as people_bp
@@ -50,7 +51,7 @@ def create_app(config=None):
     from amplify.users.views import bp as users_bp
 
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
-                      media_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp, review_bp,
+                      media_bp, media_links_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp, review_bp,
                       audit_bp, notifications_bp, outreach_bp):
         app.register_blueprint(blueprint)
 

@@ -38,6 +38,7 @@ ENVIRONMENT = {
     "AMPLIFY_TIMEZONE": ("TIMEZONE", str),
     "AMPLIFY_PAPER_SIZE": ("PAPER_SIZE", str),
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
+    "AMPLIFY_MEDIA_LINK_DAYS": ("MEDIA_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
     "AMPLIFY_LINK_MAX_FAILURES_PER_PREFIX": ("LINK_MAX_FAILURES_PER_PREFIX", int),
@@ -87,6 +88,7 @@ DEFAULTS = {
     "PAPER_SIZE": "a4",  # Word sheets: "a4" or "letter"
     "TIMEZONE": "UTC",  # IANA name; a campaign without its own time zone uses this one
     "REVIEW_LINK_DAYS": 30,
+    "MEDIA_LINK_DAYS": 14,  # image addresses in scheduler files: at least this long, and a day past the post
     "CONSENT_NOTICES": str(ROOT / "consent"),
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
     "LINK_MAX_FAILURES_PER_PREFIX": 5,

@@ -366,6 +366,7 @@ def more_world(factories):
     from amplify.campaigns.models import Campaign
     from amplify.db import utcnow
     from amplify.feeds.models import PollJob
+    from amplify.media import links as media_links
     from amplify.people.models import Activist
     from amplify.reports.models import ReportShare
     from amplify.review.models import HelpRequest
@@ -375,7 +376,10 @@ def more_world(factories):
     share = ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
                                subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
+    media_token = factories.in_context(lambda: media_links.serializer().dumps(
+        {"i": 0, "a": "0" * 64, "h": "", "e": 0}))()  # signed, for no image: "no longer in use"
     return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
+            "media_token": media_token,
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
             "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id}
 

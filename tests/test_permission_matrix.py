@@ -26,6 +26,7 @@ POST /consent/help/<id:request_id>/handled                           admin comms
 POST /consent/links/<id:link_id>/send                                admin comms events
 GET  /drafting/<slug>/exports/<any(hootsuite,sprout):scheduler>-<channel>.csv admin comms events viewer
 GET  /favicon.ico                                                    public
+GET  /m/<media_token>.<any(jpg,png,webp):ext>                        public
 GET  /invitations/events/<id:event_id>/deadlines                     admin comms events viewer
 POST /items/<id:item_id>/comments                                    admin comms events
 POST /items/bulk                                                     admin comms
@@ -44,6 +45,7 @@ GET  /auth/login                                                     public
 POST /auth/login                                                     public
 POST /auth/logout                                                    public
 POST /auth/password                                                  admin comms events viewer
+POST /auth/time-zone                                                 admin comms events viewer
 GET  /campaigns/                                                     admin comms events viewer
 GET  /campaigns/<slug>                                               admin comms events viewer
 GET  /campaigns/<slug>/edit                                          admin comms

@@ -20,7 +20,9 @@ PUBLIC = {"static", "htmx_js", "healthz", "favicon", "auth.login", "auth.logout"
           "review.receipt", "review.receipt_download", "review.image",
           "review.answer_invitation", "review.media_consent", "review.ask_for_help", "invitations.feed",
           # Shared reports: the signed share link is the key.
-          "shared.report", "shared.csv"}
+          "shared.report", "shared.csv",
+          # Images in scheduler files: the signed, expiring address is the key.
+          "media_links.image"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -136,6 +136,11 @@ def sentences(events):
             text = _l("%(who)s changed their language to %(language)s", who=who,
                       language=language_name(after) if after else _l("the browser's choice"))
             said[event.seq] = escape(text)
+        elif event.action == "account.time_zone":
+            after = (json.loads(event.summary or "{}").get("after") or {}).get("time_zone")
+            text = _l("%(who)s changed their time zone to %(zone)s", who=who,
+                      zone=after or _l("the campaign's"))
+            said[event.seq] = escape(text)
         elif verb in states:
             said[event.seq] = Markup("%s: <strong>%s</strong>") % (subject, states[verb])
         elif verb in VERBS:

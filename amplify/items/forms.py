@@ -1,20 +1,29 @@
 import difflib
+from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 import wtforms
 from wtforms import (
-    DateTimeLocalField, FieldList, FormField, SelectField, StringField, TextAreaField,
+    DateTimeLocalField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Optional
 
 from amplify import limits
+from amplify.calendars import TimeDoesNotExist, to_utc
 from amplify.campaigns.forms import content_language_choices, is_web_url
 from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.items.models import APPEARANCES, CHANNELS, KINDS, TOKEN
 from amplify.people.models import ATTRIBUTIONS
 
 PERSON_ROWS = 3
+# Said under the planned time: which zone it is in, and whose zone that is.
+ZONE_HINTS = {
+    "yours": _l("In %(zone)s, your time zone (change it on your account page)."),
+    "campaign": _l("In %(zone)s, the campaign's time zone (set your own on your account page)."),
+    "installation": _l("In %(zone)s, this installation's time zone (set your own on your account page)."),
+    "entered": _l("In %(zone)s, the time zone this form was filled in."),
+}
 
 
 class PersonRow(wtforms.Form):
@@ -52,11 +61,17 @@ class ItemForm(Form):
         _l("Alt text of the image"), validators=[MaxLength(2000)],
         description=_l("What the image shows, for people who cannot see it. Required before review; "
                        "X allows 1000 characters, Mastodon 1500, Bluesky 2000."))
-    planned_at = DateTimeLocalField(_l("Planned publication (UTC)"), validators=[Optional()],
+    planned_at = DateTimeLocalField(_l("Planned publication"), validators=[Optional()],
                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    planned_zone = HiddenField()  # the zone the time was shown and entered in
 
-    def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), assets=(), **kwargs):
+    def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), assets=(), zone=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.planned_utc = None  # the planned time in UTC, once validated
+        if zone is not None:
+            self.planned_zone.data = zone.name
+            self.planned_at.description = ZONE_HINTS[zone.source] % {"zone": zone.name}
         self.image.choices = options([("", _l("No image"))] + [(a.sha256, a.label or a.sha256[:12]) for a in assets])
         self.asset_shas = {a.sha256 for a in assets}
         self.campaign.choices = options((str(c.id), c.name) for c in campaigns)
@@ -117,11 +132,15 @@ class ItemForm(Form):
             raise ValidationError(_l("At most %(n)d characters on this platform.", n=limit))
 
     def validate_planned_at(self, field):
-        from datetime import datetime, timezone
-
-        now = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
-        if field.data and field.data < now \
-                and field.data != getattr(self, "_current_planned", None):
+        if not field.data:
+            return
+        try:
+            self.planned_utc = to_utc(field.data, self.zone.name)
+        except TimeDoesNotExist:
+            raise ValidationError(_l("This time does not exist in %(zone)s: the clocks skip it that night "
+                                     "(daylight saving). Choose another time.", zone=self.zone.name))
+        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        if self.planned_utc < now and self.planned_utc != getattr(self, "_current_planned", None):
             raise ValidationError(_l("This date has already passed."))
 
     def validate_text(self, field):

@@ -48,7 +48,7 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories, 
                         "items.export", "consent.receipt_download", "review.receipt_download",
                         "drafting.scheduler_csv", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
-                        "media.card_preview", "review.image", "invitations.feed", "feeds.export_opml", "shared.report", "shared.csv",
+                        "media.card_preview", "review.image", "media_links.image", "invitations.feed", "feeds.export_opml", "shared.report", "shared.csv",
                         "reports.campaign_csv", "reports.organization_csv")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     assert len(urls) >= 20
