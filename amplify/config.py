@@ -39,6 +39,7 @@ ENVIRONMENT = {
     "AMPLIFY_PAPER_SIZE": ("PAPER_SIZE", str),
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
+    "AMPLIFY_LETTERS": ("LETTERS", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
     "AMPLIFY_LINK_MAX_FAILURES_PER_PREFIX": ("LINK_MAX_FAILURES_PER_PREFIX", int),
     "AMPLIFY_SMTP_HOST": ("SMTP_HOST", str),
@@ -88,6 +89,7 @@ DEFAULTS = {
     "TIMEZONE": "UTC",  # IANA name; a campaign without its own time zone uses this one
     "REVIEW_LINK_DAYS": 30,
     "CONSENT_NOTICES": str(ROOT / "consent"),
+    "LETTERS": str(ROOT / "letters"),  # templates of visa letters and delegation lists
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
     "LINK_MAX_FAILURES_PER_PREFIX": 5,
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,

@@ -36,6 +36,8 @@ VERBS = {
     "trip": _l("%(who)s updated the trip of %(subject)s"),
     "outcome": _l("%(who)s recorded the outcome of %(subject)s"),
     "purge": _l("%(who)s purged the passport number of %(subject)s"),
+    "letter": _l("%(who)s made a visa letter for %(subject)s"),
+    "delegation_list": _l("%(who)s made the delegation list of %(subject)s"),
     "draft": _l("%(who)s drafted %(subject)s"),
     "sent": _l("%(who)s sent %(subject)s"),
     "discard": _l("%(who)s discarded %(subject)s"),

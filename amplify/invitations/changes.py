@@ -10,6 +10,7 @@ from amplify.invitations import deadlines
 from amplify.invitations.models import (
     NEEDS_REASON,
     NEEDS_START,
+    PASSPORT_DETAILS,
     STATES,
     Invitation,
     InvitationChange,
@@ -137,14 +138,15 @@ def save_visa(invitation, **fields):
 
 def purge(today):
     """Delete sensitive fields that are due; returns how many invitations were purged."""
-    due = Invitation.select().where((Invitation.purge_on <= today) & (Invitation.passport_number != ""))
+    due = Invitation.select().where((Invitation.purge_on <= today) & (
+        (Invitation.passport_number != "") | (Invitation.passport_name != "") | (Invitation.nationality != "")))
     count = 0
     with database.atomic():
         for invitation in due:
-            invitation.passport_number = ""
+            invitation.passport_number = invitation.passport_name = invitation.nationality = ""
             invitation.save()
             deadlines.refresh([invitation])
-            audit.record("invitation.purge", invitation, {"purged": ["passport_number"]})
+            audit.record("invitation.purge", invitation, {"purged": list(PASSPORT_DETAILS)})
             count += 1
     return count
 

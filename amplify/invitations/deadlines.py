@@ -77,7 +77,7 @@ def for_invitation(invitation, unpaid):
     if invitation.risk_level in ("medium", "high") and not invitation.checked_in_on \
             and state in ("confirmed", "attended", "attended_remotely", "debriefed"):
         add("checkin", invitation.returns_on + timedelta(days=CHECKIN_AFTER_DAYS))
-    if invitation.passport_number and invitation.purge_on:
+    if invitation.has_passport_details and invitation.purge_on:
         add("purge", invitation.purge_on)
     return found
 
@@ -112,7 +112,9 @@ def _store(invitation_filter, event_filter, batch=1000):
     rows = []
     invitations = (Invitation.select(Invitation, Event).join(Event)
                    .where(invitation_filter & (Invitation.state.in_(UPCOMING + AFTER)
-                                               | (Invitation.passport_number != ""))))
+                                               | (Invitation.passport_number != "")
+                                               | (Invitation.passport_name != "")
+                                               | (Invitation.nationality != ""))))
     for invitation in invitations.iterator():
         rows += [dict(kind=d.kind, due_on=d.due_on, invitation=invitation.id, event=invitation.event_id)
                  for d in for_invitation(invitation, invitation.id in unpaid)]

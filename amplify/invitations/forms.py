@@ -15,7 +15,7 @@ from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
 from amplify.forms import CheckboxesField, Form, MaxLength, options, parsed_by
-from amplify.i18n import country_choices
+from amplify.i18n import LANGUAGES, country_choices
 from amplify.invitations.models import (
     ARRANGEMENTS,
     KINDS,
@@ -118,6 +118,17 @@ class VisaForm(Form):
     passport_expiry = DateField(_l("Passport expiry"), validators=[Optional()])
     passport_number = StringField(_l("Passport number"), validators=[MaxLength(40)],
                                   description=_l("Sensitive: deleted on the purge date after the event."))
+    passport_name = StringField(_l("Name as in the passport"), validators=[MaxLength(200)],
+                                description=_l("For the visa letter; deleted with the passport number."))
+    nationality = SelectField(_l("Nationality"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nationality.choices = options(country_choices())
+
+    def validate_nationality(self, field):
+        if field.data and field.data not in {code for code, _name in country_choices()}:
+            raise ValidationError(_l("Choose a country from the list."))
 
 
 class TripForm(Form):
@@ -163,3 +174,11 @@ class MediaConsentForm(Form):
                            description=_l("Nothing ticked records a no."))
     method = SelectField(_l("How she answered"), choices=options(STAFF_METHODS.items()))
     witness = StringField(_l("Witness (optional)"), validators=[MaxLength(200)])
+
+
+class DocumentForm(Form):
+    """A letter or list filled in from its template, as staff edited it before download."""
+
+    language = SelectField(_l("Language"), choices=options(LANGUAGES.items()))
+    text = TextAreaField(_l("Text"), validators=[DataRequired(), MaxLength(20_000)],
+                         description=_l("Edit as you need: this text goes into the document as it is here."))

@@ -73,6 +73,9 @@ NEEDS_START = ("attended", "attended_remotely", "no_show", "debriefed")
 NEEDS_REASON = ("declined", "withdrawn", "cancelled", "refused_by_host", "no_show")
 
 
+# What a visa letter names, and a purge deletes after the event (contact roles only).
+PASSPORT_DETAILS = {"passport_name": _l("Name as in the passport"), "nationality": _l("Nationality"),
+                    "passport_number": _l("Passport number")}
 RISK_LEVELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
 # What the person may separately agree to at the event, through the consent ledger.
 MEDIA_USES = {"named": _l("Being named"), "photographed": _l("Being photographed"),
@@ -149,6 +152,8 @@ class Invitation(BaseModel):
     visa_outcome = peewee.CharField(default="")
     passport_expiry = peewee.DateField(null=True)
     passport_number = peewee.CharField(default="")  # sensitive: purged after the event
+    passport_name = peewee.CharField(default="")  # as in the passport, for the visa letter; purged too
+    nationality = peewee.CharField(default="")  # ISO 3166 code, for the visa letter; purged too
     purge_on = peewee.DateField(null=True)
     risk_level = peewee.CharField(default="")
     mitigation = peewee.TextField(default="")
@@ -197,6 +202,15 @@ class Invitation(BaseModel):
     @property
     def passport_problem(self):
         return passports.problem(self)
+
+    @property
+    def passport_details_missing(self):
+        """What a visa letter needs and is not recorded (the form's labels)."""
+        return [label for name, label in PASSPORT_DETAILS.items() if not getattr(self, name)]
+
+    @property
+    def has_passport_details(self):
+        return bool(self.passport_number or self.passport_name or self.nationality)
 
     @property
     def risk_label(self):

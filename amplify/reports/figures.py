@@ -25,6 +25,7 @@ from amplify.db import month_of, month_text
 from amplify.feeds.models import FeedEntry
 from amplify.invitations import fairness
 from amplify.invitations.models import COUNTED, Event, Invitation, terms_hash
+from amplify.invitations.naming import answers_to_be_named, may_name
 from amplify.items.models import Item, ItemPerson, ItemVariant, Publication
 from amplify.people.models import Activist, Organization
 
@@ -228,10 +229,7 @@ def build(scope, since, until, anonymous_label="—"):
         firsts.setdefault(row[1], Reached(*row))  # their first, if twice in the period
     named_at_event = consent_to_be_named(firsts.values())
     for first in firsts.values():
-        may_name = first.attribution != "anonymous" and (
-            named_at_event.get(first.invitation_id) is True
-            or (first.risk_level != "high" and named_at_event.get(first.invitation_id) is not False))
-        if may_name:
+        if may_name(first.attribution, first.risk_level, named_at_event.get(first.invitation_id)):
             person = Activist(display_name=first.display_name, pseudonym=first.pseudonym)
             report.first_time_named.append((person.name_for(first.attribution, anonymous_label),
                                             first.event_title, first.level))
@@ -340,20 +338,4 @@ class Reached:
 def consent_to_be_named(reached):
     """``{invitation id: True | False}`` where the person answered, for the event's current
     terms, whether they may be named there (one query)."""
-    reached = list(reached)
-    if not reached:
-        return {}
-    latest = {}
-    for decision in (Decision.select(Decision.subject_id, Decision.activist, Decision.content_hash,
-                                     Decision.outcome, Decision.scope)
-                     .where((Decision.subject_type == "invitation")
-                            & Decision.subject_id.in_([r.invitation_id for r in reached]))
-                     .order_by(Decision.seq)):
-        latest[(decision.subject_id, decision.activist_id)] = decision
-    answers = {}
-    for first in reached:
-        decision = latest.get((first.invitation_id, first.activist_id))
-        if decision is None or decision.content_hash != first.content_hash:
-            continue
-        answers[first.invitation_id] = decision.outcome == "given" and "named" in decision.scope_data.get("uses", [])
-    return answers
+    return answers_to_be_named({r.invitation_id: (r.activist_id, r.content_hash) for r in reached})

@@ -1,0 +1,201 @@
+"""Issue 16: an event as its delegation's home, and the documents hosts and consulates ask
+for (visa letters, delegation lists), parsed back with python-docx."""
+
+import io
+from datetime import date, timedelta
+
+from docx import Document
+
+from amplify.audit.models import AuditEvent
+from amplify.invitations.models import Event, Invitation, Support
+from tests.conftest import rebuild_deadlines
+
+
+def at_state(invitation, state, **fields):
+    Invitation.update(state=state, **fields).where(Invitation.id == invitation.id).execute()
+    return Invitation.get_by_id(invitation.id)
+
+
+def delegation(app, factories):
+    """ILC 2027 with three organisations: two people going (one for the first time), one
+    who declined, one asked; support lines in two currencies."""
+    sindicato, red = factories.organization("Sindicato del Hogar"), factories.organization("Red Regional")
+    ana = factories.activist("Ana Quispe", organization=sindicato.id, default_attribution="full_name",
+                             risk_level="low")
+    bea = factories.activist("Bea Lima", organization=sindicato.id, pseudonym="La Tejedora",
+                             default_attribution="pseudonym", risk_level="high")
+    carla = factories.activist("Carla Ríos", organization=red.id, default_attribution="anonymous")
+    dora = factories.activist("Dora Paz", organization=red.id)
+    event = factories.event("ILC 2027", seats_per_organization=1, country="CH", languages=["fr"])
+    earlier = factories.event("Foro 2025", days=-400)
+    at_state(factories.invitation(event=earlier, activist=ana), "attended")
+    going_ana = at_state(factories.invitation(event=event, activist=ana), "confirmed", risk_level="high",
+                         visa_required=True, interpretation_needed=True, passport_number="P123",
+                         passport_name="ANA MARIA QUISPE MAMANI", nationality="PE")
+    going_bea = at_state(factories.invitation(event=event, activist=bea, role="delegate"), "accepted")
+    at_state(factories.invitation(event=event, activist=carla), "declined")
+    at_state(factories.invitation(event=event, activist=dora), "invited")
+    for line in [("travel", "booked", "USD", 120000, 98050), ("per_diem", "reimbursed", "USD", 30000, 31000),
+                 ("travel", "booked", "CHF", 50000, None), ("accommodation", "booked", "CHF", 80000, 75025)]:
+        kind, how, currency, budget, actual = line
+        Support.create(invitation=going_ana, kind=kind, arrangement=how, currency=currency,
+                       budget_cents=budget, actual_cents=actual)
+    Support.create(invitation=going_bea, kind="travel", arrangement="booked", currency="USD", budget_cents=99999)
+    rebuild_deadlines(app)
+    return event, going_ana, going_bea
+
+
+def test_the_event_page_is_the_delegations_home(app, login, factories):
+    event, ana, bea = delegation(app, factories)
+    page = login("events").get(f"/invitations/events/{event.id}").get_data(as_text=True)
+    going = page.split('id="going"')[1].split('id="asked"')[0]
+    assert "Ana Quispe" in going and "Bea Lima" in going and "Carla" not in going
+    assert "Carla Ríos" in page.split('id="declined"')[1] and "Dora Paz" in page.split('id="asked"')[1]
+    # Ana was at a forum before: not her first time; Bea's is.
+    rows = {row.split("</td>")[0]: row for row in going.split("<tr>")[2:]}
+    ana_row = next(r for k, r in rows.items() if "Ana Quispe" in k)
+    bea_row = next(r for k, r in rows.items() if "Bea Lima" in k)
+    assert "<td>No</td>" in ana_row and "<td>Yes</td>" in bea_row
+    assert "Needed, not booked" in ana_row and "Needed, not lodged" in ana_row and "High" in ana_row
+    # Seats: two of the Sindicato's people with one seat offered.
+    seats = page.split('id="seats"')[1].split('id="deadlines"')[0]
+    assert "Sindicato del Hogar" in seats and "more than offered" in seats and "Red Regional" in seats
+    # Budgets per currency, hand-computed, never added across currencies.
+    money = page.split('id="budget"')[1].split('id="risk"')[0]
+    chf, usd = money.split("<tr class=\"total\">")[1], money.split("<tr class=\"total\">")[2]
+    assert "CHF" in chf and "1,300.00" in chf and "750.25" in chf          # 500 + 800; 0 + 750.25
+    assert "USD" in usd and "2,499.99" in usd and "1,290.50" in usd         # 1200 + 300 + 999.99; 980.50 + 310
+    assert "3,799.99" not in money  # never CHF + USD
+    assert "Interpreter" in page or "Book the interpreter" in page  # the event's deadlines
+    risk = page.split('id="risk"')[1].split('id="outcomes"')[0]
+    assert "High: <strong>1</strong>" in risk and "Not assessed yet: <strong>1</strong>" in risk
+
+
+def test_the_viewer_sees_no_trip_or_passport_data_on_the_event_page(app, login, factories):
+    event, ana, _bea = delegation(app, factories)
+    viewer = login("viewer")
+    page = viewer.get(f"/invitations/events/{event.id}").get_data(as_text=True)
+    assert "Ana Quispe" in page and 'id="risk"' not in page and ">Visa<" not in page and "visa-letter" not in page
+    assert "P123" not in page and "ANA MARIA" not in page and "Book the interpreter" in page
+    assert viewer.get(f"/invitations/{ana.id}/visa-letter").status_code == 403
+    assert viewer.get(f"/invitations/events/{event.id}/delegation-list?version=passports").status_code == 403
+    assert viewer.get(f"/invitations/events/{event.id}/delegation-list.csv?version=passports").status_code == 403
+
+
+def test_the_going_list_is_paged(app, login, factories):
+    event = factories.event("Asamblea grande")
+    for n in range(3):
+        at_state(factories.invitation(event=event, activist=factories.activist(f"Persona {n}")), "confirmed")
+    session = login("events")
+    first = session.get(f"/invitations/events/{event.id}?per_page=2").get_data(as_text=True).split('id="seats"')[0]
+    assert "Persona 0" in first and "Persona 1" in first and "Persona 2" not in first and 'rel="next"' in first
+    after = Invitation.select().where(Invitation.event == event.id).order_by(Invitation.id)[1].id
+    second = session.get(f"/invitations/events/{event.id}?per_page=2&after={after}").get_data(as_text=True)
+    second = second.split('id="seats"')[0]
+    assert "Persona 2" in second and "Persona 0" not in second
+
+
+def words(body):
+    document = Document(io.BytesIO(body))
+    return document, "\n".join(p.text for p in document.paragraphs)
+
+
+LETTER_WORDS = {"es": ("de nacionalidad Perú", "– Viaje: pago por adelantado a cargo de Amplify", "A quien corresponda"),
+                "pt": ("de nacionalidade Peru", "– Diárias: reembolso por Amplify", "A quem possa interessar"),
+                "en": ("a national of Peru", "– Accommodation: paid in advance by Amplify", "To whom it may concern"),
+                "fr": ("de nationalité Pérou", "– Voyage : paiement d’avance par Amplify", "À qui de droit")}
+
+
+def test_visa_letter_in_each_language_is_edited_then_downloaded(app, login, factories):
+    event, ana, _bea = delegation(app, factories)
+    session = login("events")
+    # The event's language (French) by default.
+    assert "À qui de droit" in session.get(f"/invitations/{ana.id}/visa-letter").get_data(as_text=True)
+    for language, (nationality, travel, greeting) in LETTER_WORDS.items():
+        page = session.get(f"/invitations/{ana.id}/visa-letter?language={language}").get_data(as_text=True)
+        assert greeting in page and "ANA MARIA QUISPE MAMANI" in page and "P123" in page
+        text = page.split('name="text"')[1].split(">", 1)[1].split("</textarea>")[0]
+        import html
+        text = html.unescape(text) + "\n\nPosdata añadida a mano."
+        response = session.post(f"/invitations/{ana.id}/visa-letter", {"language": language, "text": text})
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].endswith(f'-{language}.docx"')
+        document, body = words(response.data)
+        assert "ANA MARIA QUISPE MAMANI" in body and "P123" in body and nationality in body
+        assert travel in body and "ILC 2027" in body and "Posdata añadida a mano." in body
+        assert document.core_properties.language.startswith(language)
+    with app.app_context():
+        made = list(AuditEvent.select().where(AuditEvent.action == "invitation.letter"))
+    assert len(made) == 4 and all("P123" not in e.summary and "QUISPE" not in e.summary for e in made)
+
+
+def test_a_letter_without_passport_details_says_what_is_missing(app, login, factories):
+    event, _ana, bea = delegation(app, factories)
+    session = login("events")
+    page = session.get(f"/invitations/{bea.id}/visa-letter").get_data(as_text=True)
+    assert "these are missing" in page and "Passport number" in page and "Nationality" in page
+    refused = session.post(f"/invitations/{bea.id}/visa-letter", {"language": "es", "text": "Carta"})
+    assert refused.status_code == 400 and "these are missing" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert not AuditEvent.select().where(AuditEvent.action == "invitation.letter").exists()
+    empty = session.post(f"/invitations/{_ana.id}/visa-letter", {"language": "es", "text": "  "})
+    assert empty.status_code == 400
+
+
+def test_public_delegation_list_hides_what_reports_hide(app, login, factories):
+    event, ana, bea = delegation(app, factories)
+    at_state(Invitation.get(Invitation.event == event.id, Invitation.state == "declined"), "accepted")
+    session = login("viewer")
+    page = session.get(f"/invitations/events/{event.id}/delegation-list?language=es").get_data(as_text=True)
+    # Ana chose her full name; Bea is at high risk and never agreed to be named here;
+    # Carla chose anonymity: counted, not named.
+    assert "Ana Quispe" in page and "Bea Lima" not in page and "La Tejedora" not in page
+    assert "Carla" not in page and "2 more people" in page and "ANA MARIA" not in page
+    response = session.post(f"/invitations/events/{event.id}/delegation-list",
+                            {"language": "es", "text": "Delegación para la prensa"})
+    document, body = words(response.data)
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert cells[:3] == ["Nombre", "Rol", "Organización"] and "Ana Quispe" in cells
+    assert "Bea Lima" not in cells and "La Tejedora" not in cells and "Delegación para la prensa" in body
+    csv = session.get(f"/invitations/events/{event.id}/delegation-list.csv").get_data(as_text=True)
+    assert "Ana Quispe" in csv and "Bea" not in csv and "Carla" not in csv
+
+
+def test_accreditation_list_names_passports_for_contact_roles(app, login, factories):
+    event, ana, bea = delegation(app, factories)
+    from amplify.people.models import Activist
+
+    Activist.update(display_name="=HYPERLINK(\"x\")").where(Activist.id == bea.activist_id).execute()
+    session = login("events")
+    page = session.get(f"/invitations/events/{event.id}/delegation-list?version=passports&language=en")
+    assert "ANA MARIA QUISPE MAMANI" in page.get_data(as_text=True)
+    response = session.post(f"/invitations/events/{event.id}/delegation-list",
+                            {"language": "en", "version": "passports", "text": "For accreditation"})
+    document, _body = words(response.data)
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows[0] == ["Name as in the passport", "Nationality", "Role", "Organization"]
+    assert ["ANA MARIA QUISPE MAMANI", "Peru", "Speaker", "Sindicato del Hogar"] in rows
+    csv = session.get(f"/invitations/events/{event.id}/delegation-list.csv?version=passports").get_data(as_text=True)
+    assert "'=HYPERLINK" in csv and "ANA MARIA QUISPE MAMANI" in csv
+
+
+def test_passport_name_and_nationality_are_saved_checked_and_purged(app, login, factories):
+    from amplify.invitations.changes import purge
+
+    invitation = factories.invitation(activist=factories.activist("Eva Mamani"))
+    session = login("events")
+    url = f"/invitations/{invitation.id}/visa"
+    bad = session.post(url, {"passport_name": "EVA MAMANI", "nationality": "XX", "passport_number": "B1"})
+    assert bad.status_code == 400 and "Choose a country from the list." in bad.get_data(as_text=True)
+    assert Invitation.get_by_id(invitation.id).passport_name == ""  # nothing half-written
+    assert session.post(url, {"passport_name": "EVA MAMANI", "nationality": "BO", "visa_required": "",
+                              "passport_number": "B1"}).status_code == 302
+    saved = Invitation.get_by_id(invitation.id)
+    assert (saved.passport_name, saved.nationality, saved.passport_number) == ("EVA MAMANI", "BO", "B1")
+    assert "EVA MAMANI" not in login("viewer").get(f"/invitations/{invitation.id}").get_data(as_text=True)
+    with app.app_context():
+        assert purge(saved.purge_on) == 1
+        entry = AuditEvent.select().where(AuditEvent.action == "invitation.visa").get()
+    purged = Invitation.get_by_id(invitation.id)
+    assert (purged.passport_name, purged.nationality, purged.passport_number) == ("", "", "")
+    assert "EVA" not in entry.summary and "B1" not in entry.summary
