@@ -199,3 +199,57 @@ def test_passport_name_and_nationality_are_saved_checked_and_purged(app, login, 
     purged = Invitation.get_by_id(invitation.id)
     assert (purged.passport_name, purged.nationality, purged.passport_number) == ("", "", "")
     assert "EVA" not in entry.summary and "B1" not in entry.summary
+
+
+def per_diem_event(factories):
+    event = factories.event("Conferencia 2027")
+    Event.update(starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 10)).where(Event.id == event.id).execute()
+    ana, bea = factories.activist("=Ana Quispe"), factories.activist("Bea Lima")
+    carla, dora = factories.activist("Carla Ríos"), factories.activist("Dora Paz")
+    at_state(factories.invitation(event=event, activist=ana), "confirmed",
+             travel_on=date(2027, 5, 30), return_on=date(2027, 6, 12))       # 13 nights
+    at_state(factories.invitation(event=event, activist=bea), "accepted")    # the event's dates: 9 nights
+    at_state(factories.invitation(event=event, activist=carla), "reserve")   # not travelling yet
+    at_state(factories.invitation(event=event, activist=dora), "attended_remotely")
+    return Event.get_by_id(event.id)
+
+
+def test_per_diem_from_travel_dates_hand_computed(app, login, factories):
+    event = per_diem_event(factories)
+    session = login("events")
+    assert session.post(f"/invitations/events/{event.id}/per-diem",
+                        {"rate": "45.50", "currency": "usd"}).status_code == 302
+    page = session.get(f"/invitations/events/{event.id}").get_data(as_text=True)
+    # 45.50 × (13 + 9) = 1,001.00; Carla (reserve) and Dora (remote) are paid none.
+    assert "45.50 USD a night × 22 nights of 2 people = 1,001.00 USD" in page
+    going = page.split('id="going"')[1].split('id="seats"')[0]
+    assert "591.50 USD" in going and "409.50 USD" in going
+    csv = session.get(f"/invitations/events/{event.id}/per-diem.csv").get_data(as_text=True)
+    lines = csv.lstrip("\ufeff").splitlines()
+    assert lines[0] == "Person,Role,Travels on,Returns on,Nights,Per diem a night,Currency,Per diem"
+    assert "'=Ana Quispe,Speaker,2027-05-30,2027-06-12,13,45.50,USD,591.50" in lines
+    assert "Bea Lima,Speaker,2027-06-01,2027-06-10,9,45.50,USD,409.50" in lines
+    assert lines[-1] == "Total,,,,22,45.50,USD,1001.00" and "Carla" not in csv and "Dora" not in csv
+    assert login("viewer").get(f"/invitations/events/{event.id}/per-diem.csv").status_code == 403
+
+
+def test_bad_per_diem_and_travel_dates_are_refused_with_nothing_written(app, login, factories):
+    event = per_diem_event(factories)
+    session = login("events")
+    url = f"/invitations/events/{event.id}/per-diem"
+    for rate, currency, message in [("-5", "USD", "A per diem cannot be negative."),
+                                    ("50000", "USD", "between 0 and 10,000 a night"),
+                                    ("abc", "USD", "Not a valid decimal value"),
+                                    ("40", "U1", "Three letters, e.g. USD, EUR, BRL.")]:
+        response = session.post(url, {"rate": rate, "currency": currency})
+        assert response.status_code == 400 and message in response.get_data(as_text=True), rate
+        assert Event.get_by_id(event.id).per_diem_cents is None
+    ana = Invitation.select().where(Invitation.event == event.id).order_by(Invitation.id).first()
+    trip = f"/invitations/{ana.id}/trip"
+    for day, field, message in [("2026-06-01", "travel_on", "She leaves between 30 days before the event"),
+                                ("2027-06-20", "travel_on", "She leaves between 30 days before the event"),
+                                ("2027-05-20", "return_on", "She comes back between the event's first day"),
+                                ("2027-12-01", "return_on", "She comes back between the event's first day")]:
+        response = session.post(trip, {field: day, "risk_level": ""})
+        assert response.status_code == 400 and message in response.get_data(as_text=True).replace("&#39;", "'")
+    assert Invitation.get_by_id(ana.id).travel_on == date(2027, 5, 30)

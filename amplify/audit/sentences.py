@@ -38,6 +38,7 @@ VERBS = {
     "purge": _l("%(who)s purged the passport number of %(subject)s"),
     "letter": _l("%(who)s made a visa letter for %(subject)s"),
     "delegation_list": _l("%(who)s made the delegation list of %(subject)s"),
+    "per_diem": _l("%(who)s set the per diem of %(subject)s"),
     "draft": _l("%(who)s drafted %(subject)s"),
     "sent": _l("%(who)s sent %(subject)s"),
     "discard": _l("%(who)s discarded %(subject)s"),

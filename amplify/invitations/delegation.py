@@ -106,3 +106,44 @@ def outcomes(event, limit=50):
                  .join(InvitationItem).join(Invitation)
                  .where(Invitation.event == event).order_by(Item.id).limit(limit))
     return written, items
+
+
+# Who travels and is paid a per diem: not the reserve, not those who took part remotely.
+PER_DIEM = ("accepted", "confirmed", "attended", "debriefed")
+
+
+@dataclass
+class PerDiem:
+    """The event's per diem: its rate a night times each person's nights away."""
+
+    rate_cents: int | None
+    currency: str
+    people: int = 0
+    nights: int = 0
+
+    @property
+    def total_cents(self):
+        return (self.rate_cents or 0) * self.nights
+
+    def for_person(self, invitation):
+        """What she is paid, or None when she is not paid a per diem or no rate is set."""
+        if self.rate_cents is None or invitation.state not in PER_DIEM:
+            return None
+        return self.rate_cents * invitation.nights
+
+
+def per_diem(event):
+    """Nights of everyone paid a per diem at ``event``, added up (one query of dates)."""
+    result = PerDiem(event.per_diem_cents, event.per_diem_currency)
+    for travel_on, return_on in (Invitation.select(Invitation.travel_on, Invitation.return_on)
+                                 .where((Invitation.event == event) & Invitation.state.in_(list(PER_DIEM)))
+                                 .tuples()):
+        leaves, back = travel_on or event.starts_on, return_on or event.ends_on
+        result.people += 1
+        result.nights += max(0, (back - leaves).days)
+    return result
+
+
+def per_diem_rows(event, limit=5000):
+    """Everyone paid a per diem, for the finance team's file."""
+    return list(people(event, PER_DIEM).order_by(Invitation.id).limit(limit))

@@ -3,18 +3,18 @@
 
 from datetime import date, timedelta
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from amplify import security
+from amplify import security, spreadsheets
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import Campaign
 from amplify.forms import form_status
 from amplify.invitations import delegation
 from amplify.invitations.blueprint import bp
-from amplify.invitations.changes import add_invitation, save_event
+from amplify.invitations.changes import add_invitation, save_event, save_per_diem
 from amplify.invitations.deadlines import between, in_window
-from amplify.invitations.forms import EventForm, InvitationForm
+from amplify.invitations.forms import EventForm, InvitationForm, PerDiemForm
 from amplify.invitations.models import RISK_LEVELS, SUPPORT_KINDS, Deadline, Event, Invitation
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
@@ -130,7 +130,53 @@ def event(event_id):
                   **delegation_context(event))
 
 
-def delegation_context(event):
+def per_diem_form(event):
+    return PerDiemForm(formdata=None, rate=event.per_diem_cents / 100 if event.per_diem_cents is not None else None,
+                       currency=event.per_diem_currency)
+
+
+@bp.post("/events/<id:event_id>/per-diem")
+@security.requires("edit_people")
+def per_diem(event_id):
+    """Set the event's per-diem rate a night, and its currency."""
+    event = Event.get_or_404(Event.id == event_id)
+    form = PerDiemForm()
+    if form.validate_on_submit():
+        rate = int(round(form.rate.data * 100)) if form.rate.data is not None else None
+        try:
+            save_per_diem(event, rate, (form.currency.data or "").strip())
+        except NotAllowed as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            flash(_("Per diem saved."), "success")
+            return redirect(url_for("invitations.event", event_id=event.id) + "#per-diem")
+    return render("invitations/event.html", form=invitation_form(), status=400,
+                  **delegation_context(event, per_diem=form))
+
+
+@bp.get("/events/<id:event_id>/per-diem.csv")
+@security.requires("see_contacts")
+def per_diem_csv(event_id):
+    """Per diem of each person travelling, for the finance team (travel dates: contact
+    roles only), every cell safe from spreadsheet formulas."""
+    event = Event.get_or_404(Event.id == event_id)
+    summary = delegation.per_diem(event)
+    rate = f"{summary.rate_cents / 100:.2f}" if summary.rate_cents is not None else ""
+    rows = []
+    for invitation in delegation.per_diem_rows(event):
+        paid = summary.for_person(invitation)
+        rows.append([invitation.activist.display_name if invitation.activist_id else "—", str(invitation.role_label),
+                     invitation.travels_on.isoformat(), invitation.returns_on.isoformat(), invitation.nights, rate,
+                     summary.currency, f"{paid / 100:.2f}" if paid is not None else ""])
+    rows.append([_("Total"), "", "", "", summary.nights, rate, summary.currency,
+                 f"{summary.total_cents / 100:.2f}" if summary.rate_cents is not None else ""])
+    header = [_("Person"), _("Role"), _("Travels on"), _("Returns on"), _("Nights"), _("Per diem a night"),
+              _("Currency"), _("Per diem")]
+    return Response(spreadsheets.write(rows, header=header), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="per-diem-{event.id}.csv"'})
+
+
+def delegation_context(event, per_diem=None):
     """What the event page shows of its delegation; trip risk and visas only to roles that
     see contact details."""
     private = security.can("see_contacts")
@@ -150,4 +196,5 @@ def delegation_context(event):
             "budget": delegation.budget(event), "private": private,
             "risks": delegation.risk_summary(event) if private else {},
             "outcomes": written, "outcome_items": items, "support_kinds": SUPPORT_KINDS,
-            "risk_levels": RISK_LEVELS}
+            "risk_levels": RISK_LEVELS, "per_diem": delegation.per_diem(event),
+            "per_diem_form": per_diem or per_diem_form(event)}

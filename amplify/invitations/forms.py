@@ -182,3 +182,18 @@ class DocumentForm(Form):
     language = SelectField(_l("Language"), choices=options(LANGUAGES.items()))
     text = TextAreaField(_l("Text"), validators=[DataRequired(), MaxLength(20_000)],
                          description=_l("Edit as you need: this text goes into the document as it is here."))
+
+
+class PerDiemForm(Form):
+    """The per diem paid a night to each person travelling to the event."""
+
+    rate = DecimalField(_l("Per diem a night"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("A per diem cannot be negative.")),
+        NumberRange(max=10_000, message=_l("A per diem is between 0 and 10,000 a night: check the amount."))],
+        description=_l("Paid for each night away, from her travel dates. Empty: no per diem."))
+    currency = StringField(_l("Currency (ISO code, e.g. USD)"), validators=[MaxLength(3)])
+
+    def validate_currency(self, field):
+        value = (field.data or "").strip()
+        if self.rate.data is not None and not (len(value) == 3 and value.isalpha()):
+            raise ValidationError(_l("Three letters, e.g. USD, EUR, BRL."))

@@ -119,6 +119,8 @@ class Event(BaseModel):
     frameworks = ListField(default=list)
     campaign = peewee.ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
     notes = peewee.TextField(default="")
+    per_diem_cents = peewee.IntegerField(null=True)  # a night, for each person travelling
+    per_diem_currency = peewee.CharField(default="")
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -188,6 +190,11 @@ class Invitation(BaseModel):
     @property
     def returns_on(self):
         return self.return_on or self.event.ends_on
+
+    @property
+    def nights(self):
+        """Nights away, from her travel dates (the event's first and last day by default)."""
+        return max(0, (self.returns_on - self.travels_on).days)
 
     @property
     def purge_pending(self):
