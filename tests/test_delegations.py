@@ -253,3 +253,75 @@ def test_bad_per_diem_and_travel_dates_are_refused_with_nothing_written(app, log
         response = session.post(trip, {field: day, "risk_level": ""})
         assert response.status_code == 400 and message in response.get_data(as_text=True).replace("&#39;", "'")
     assert Invitation.get_by_id(ana.id).travel_on == date(2027, 5, 30)
+
+
+def meeting_world(app, factories):
+    from amplify.campaigns.models import Campaign
+
+    campaign = factories.campaign("Ratificar el C190")
+    spokesperson = factories.activist("Vocera Sindical", spokesperson_for=[factories.organization("Coordinadora")])
+    message = factories.message(campaign, short_form="El C190 protege a las trabajadoras del hogar.",
+                                long_form="Ratificar el C190 es proteger a quien cuida.",
+                                call_to_action="Firmen la ratificación este año.")
+    factories.approve(factories.variant(message), spokesperson)
+    event, ana, bea = delegation(app, factories)
+    Event.update(campaign=campaign.id).where(Event.id == event.id).execute()
+    return Campaign.get_by_id(campaign.id), Event.get_by_id(event.id), ana, bea
+
+
+def test_meeting_sheet_debrief_commitment_on_deadlines_and_in_the_report(app, login, factories):
+    from amplify.invitations.models import Commitment, Meeting
+
+    campaign, event, ana, bea = meeting_world(app, factories)
+    session = login("events")
+    new = f"/invitations/events/{event.id}/meetings/new"
+    fields = {"title": "Reunión con el Ministerio de Trabajo", "space": "Ministerio de Trabajo de Perú",
+              "language": "es", "attendees": [str(ana.id), str(bea.id)],
+              "asks": "Que el Perú anuncie la ratificación.", "background": "Ratificó el C189 en 2018.",
+              "objections": "«No hay presupuesto» → la inspección ya existe."}
+    # A day far from the event is refused, nothing written, the input kept.
+    far = session.post(new, {**fields, "held_on": "2020-01-01"})
+    assert far.status_code == 400 and "check the date" in far.get_data(as_text=True)
+    assert "Ratificó el C189 en 2018." in far.get_data(as_text=True) and Meeting.select().count() == 0
+    held_on = event.starts_on + timedelta(days=1)
+    created = session.post(new, {**fields, "held_on": held_on.isoformat()})
+    assert created.status_code == 302
+    meeting = Meeting.get()
+    # The sheet, in the meeting's language: Ana as she chose, Bea (high risk, no consent to
+    # be named at the event) counted only; the campaign's approved talking point.
+    sheet = session.get(f"/invitations/meetings/{meeting.id}/sheet").get_data(as_text=True)
+    assert "Ana Quispe" in sheet and "Bea Lima" not in sheet and "La Tejedora" not in sheet
+    assert "1 más de la delegación, sin nombrar" in sheet and "Lo que pedimos" in sheet
+    assert "El C190 protege a las trabajadoras del hogar." in sheet and "Firmen la ratificación" in sheet
+    word = session.get(f"/invitations/meetings/{meeting.id}/sheet?format=docx")
+    document, body = words(word.data)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Quiénes asisten" in headings and "Objeciones que esperamos, y nuestras respuestas" in headings
+    assert "Ana Quispe — Speaker" in body or "Ana Quispe — Ponente" in body
+    assert "Bea Lima" not in body and "«No hay presupuesto» → la inspección ya existe." in body
+    # Debrief: a follow-up needs a date; a commitment obtained with its date.
+    url = f"/invitations/meetings/{meeting.id}/commitments"
+    undated = session.post(url, {"kind": "follow_up", "who": "Rosa", "what": "Enviar el estudio"})
+    assert undated.status_code == 400 and "A follow-up needs a due date." in undated.get_data(as_text=True)
+    early = session.post(url, {"kind": "commitment", "who": "Viceministra", "what": "Anunciarlo",
+                               "due_on": (held_on - timedelta(days=1)).isoformat()})
+    assert early.status_code == 400 and Commitment.select().count() == 0
+    due = held_on + timedelta(days=30)
+    assert session.post(url, {"kind": "commitment", "who": "Viceministra Soto",
+                              "what": "Presentar el C190 al Congreso", "due_on": due.isoformat()}).status_code == 302
+    assert session.post(url, {"kind": "follow_up", "who": "Rosa", "what": "Enviar el estudio de costos",
+                              "due_on": due.isoformat()}).status_code == 302
+    assert session.post(f"/invitations/meetings/{meeting.id}/debrief",
+                        {"debrief": "Nos escucharon.", "debriefed_on": held_on.isoformat()}).status_code == 302
+    dashboard = session.get("/invitations/deadlines").get_data(as_text=True)
+    assert "Viceministra Soto: Presentar el C190 al Congreso" in dashboard
+    assert "Rosa: Enviar el estudio de costos" in dashboard
+    report = session.get(f"/reports/campaigns/{campaign.slug}?since={held_on.replace(day=1)}"
+                         f"&until={due}&lang=en").get_data(as_text=True)
+    section = report.split('id="t-commitments"')[1].split("</section>")[0]
+    assert "Commitments obtained" in report and "Viceministra Soto" in section
+    assert "Presentar el C190 al Congreso" in section and "Rosa" not in section  # our follow-ups stay ours
+    # Done: off the dashboard, still in the report.
+    promised = Commitment.get(Commitment.kind == "commitment")
+    session.post(f"/invitations/commitments/{promised.id}/done", {})
+    assert "Viceministra Soto" not in session.get("/invitations/deadlines").get_data(as_text=True)

@@ -119,6 +119,16 @@ POST /invitations/deadlines/remind-all                               admin comms
 GET  /invitations/events/                                            admin comms events viewer
 GET  /invitations/events/<id:event_id>                               admin comms events viewer
 POST /invitations/events/<id:event_id>                               admin comms events
+GET  /invitations/events/<id:event_id>/meetings/new                  admin comms events
+POST /invitations/events/<id:event_id>/meetings/new                  admin comms events
+POST /invitations/events/<id:event_id>/per-diem                      admin comms events
+GET  /invitations/events/<id:event_id>/per-diem.csv                  admin comms events
+GET  /invitations/meetings/<id:meeting_id>                           admin comms events viewer
+POST /invitations/meetings/<id:meeting_id>                           admin comms events
+GET  /invitations/meetings/<id:meeting_id>/sheet                     admin comms events viewer
+POST /invitations/meetings/<id:meeting_id>/debrief                   admin comms events
+POST /invitations/meetings/<id:meeting_id>/commitments               admin comms events
+POST /invitations/commitments/<id:commitment_id>/done                admin comms events
 GET  /invitations/events/<id:event_id>/delegation-list               admin comms events viewer
 POST /invitations/events/<id:event_id>/delegation-list               admin comms events viewer
 GET  /invitations/events/<id:event_id>/delegation-list.csv           admin comms events viewer

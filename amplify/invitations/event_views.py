@@ -15,12 +15,13 @@ from amplify.invitations.blueprint import bp
 from amplify.invitations.changes import add_invitation, save_event, save_per_diem
 from amplify.invitations.deadlines import between, in_window
 from amplify.invitations.forms import EventForm, InvitationForm, PerDiemForm
-from amplify.invitations.models import RISK_LEVELS, SUPPORT_KINDS, Deadline, Event, Invitation
+from amplify.invitations.models import RISK_LEVELS, SUPPORT_KINDS, Deadline, Event, Invitation, Meeting
 from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
 from amplify.web import keyset_page, render
 
 DEADLINES_SHOWN = 20  # the event's own deadlines page lists them all
+MEETINGS_SHOWN = 100
 
 
 @bp.get("/events/")
@@ -197,4 +198,5 @@ def delegation_context(event, per_diem=None):
             "risks": delegation.risk_summary(event) if private else {},
             "outcomes": written, "outcome_items": items, "support_kinds": SUPPORT_KINDS,
             "risk_levels": RISK_LEVELS, "per_diem": delegation.per_diem(event),
-            "per_diem_form": per_diem or per_diem_form(event)}
+            "per_diem_form": per_diem or per_diem_form(event),
+            "meetings": list(event.meetings.order_by(Meeting.held_on, Meeting.id).limit(MEETINGS_SHOWN))}

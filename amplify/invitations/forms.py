@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from amplify import limits
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
@@ -18,6 +19,7 @@ from amplify.forms import CheckboxesField, Form, MaxLength, options, parsed_by
 from amplify.i18n import LANGUAGES, country_choices
 from amplify.invitations.models import (
     ARRANGEMENTS,
+    COMMITMENT_KINDS,
     KINDS,
     LEVELS,
     MEDIA_USES,
@@ -197,3 +199,38 @@ class PerDiemForm(Form):
         value = (field.data or "").strip()
         if self.rate.data is not None and not (len(value) == 3 and value.isalpha()):
             raise ValidationError(_l("Three letters, e.g. USD, EUR, BRL."))
+
+
+class MeetingForm(Form):
+    """A meeting in a decision space, and what we prepare for it."""
+
+    title = StringField(_l("Meeting"), validators=[DataRequired(), MaxLength(limits.NAME)],
+                        description=_l("E.g. “Meeting with the Labour Ministry's delegation”."))
+    space = StringField(_l("Who we meet"), validators=[MaxLength(limits.NAME)],
+                        description=_l("A ministry, a committee, a delegation."))
+    held_on = DateField(_l("Day"), validators=[DataRequired()])
+    language = SelectField(_l("Language of the meeting"), choices=options(LANGUAGES.items()))
+    attendees = CheckboxesField(_l("Who attends from the delegation"), coerce=str, validate_choice=False)
+    asks = TextAreaField(_l("What we ask"), validators=[MaxLength(limits.TEXT)])
+    background = TextAreaField(_l("Background"), validators=[MaxLength(limits.TEXT)])
+    objections = TextAreaField(_l("Objections we expect, and our answers"), validators=[MaxLength(limits.TEXT)])
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendees.choices = options([(str(i.id), f"{i.activist.display_name} ({i.role_label})")
+                                          for i in invitations])
+
+
+class DebriefForm(Form):
+    debrief = TextAreaField(_l("What happened"), validators=[MaxLength(limits.TEXT)])
+    debriefed_on = DateField(_l("Debriefed on"), validators=[Optional()])
+
+
+class CommitmentForm(Form):
+    """One commitment obtained (who promised what, by when) or one follow-up of ours."""
+
+    kind = SelectField(_l("Kind"), choices=options(COMMITMENT_KINDS.items()))
+    who = StringField(_l("Who"), validators=[DataRequired(), MaxLength(limits.NAME)],
+                      description=_l("Who promised it, or who of us owns the follow-up."))
+    what = TextAreaField(_l("What"), validators=[DataRequired(), MaxLength(2000)])
+    due_on = DateField(_l("By when"), validators=[Optional()])

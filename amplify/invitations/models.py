@@ -314,6 +314,57 @@ class InvitationItem(BaseModel):
         indexes = ((("invitation", "item"), True),)
 
 
+class Meeting(BaseModel):
+    """A meeting in a decision space (a ministry, an ILO committee) during an event: what
+    we ask and expect there before it, what was promised after it."""
+
+    event = peewee.ForeignKeyField(Event, backref="meetings", on_delete="CASCADE")
+    title = peewee.CharField()
+    space = peewee.CharField(default="")  # who we meet: "Ministerio de Trabajo", "Comité de la OIT"
+    held_on = peewee.DateField()
+    language = peewee.CharField(max_length=8)
+    asks = peewee.TextField(default="")
+    background = peewee.TextField(default="")
+    objections = peewee.TextField(default="")  # anticipated objections, and our answers
+    debrief = peewee.TextField(default="")
+    debriefed_on = peewee.DateField(null=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingAttendee(BaseModel):
+    """Someone of the delegation at the meeting, through her invitation to the event."""
+
+    meeting = peewee.ForeignKeyField(Meeting, backref="attendees", on_delete="CASCADE")
+    invitation = peewee.ForeignKeyField(Invitation, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("meeting", "invitation"), True),)
+
+
+COMMITMENT_KINDS = {"commitment": _l("Commitment obtained"), "follow_up": _l("Our follow-up")}
+
+
+class Commitment(BaseModel):
+    """After a meeting: what someone there promised, by when ("commitment"), or what we
+    must do next and who owns it ("follow_up"). Both are deadlines until done."""
+
+    meeting = peewee.ForeignKeyField(Meeting, backref="commitments", on_delete="CASCADE")
+    kind = peewee.CharField()
+    who = peewee.CharField()  # who promised it, or who owns the follow-up
+    what = peewee.TextField()
+    due_on = peewee.DateField(null=True)
+    done_on = peewee.DateField(null=True)
+    created_at = UTCDateTimeField(default=utcnow)
+
+    @property
+    def kind_label(self):
+        return COMMITMENT_KINDS.get(self.kind, self.kind)
+
+
 # Deadlines and reminders about trip safety and passports: only roles that see contact
 # details see them (never the viewer role), on every page and feed that lists them.
 PRIVATE_KINDS = frozenset({"checkin", "passport", "passport_rule", "purge"})
@@ -354,6 +405,7 @@ class Deadline(BaseModel):
     due_on = peewee.DateField()
     invitation = peewee.ForeignKeyField(Invitation, null=True, on_delete="CASCADE", backref="+")
     event = peewee.ForeignKeyField(Event, on_delete="CASCADE", backref="+")
+    commitment = peewee.ForeignKeyField(Commitment, null=True, on_delete="CASCADE", backref="+")
 
     class Meta:
         indexes = ((("due_on", "kind"), False),)
@@ -371,6 +423,8 @@ class Deadline(BaseModel):
     @property
     def key(self):
         """Names this deadline, so a reminder drafted for it can be found again."""
+        if self.commitment_id:
+            return f"{self.kind}:c{self.commitment_id}"
         return f"{self.kind}:{self.invitation_id if self.invitation_id else 'e' + str(self.event_id)}"
 
     def overdue(self, today):

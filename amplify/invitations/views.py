@@ -10,7 +10,7 @@ from peewee import fn
 from amplify import audit, security
 from amplify.auth.models import User
 from amplify.db import capped_count, database, utcnow
-from amplify.invitations import documents_views, event_views, fairness  # noqa: F401 (routes join bp)
+from amplify.invitations import documents_views, event_views, fairness, meeting_views  # noqa: F401 (routes join bp)
 from amplify.invitations.deadlines import GROUPS, find, grouped, in_window, still_open
 from amplify.invitations.blueprint import bp
 from amplify.invitations.changes import (

@@ -24,7 +24,7 @@ from amplify.consent.models import Decision
 from amplify.db import month_of, month_text
 from amplify.feeds.models import FeedEntry
 from amplify.invitations import fairness
-from amplify.invitations.models import COUNTED, Event, Invitation, terms_hash
+from amplify.invitations.models import COUNTED, Commitment, Event, Invitation, Meeting, MeetingAttendee, terms_hash
 from amplify.invitations.naming import answers_to_be_named, may_name
 from amplify.items.models import Item, ItemPerson, ItemVariant, Publication
 from amplify.people.models import Activist, Organization
@@ -32,6 +32,7 @@ from amplify.people.models import Activist, Organization
 ANSWERS = ("given", "refused", "changes_requested")
 OUTCOMES = ("given", "refused", "changes_requested", "withdrawn")
 REACHED = ("attended", "attended_remotely", "debriefed")
+COMMITMENTS = 200  # the latest commitments obtained that a report lists
 LEVEL_ORDER = ("local", "national", "regional", "global")
 
 
@@ -67,6 +68,9 @@ class CampaignScope:
 
     def coverage(self, query):
         return query.where(FeedEntry.campaign == self.campaign)
+
+    def meetings(self, query):
+        return query.where(Event.campaign == self.campaign)
 
     def pool(self):
         org_ids = CampaignOrganization.select(CampaignOrganization.organization).where(
@@ -110,6 +114,12 @@ class OrganizationScope:
     def coverage(self, query):
         return query.where(FeedEntry.campaign.in_(self.campaigns()))
 
+    def meetings(self, query):
+        """Meetings its people attended."""
+        attended = (MeetingAttendee.select(MeetingAttendee.meeting).join(Invitation)
+                    .where(Invitation.activist.in_(self.people()) | (Invitation.organization == self.organization)))
+        return query.where(Meeting.id.in_(attended))
+
     def pool(self):
         return Activist.select().where(Activist.organization == self.organization)
 
@@ -140,6 +150,7 @@ class Report:
     fairness: object = None
     fairness_groups: list = field(default_factory=list)  # (organization, country, pool, invited, invitations)
     coverage: list = field(default_factory=list)  # (month, count)
+    commitments: list = field(default_factory=list)  # (day, space, meeting, who, what, by when)
     frameworks: list = field(default_factory=list)  # (code, label)
 
     @property
@@ -266,6 +277,14 @@ def build(scope, since, until, anonymous_label="—"):
                                        ).distinct().tuples():
         codes |= set(listed if isinstance(listed, list) else Event.frameworks.python_value(listed))
     report.frameworks = [(code, FRAMEWORKS[code]) for code in FRAMEWORKS if code in codes]
+
+    # Commitments obtained in meetings held in the period (one query, the latest COMMITMENTS).
+    obtained = scope.meetings(
+        Commitment.select(Meeting.held_on, Meeting.space, Meeting.title, Commitment.who, Commitment.what,
+                          Commitment.due_on)
+        .join(Meeting).join(Event)
+        .where((Commitment.kind == "commitment") & (Meeting.held_on >= since) & (Meeting.held_on <= until)))
+    report.commitments = list(obtained.order_by(Meeting.held_on.desc(), Commitment.id).limit(COMMITMENTS).tuples())
     return report
 
 
