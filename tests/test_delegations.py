@@ -325,3 +325,37 @@ def test_meeting_sheet_debrief_commitment_on_deadlines_and_in_the_report(app, lo
     promised = Commitment.get(Commitment.kind == "commitment")
     session.post(f"/invitations/commitments/{promised.id}/done", {})
     assert "Viceministra Soto" not in session.get("/invitations/deadlines").get_data(as_text=True)
+
+
+def test_her_page_shows_each_accepted_trip_in_her_language(app, factories):
+    from amplify.invitations.changes import save_per_diem
+
+    event = factories.event("Conferencia Internacional del Trabajo", country="CH")
+    factories.in_context(save_per_diem)(Event.get_by_id(event.id), 4000, "USD")
+    maria = factories.activist("María Quispe", languages=["es"])
+    joana = factories.activist("Joana Silva", languages=["pt"], country="BR")
+    hers = at_state(factories.invitation(event=event, activist=maria), "confirmed", visa_required=True,
+                    passport_number="P777", travel_on=event.starts_on - timedelta(days=1))
+    Support.create(invitation=hers, kind="travel", arrangement="booked", currency="USD", provided=True)
+    Support.create(invitation=hers, kind="accommodation", arrangement="reimbursed", currency="USD")
+    at_state(factories.invitation(event=event, activist=joana), "accepted", visa_required=False)
+    rebuild_deadlines(app)
+    client = app.test_client()
+    _link, token = factories.link(maria)
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    card = page.split(f'id="event-{hers.id}"')[1].split("</article>")[0]
+    assert "Lo que sigue:" in card and "Mándanos los datos de tu pasaporte" in card  # no name nor nationality yet
+    assert "Viaje: lo reservamos y lo pagamos nosotras. Ya está hecho." in card
+    assert "Alojamiento: tú lo pagas y te lo devolvemos. Guarda los recibos." in card
+    assert "Viáticos: 40.00 USD por noche, 11 noches: 440.00 USD." in card  # the day before + 10 nights
+    assert "Un pasaporte válido por lo menos hasta el" in card and "Una visa, con nuestra carta de invitación." in card
+    assert "P777" not in page
+    Invitation.update(passport_name="MARIA QUISPE", nationality="PE",
+                      visa_letter_sent_on=date.today()).where(Invitation.id == hers.id).execute()
+    card = client.get(f"/r/{token}").get_data(as_text=True).split(f'id="event-{hers.id}"')[1]
+    assert "Pide tu visa con la carta que te mandamos." in card and "MARIA QUISPE" not in card
+    _link, token = factories.link(joana)
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "O próximo passo:" in page and "Diga aqui embaixo se podemos dizer seu nome" in page
+    card = page.split("O próximo passo:")[1].split("</article>")[0]
+    assert "Diárias: 40.00 USD por noite, 10 noites: 400.00 USD." in card and "Um visto" not in card
