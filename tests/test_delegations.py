@@ -275,6 +275,8 @@ def test_meeting_sheet_debrief_commitment_on_deadlines_and_in_the_report(app, lo
     campaign, event, ana, bea = meeting_world(app, factories)
     session = login("events")
     new = f"/invitations/events/{event.id}/meetings/new"
+    form = session.get(new).get_data(as_text=True)  # the event's language (French) chosen first
+    assert '<option selected value="fr">' in form or '<option value="fr" selected>' in form
     fields = {"title": "Reunión con el Ministerio de Trabajo", "space": "Ministerio de Trabajo de Perú",
               "language": "es", "attendees": [str(ana.id), str(bea.id)],
               "asks": "Que el Perú anuncie la ratificación.", "background": "Ratificó el C189 en 2018.",

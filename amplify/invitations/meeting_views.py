@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext as _
 
 from amplify import security
 from amplify.forms import form_status
+from amplify.i18n import LANGUAGES
 from amplify.invitations import meetings
 from amplify.invitations.blueprint import bp
 from amplify.invitations.forms import CommitmentForm, DebriefForm, MeetingForm
@@ -25,7 +26,7 @@ def meeting_form(event, meeting=None, formdata=None):
     if formdata is None and meeting is not None and meeting.id:
         form.attendees.data = [str(a.invitation_id) for a in meeting.attendees]
     elif formdata is None:
-        form.language.data = next((code for code in event.languages if code in dict(form.language.choices)), "es")
+        form.language.data = next((code for code in event.languages if code in LANGUAGES), "es")
     return form
 
 
