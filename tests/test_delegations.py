@@ -361,3 +361,19 @@ def test_her_page_shows_each_accepted_trip_in_her_language(app, factories):
     assert "O próximo passo:" in page and "Diga aqui embaixo se podemos dizer seu nome" in page
     card = page.split("O próximo passo:")[1].split("</article>")[0]
     assert "Diárias: 40.00 USD por noite, 10 noites: 400.00 USD." in card and "Um visto" not in card
+
+
+def test_commitments_are_in_the_calendar_feed_one_entry_each(app, factories):
+    from amplify.invitations.feeds import build
+    from amplify.invitations.meetings import add_commitment
+    from amplify.invitations.models import Meeting
+
+    event = factories.event("ILC 2027")
+    meeting = Meeting.create(event=event, title="Ministerio", held_on=event.starts_on, language="es")
+    for who in ("Viceministra Soto", "Diputada Ramos"):
+        factories.in_context(add_commitment)(meeting, "commitment", who, "Presentar el C190",
+                                             event.starts_on + timedelta(days=5))
+    with app.test_request_context():
+        feed = build("https://amplify.example.org/", private=False).decode().replace("\r\n ", "")
+    assert "Viceministra Soto: Presentar el C190" in feed and "Diputada Ramos: Presentar el C190" in feed
+    assert len({line for line in feed.splitlines() if line.startswith("UID:due-commitment")}) == 2
