@@ -2,8 +2,8 @@
 list, filled in from templates in files (``letters/``, see its README) in the event's
 language, edited by staff in the browser, downloaded as Word (the list also as CSV).
 
-PDF is not offered: python-docx writes Word without system libraries, and the people who
-send these letters open, sign and print them in Word or LibreOffice anyway."""
+PDF is not offered yet: fpdf2 (pure Python) would fit, see the README; the letters are
+signed and printed from Word or LibreOffice anyway."""
 
 import io
 from dataclasses import dataclass
