@@ -1,4 +1,5 @@
-"""Events and invitations (``/invitations``): a board by state, events, fairness."""
+"""Invitations (``/invitations``): the board by state, each invitation, deadlines and the outbox,
+fairness, calendar feeds. Events, meetings and documents have their own views modules."""
 
 from datetime import date, timedelta
 
