@@ -40,6 +40,7 @@ ENVIRONMENT = {
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
     "AMPLIFY_MEDIA_LINK_DAYS": ("MEDIA_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
+    "AMPLIFY_LETTERS": ("LETTERS", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
     "AMPLIFY_LINK_MAX_FAILURES_PER_PREFIX": ("LINK_MAX_FAILURES_PER_PREFIX", int),
     "AMPLIFY_SMTP_HOST": ("SMTP_HOST", str),
@@ -90,6 +91,7 @@ DEFAULTS = {
     "REVIEW_LINK_DAYS": 30,
     "MEDIA_LINK_DAYS": 14,  # image addresses in scheduler files: at least this long, and a day past the post
     "CONSENT_NOTICES": str(ROOT / "consent"),
+    "LETTERS": str(ROOT / "letters"),  # templates of visa letters and delegation lists
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
     "LINK_MAX_FAILURES_PER_PREFIX": 5,
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,

@@ -371,8 +371,14 @@ def more_world(factories):
     from amplify.reports.models import ReportShare
     from amplify.review.models import HelpRequest
 
+    from amplify.invitations.models import Commitment, Event, Meeting
+
     source = factories.feed_source()
     entry = factories.feed_entry(source)
+    event = Event.select().first()
+    meeting = Meeting.create(event=event, title="Reunión con el Ministerio", held_on=event.starts_on, language="es")
+    commitment = Commitment.create(meeting=meeting, kind="commitment", who="Viceministra", what="Anunciarlo",
+                                   due_on=event.starts_on)
     share = ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
                                subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
@@ -381,7 +387,8 @@ def more_world(factories):
     return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
             "media_token": media_token,
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
-            "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id}
+            "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id,
+            "meeting_id": meeting.id, "commitment_id": commitment.id}
 
 
 def rebuild_deadlines(app):

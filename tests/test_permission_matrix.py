@@ -113,12 +113,27 @@ POST /invitations/<id:invitation_id>/outcome                         admin comms
 POST /invitations/<id:invitation_id>/support                         admin comms events
 POST /invitations/<id:invitation_id>/trip                            admin comms events
 POST /invitations/<id:invitation_id>/visa                            admin comms events
+GET  /invitations/<id:invitation_id>/visa-letter                     admin comms events
+POST /invitations/<id:invitation_id>/visa-letter                     admin comms events
 GET  /invitations/deadlines                                          admin comms events viewer
 POST /invitations/deadlines/remind                                   admin comms events
 POST /invitations/deadlines/remind-all                               admin comms events
 GET  /invitations/events/                                            admin comms events viewer
 GET  /invitations/events/<id:event_id>                               admin comms events viewer
 POST /invitations/events/<id:event_id>                               admin comms events
+GET  /invitations/events/<id:event_id>/meetings/new                  admin comms events
+POST /invitations/events/<id:event_id>/meetings/new                  admin comms events
+POST /invitations/events/<id:event_id>/per-diem                      admin comms events
+GET  /invitations/events/<id:event_id>/per-diem.csv                  admin comms events
+GET  /invitations/meetings/<id:meeting_id>                           admin comms events viewer
+POST /invitations/meetings/<id:meeting_id>                           admin comms events
+GET  /invitations/meetings/<id:meeting_id>/sheet                     admin comms events viewer
+POST /invitations/meetings/<id:meeting_id>/debrief                   admin comms events
+POST /invitations/meetings/<id:meeting_id>/commitments               admin comms events
+POST /invitations/commitments/<id:commitment_id>/done                admin comms events
+GET  /invitations/events/<id:event_id>/delegation-list               admin comms events viewer
+POST /invitations/events/<id:event_id>/delegation-list               admin comms events viewer
+GET  /invitations/events/<id:event_id>/delegation-list.csv           admin comms events viewer
 GET  /invitations/events/<id:event_id>/edit                          admin comms events
 POST /invitations/events/<id:event_id>/edit                          admin comms events
 GET  /invitations/events/calendar                                    admin comms events viewer

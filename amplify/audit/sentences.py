@@ -13,7 +13,7 @@ from amplify.auth.models import User
 from amplify.campaigns.models import STATES as VARIANT_STATES, Campaign, Message, MessageVariant
 from amplify.feeds.models import ENTRY_STATES, FeedEntry, FeedSource
 from amplify.i18n import language_name
-from amplify.invitations.models import STATES as INVITATION_STATES, Event, Invitation
+from amplify.invitations.models import STATES as INVITATION_STATES, Event, Invitation, Meeting
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 
@@ -36,6 +36,12 @@ VERBS = {
     "trip": _l("%(who)s updated the trip of %(subject)s"),
     "outcome": _l("%(who)s recorded the outcome of %(subject)s"),
     "purge": _l("%(who)s purged the passport number of %(subject)s"),
+    "letter": _l("%(who)s made a visa letter for %(subject)s"),
+    "delegation_list": _l("%(who)s made the delegation list of %(subject)s"),
+    "per_diem": _l("%(who)s set the per diem of %(subject)s"),
+    "debrief": _l("%(who)s recorded the debrief of %(subject)s"),
+    "commitment": _l("%(who)s recorded a commitment or follow-up of %(subject)s"),
+    "commitment_done": _l("%(who)s marked a commitment or follow-up of %(subject)s as done"),
     "draft": _l("%(who)s drafted %(subject)s"),
     "sent": _l("%(who)s sent %(subject)s"),
     "discard": _l("%(who)s discarded %(subject)s"),
@@ -71,6 +77,9 @@ def _names(subject_type, ids):
     if subject_type == "event":
         return {str(e.id): (e.title, url_for("invitations.event", event_id=e.id))
                 for e in Event.select(Event.id, Event.title).where(Event.id.in_(ids))}
+    if subject_type == "meeting":
+        return {str(m.id): (m.title, url_for("invitations.meeting", meeting_id=m.id))
+                for m in Meeting.select(Meeting.id, Meeting.title).where(Meeting.id.in_(ids))}
     if subject_type == "user":
         return {str(u.id): (u.name or u.email, url_for("users.edit", user_id=u.id))
                 for u in User.select(User.id, User.name, User.email).where(User.id.in_(ids))}

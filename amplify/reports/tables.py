@@ -84,6 +84,10 @@ def tables(report):
                        [list(row) for row in report.fairness_groups]))
     found.append(Table("coverage", _("Coverage mentions by month"), [_("Month"), _("Mentions")],
                        [list(row) for row in report.coverage], chart=[tuple(row) for row in report.coverage]))
+    found.append(Table("commitments", _("Commitments obtained"),
+                       [_("Day"), _("Who we met"), _("Meeting"), _("Who promised"), _("What"), _("By when")],
+                       [(day.isoformat(), space, title, who, what, due.isoformat() if due else "")
+                        for day, space, title, who, what, due in report.commitments]))
     found.append(Table("frameworks", _("Frameworks the work touched"), [_("Code"), _("Framework")],
                        [(code, str(label)) for code, label in report.frameworks]))
     return found

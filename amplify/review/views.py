@@ -19,6 +19,7 @@ from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.review.cards import about, about_item, answers, item_card, variant_card
+from amplify.review import trips
 from amplify.review.help import ask_help
 from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
@@ -122,11 +123,15 @@ def at_events(invitations):
     coming = sorted((i for i in invitations if i.state in MEDIA_CONSENT_STATES), key=lambda i: i.event.starts_on)
     shown = coming[:SHOWN_AT_ONCE]
     latest = Decision.latest_by_subject("invitation", [i.id for i in shown], shown[0].activist_id) if shown else {}
+    support = trips.support_by_invitation(shown)
     rows = []
     for invitation in shown:
         uses, decision = media_consent(invitation, latest.get(invitation.id, {}).get(invitation.activist_id))
+        answered = any(value is not None for value in uses.values())
         rows.append({"invitation": invitation, "uses": uses, "labels": MEDIA_USES, "decision": decision,
-                     "notice": notices.for_invitation(invitation, notice_language())})
+                     "notice": notices.for_invitation(invitation, notice_language()),
+                     "trip": trips.trip(invitation, support.get(invitation.id, []), answered)
+                     if invitation.state in trips.HER_TRIPS else None})
     return rows, len(coming) - len(shown)
 
 

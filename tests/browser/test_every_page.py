@@ -32,6 +32,11 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories, 
         link, token = create_link(maria, None)
     asset = factories.image()
     invitation = factories.invitation(activist=Activist.get_by_id(maria.id))
+    from amplify.invitations.models import Invitation, Support
+
+    # Going, with support and a visa to get: the event page, her trip card and her letter show it all.
+    Invitation.update(state="confirmed", visa_required=True).where(Invitation.id == invitation.id).execute()
+    Support.create(invitation=invitation.id, kind="travel", arrangement="booked", currency="USD", budget_cents=90000)
     world = {"slug": campaign.slug, "key": message.key, "language": "es",
              "activist_id": maria.id, "org_id": Organization.select().first().id,
              "item_id": Item.select().join(ItemPerson).where(ItemPerson.activist == maria).first().id,
@@ -48,8 +53,10 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories, 
                         "items.export", "consent.receipt_download", "review.receipt_download",
                         "drafting.scheduler_csv", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
-                        "media.card_preview", "review.image", "media_links.image", "invitations.feed", "feeds.export_opml", "shared.report", "shared.csv",
-                        "reports.campaign_csv", "reports.organization_csv")})
+                        "media.card_preview", "review.image", "media_links.image", "invitations.feed",
+                        "feeds.export_opml", "shared.report", "shared.csv",
+                        "reports.campaign_csv", "reports.organization_csv", "invitations.delegation_list_csv",
+                        "invitations.per_diem_csv")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     assert len(urls) >= 20
     urls = urls[shard::SHARDS]
