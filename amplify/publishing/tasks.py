@@ -1,0 +1,35 @@
+"""The worker's publishing jobs, on the feeds' huey: "send now", take-downs started by a
+withdrawal, and each minute a sweep of what is due (planned times, retries, sendings a
+killed worker left behind)."""
+
+from huey import crontab
+
+from amplify.feeds.tasks import _with_app, huey
+from amplify.publishing import changes
+
+
+@huey.task()
+def send_job(sending_id):
+    _with_app(changes.send, sending_id)
+
+
+@huey.task()
+def take_down_job(sending_id):
+    _with_app(changes.take_down, sending_id)
+
+
+def sweep():
+    """Send what is due and delete what must come down, one by one."""
+    changes.start_takedowns()
+    sends, deletions = changes.due_work()
+    for sending_id in sends:
+        changes.send(sending_id)
+    for sending_id in deletions:
+        changes.take_down(sending_id)
+    return len(sends), len(deletions)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@huey.lock_task("publishing-sweep")
+def publishing_sweep():
+    _with_app(sweep)

@@ -1,0 +1,248 @@
+"""Direct publishing to Mastodon (against tests/fake_mastodon.py) and what every network
+shares: consent asked at the moment of sending, never twice, take-down by itself."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from amplify.audit.models import AuditEvent
+from amplify.consent import ledger
+from amplify.db import utcnow
+from amplify.items.models import Item, Publication
+from amplify.publishing import changes, tasks
+from amplify.publishing.models import Account, RemotePost, Sending
+from tests.fake_mastodon import TOKEN, FakeMastodon
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(FEEDS_ALLOW_PRIVATE=True)  # the fake server is on loopback
+
+
+@pytest.fixture
+def mastodon(httpserver):
+    return FakeMastodon(httpserver)
+
+
+@pytest.fixture
+def account(app, mastodon):
+    with app.test_request_context():
+        return changes.connect_account("mastodon", "Sindicato", mastodon.url, "", TOKEN)
+
+
+@pytest.fixture
+def cleared(app, factories):
+    """A cleared thread on Mastodon, naming María, with a photo and its alt text."""
+    maria = factories.activist("María Quispe", pseudonym="Flor del Valle")
+    campaign = factories.campaign()
+
+    def make(text=None, kind="thread", image=True, channel="mastodon"):
+        from amplify.items.changes import save_item
+
+        item = factories.item(campaign, people=[(maria, "quoted", None)], channel=channel, kind=kind,
+                              text=text or f"«El trabajo del hogar es trabajo» — {{{maria.ref}}} #C189\n---\n"
+                                           "Más: https://www.ilo.org/es/convenio-189")
+        if image:
+            with app.app_context():
+                asset = factories.image()
+                save_item(Item.get_by_id(item.id), people=[(maria.id, "quoted", None)], variant_ids=[],
+                          images=[(asset.id, "Trabajadoras del hogar en la marcha de Lima")])
+        item = factories.send(Item.get_by_id(item.id))
+        with app.app_context():
+            ledger.record_decision(maria, "item", item, item.content_hash, "given", method="review_page",
+                                   scope={"channels": [channel], "attribution": "pseudonym"})
+        return Item.get_by_id(item.id)
+
+    make.maria = maria
+    return make
+
+
+def withdraw(app, person, item):
+    with app.app_context():
+        ledger.record_decision(person, "item", Item.get_by_id(item.id), item.content_hash, "withdrawn",
+                               method="review_page")
+
+
+def test_an_admin_connects_an_account_whose_secret_is_never_shown_again(app, login, mastodon):
+    admin = login("admin")
+    page = admin.post("/publishing/accounts/new", data={
+        "network": "mastodon", "label": "Sindicato", "server_url": mastodon.url, "secret": "wrong"})
+    assert page.status_code == 400 and "The connection failed" in page.get_data(as_text=True)
+    assert Account.select().count() == 0  # nothing kept when the server said no
+
+    page = admin.post("/publishing/accounts/new", data={
+        "network": "mastodon", "label": "Sindicato", "server_url": mastodon.url, "secret": TOKEN},
+        follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "Connected as @sindicato" in text and TOKEN not in text
+    stored = Account.get()
+    assert stored.secret and TOKEN not in stored.secret and stored.max_characters == 500
+    assert not any(TOKEN in e.summary for e in AuditEvent.select())
+    assert "Test the connection" in text
+    assert admin.get("/publishing/accounts/new").status_code == 200
+    assert login("comms").get("/publishing/accounts/new").status_code == 403
+
+
+def test_a_server_that_is_not_https_or_is_private_is_refused(app, login):
+    app.config["FEEDS_ALLOW_PRIVATE"] = False  # the guard on, as in production
+    admin = login("admin")
+    for url, said in (("http://social.example.org", "must start with https://"),
+                      ("https://127.0.0.1:9", "private network")):
+        page = admin.post("/publishing/accounts/new", data={
+            "network": "mastodon", "label": "X", "server_url": url, "secret": "t"})
+        assert page.status_code == 400 and said in page.get_data(as_text=True)
+    assert Account.select().count() == 0
+
+
+def test_publish_now_sends_the_thread_with_its_photo_alt_text_and_language(app, login, mastodon, account,
+                                                                           cleared):
+    item = cleared()
+    page = login("comms").post(f"/publishing/items/{item.id}/send", data={"account": account.id, "when": "now"},
+                               follow_redirects=True)
+    assert "Sent to the worker" in page.get_data(as_text=True)
+    first, second = sorted(mastodon.posts(), key=lambda s: s["id"])
+    assert "Flor del Valle" in first["content"] and "María" not in first["content"]
+    assert first["language"] == "es" and first["visibility"] == "public"
+    assert first["media_attachments"][0]["description"] == "Trabajadoras del hogar en la marcha de Lima"
+    assert second["in_reply_to_id"] == first["id"] and not second["media_attachments"]
+    publication = Publication.get()
+    assert publication.url == first["url"] and publication.channel == "mastodon"
+    assert Item.get_by_id(item.id).state == "published"
+    assert Sending.get().state == "sent"
+
+
+def test_consent_is_asked_again_at_the_moment_of_sending(app, login, mastodon, account, cleared):
+    item = cleared(kind="post", image=False, text="Hola {%s}" % cleared.maria.ref)
+    later = (utcnow() + timedelta(hours=2)).replace(tzinfo=None)
+    planned = login("comms").post(f"/publishing/items/{item.id}/send", data={
+        "account": account.id, "when": "later", "planned_at": later.strftime("%Y-%m-%dT%H:%M")})
+    assert planned.status_code == 302
+    sending = Sending.get()
+    assert sending.state == "planned" and not mastodon.posts()
+    withdraw(app, cleared.maria, item)
+    Sending.update(planned_at=utcnow() - timedelta(minutes=1)).execute()  # its time came
+    with app.app_context():
+        tasks.sweep()
+    sending = Sending.get()
+    assert sending.state == "refused" and "Withdrew their consent" in sending.error
+    assert not mastodon.posts() and not any(m == "POST" for m, _ in mastodon.requests[2:])
+    page = login("comms").get(f"/publishing/items/{item.id}/send").get_data(as_text=True)
+    assert "Withdrew their consent" in page
+
+
+class Killed(BaseException):
+    """The worker process dies (kill -9) at this point."""
+
+
+def test_a_retry_after_a_crash_never_posts_twice(app, mastodon, account, cleared, monkeypatch):
+    item = cleared(image=False)
+    saving = RemotePost.save
+
+    def killed_after_the_server_answered(post, *args, **kwargs):
+        if post.uri:
+            raise Killed()
+        return saving(post, *args, **kwargs)
+
+    with app.test_request_context():
+        sending = changes.plan(item, account)
+        monkeypatch.setattr(RemotePost, "save", killed_after_the_server_answered)
+        with pytest.raises(Killed):
+            changes.send(sending.id)
+        monkeypatch.setattr(RemotePost, "save", saving)
+    assert len(mastodon.posts()) == 1 and Sending.get().state == "sending"
+    assert RemotePost.get(RemotePost.position == 0).uri == ""  # the answer was lost with the worker
+    with app.app_context():
+        assert tasks.sweep() == (0, 0)  # another worker's claim is respected for a while
+        Sending.update(claimed_at=utcnow() - timedelta(hours=1)).execute()
+        assert tasks.sweep() == (1, 0)
+    assert len(mastodon.posts()) == 2  # the Idempotency-Key brought back the same first status
+    first, second = sorted(mastodon.posts(), key=lambda s: s["id"])
+    assert second["in_reply_to_id"] == first["id"]
+    assert Sending.get().state == "sent" and Publication.select().count() == 1
+
+
+def test_a_failed_send_is_retried_later_and_said(app, mastodon, account, cleared):
+    item = cleared(image=False)
+    mastodon.fail_posts = 1
+    with app.test_request_context():
+        sending = changes.plan(item, account)
+        changes.send(sending.id)
+    sending = Sending.get()
+    assert sending.state == "planned" and "tries again later" in sending.error
+    assert sending.next_try_at > utcnow()
+    with app.app_context():
+        assert changes.send(sending.id) is None  # not due yet
+        Sending.update(next_try_at=utcnow()).execute()
+        changes.send(sending.id)
+    assert Sending.get().state == "sent" and len(mastodon.posts()) == 2
+
+
+def test_a_post_longer_than_the_server_allows_is_not_sent(app, httpserver, cleared):
+    small = FakeMastodon(httpserver, max_characters=20)
+    with app.test_request_context():
+        account = changes.connect_account("mastodon", "Pequeño", small.url, "", TOKEN)
+        assert account.max_characters == 20
+        sending = changes.plan(cleared(image=False), account)
+        changes.send(sending.id)
+    sending = Sending.get()
+    assert sending.state == "failed" and "longer than this server allows (20" in sending.error
+    assert not small.posts()
+
+
+def test_a_withdrawal_takes_the_posts_down_and_confirms_it(app, login, mastodon, account, cleared):
+    item = cleared()
+    with app.test_request_context():
+        changes.send(changes.plan(item, account).id)
+    assert len(mastodon.posts()) == 2
+    mastodon.rate_limited = 1  # the first deletion meets the rate limit
+    withdraw(app, cleared.maria, item)
+    waiting = RemotePost.select().where(RemotePost.state == "deleting").count()
+    assert waiting >= 1 and len(mastodon.posts()) >= 1
+    queue = login("comms").get("/consent/takedowns").get_data(as_text=True)
+    assert "Automatic take-down" in queue and "rate limit" in queue
+    retry = RemotePost.get(RemotePost.state == "deleting").next_try_at
+    assert timedelta(seconds=100) < retry - utcnow() <= timedelta(seconds=121)  # Retry-After: 120
+    RemotePost.update(next_try_at=utcnow()).execute()
+    with app.app_context():
+        tasks.sweep()
+    assert not mastodon.posts() and len(mastodon.deleted) == 2
+    publication = Publication.get()
+    assert publication.takedown_state == "taken_down" and publication.taken_down_at
+    assert Item.get_by_id(item.id).state == "taken_down"
+    assert {p.state for p in RemotePost.select()} == {"deleted"}
+
+
+def test_a_revoked_token_flags_the_account_on_the_start_page(app, login, mastodon, account, cleared):
+    item = cleared(image=False)
+    mastodon.token = "another"  # revoked
+    with app.test_request_context():
+        changes.send(changes.plan(item, account).id)
+    sending = Sending.get()
+    assert sending.state == "failed" and "refused the account's credentials" in sending.error
+    assert Account.get().broken_at is not None
+    home = login("viewer").get("/").get_data(as_text=True)
+    assert re.search(r"The connected account Sindicato stopped working", home)
+    admin = login("admin")
+    mastodon.token = TOKEN
+    page = admin.post(f"/publishing/accounts/{account.id}/test", follow_redirects=True).get_data(as_text=True)
+    assert "The connection works: @sindicato" in page
+    assert Account.get().broken_at is None
+
+
+def test_only_a_cleared_item_on_the_accounts_network_can_be_planned(app, login, mastodon, account, factories,
+                                                                   cleared):
+    campaign = factories.campaign()
+    draft = factories.item(campaign, channel="mastodon", text="Borrador")
+    page = login("comms").post(f"/publishing/items/{draft.id}/send", data={"account": account.id, "when": "now"},
+                               follow_redirects=True)
+    assert "Only a cleared item can be published." in page.get_data(as_text=True)
+    assert Sending.select().count() == 0
+    item = cleared(image=False)
+    later = login("comms").post(f"/publishing/items/{item.id}/send", data={"account": account.id,
+                                                                           "when": "later"})
+    assert later.status_code == 400 and "Give the date and time" in later.get_data(as_text=True)
+    assert Sending.select().count() == 0
+    bluesky_item = cleared(image=False, channel="bluesky")
+    with app.test_request_context(), pytest.raises(changes.NotAllowed):
+        changes.plan(bluesky_item, account)
