@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -74,11 +75,18 @@ def install():
     return target
 
 
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class PDS:
     """A running PDS with one account (``handle``, an app ``password``)."""
 
-    def __init__(self, port=0):
+    def __init__(self, port=None):
         tree = install()
+        port = port or free_port()
         shutil.copy(HERE / "start.mjs", tree / "start.mjs")  # resolves @atproto from the tree
         self.log = tempfile.TemporaryFile(mode="w+")  # a pipe left unread would block the PDS
         self.process = subprocess.Popen(
@@ -86,8 +94,10 @@ class PDS:
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
         if not line:
+            self.log.seek(0)
+            said = self.log.read()[-3000:]
             self.stop()
-            raise RuntimeError("the PDS did not start")
+            raise RuntimeError("the PDS did not start:\n" + said)
         found = json.loads(line)
         self.url, self.handle, self.did, self.password = found["url"], found["handle"], found["did"], \
             found["password"]
