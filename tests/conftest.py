@@ -322,6 +322,8 @@ def more_world(factories):
     from amplify.campaigns.models import Campaign
     from amplify.db import utcnow
     from amplify.feeds.models import PollJob
+    from amplify.items.models import Item
+    from amplify.publishing.models import Account, RemotePost, Sending
     from amplify.people.models import Activist
     from amplify.reports.models import ReportShare
     from amplify.review.models import HelpRequest
@@ -331,7 +333,13 @@ def more_world(factories):
     share = ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
                                subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
-    return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
+    account = Account.create(network="mastodon", label="Sindicato", server_url="https://127.0.0.1",
+                             secret="not-sealed")
+    sending = Sending.create(item=Item.select().first(), account=account, planned_at=utcnow(), key="world")
+    post = RemotePost.create(sending=sending, position=0, remote_key="1", uri="https://127.0.0.1/1",
+                             state="failed")
+    return {"account_id": account.id, "sending_id": sending.id, "post_id": post.id,
+            "source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
             "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id}
 

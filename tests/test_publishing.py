@@ -246,3 +246,28 @@ def test_only_a_cleared_item_on_the_accounts_network_can_be_planned(app, login, 
     bluesky_item = cleared(image=False, channel="bluesky")
     with app.test_request_context(), pytest.raises(changes.NotAllowed):
         changes.plan(bluesky_item, account)
+
+
+def test_bluesky_facets_sit_at_utf8_byte_offsets_of_the_text_as_shown():
+    from amplify.publishing import bluesky
+
+    text, facets = bluesky.rich_text(
+        "¡Ñandú! 🇵🇪 #TrabajoDigno con @ana.example.org: https://www.ilo.org/es/un-camino-muy-largo-de-verdad.",
+        resolve_handle=lambda handle: "did:plc:ana" if handle == "ana.example.org" else None)
+    assert text.endswith("www.ilo.org/es/un-camino….")
+    raw = text.encode()
+    found = [(f["features"][0]["$type"].rsplit("#", 1)[1], raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode())
+             for f in facets]
+    assert found == [("tag", "#TrabajoDigno"), ("mention", "@ana.example.org"),
+                     ("link", "www.ilo.org/es/un-camino…")]
+    assert facets[2]["features"][0]["uri"] == "https://www.ilo.org/es/un-camino-muy-largo-de-verdad"
+    assert facets[1]["features"][0]["did"] == "did:plc:ana"
+    assert bluesky.rich_text("sin @nadie.example.org", resolve_handle=lambda h: None)[1] == []
+
+
+def test_record_keys_are_tids():
+    from amplify.publishing import bluesky
+
+    keys = [bluesky.new_tid() for _ in range(50)]
+    assert all(re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", k) for k in keys)
+    assert len(set(keys)) == 50

@@ -114,8 +114,9 @@ class PDS:
         self.log.close()
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] != ["install"]:
+def main(arguments):
+    """``python -m tests.pds install``: what .ci/run calls before the tests."""
+    if arguments != ["install"]:
         sys.exit("usage: python -m tests.pds install")
     try:
         print(install())
