@@ -12,6 +12,7 @@ from amplify.db import utcnow
 from amplify.items.models import Item, Publication
 from amplify.publishing import changes, tasks
 from amplify.publishing.models import Account, RemotePost, Sending
+from tests.conftest import csrf_token
 from tests.fake_mastodon import TOKEN, FakeMastodon
 
 
@@ -127,8 +128,9 @@ def test_consent_is_asked_again_at_the_moment_of_sending(app, login, mastodon, a
     sending = Sending.get()
     assert sending.state == "refused" and "Withdrew their consent" in sending.error
     assert not mastodon.posts() and not any(m == "POST" for m, _ in mastodon.requests[2:])
-    page = login("comms").get(f"/publishing/items/{item.id}/send").get_data(as_text=True)
-    assert "Withdrew their consent" in page
+    comms = login("comms")
+    for page in (f"/publishing/items/{item.id}/send", f"/items/{item.id}", "/publishing/"):
+        assert "Withdrew their consent" in comms.get(page).get_data(as_text=True), page
 
 
 class Killed(BaseException):
@@ -190,13 +192,17 @@ def test_a_post_longer_than_the_server_allows_is_not_sent(app, httpserver, clear
     assert not small.posts()
 
 
-def test_a_withdrawal_takes_the_posts_down_and_confirms_it(app, login, mastodon, account, cleared):
+def test_her_withdrawal_takes_the_posts_down_and_her_page_says_when(app, login, mastodon, account, cleared,
+                                                                    factories):
     item = cleared()
     with app.test_request_context():
         changes.send(changes.plan(item, account).id)
     assert len(mastodon.posts()) == 2
     mastodon.rate_limited = 1  # the first deletion meets the rate limit
-    withdraw(app, cleared.maria, item)
+    _link, token = factories.link(cleared.maria)
+    her = app.test_client()
+    withdrawal = f"/r/{token}/items/{item.id}/withdraw"
+    assert her.post(withdrawal, data={"csrf_token": csrf_token(her, withdrawal)}).status_code == 302
     waiting = RemotePost.select().where(RemotePost.state == "deleting").count()
     assert waiting >= 1 and len(mastodon.posts()) >= 1
     queue = login("comms").get("/consent/takedowns").get_data(as_text=True)
@@ -211,6 +217,7 @@ def test_a_withdrawal_takes_the_posts_down_and_confirms_it(app, login, mastodon,
     assert publication.takedown_state == "taken_down" and publication.taken_down_at
     assert Item.get_by_id(item.id).state == "taken_down"
     assert {p.state for p in RemotePost.select()} == {"deleted"}
+    assert "Quitado el" in her.get(f"/r/{token}").get_data(as_text=True)  # her page, in Spanish
 
 
 def test_a_revoked_token_flags_the_account_on_the_start_page(app, login, mastodon, account, cleared):

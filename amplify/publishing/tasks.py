@@ -29,7 +29,8 @@ def sweep():
     return len(sends), len(deletions)
 
 
+# No huey lock: a lock a killed worker held would stay taken and stop every later sweep.
+# Two sweeps at once are safe: a sending is claimed by one UPDATE, a deletion is repeatable.
 @huey.periodic_task(crontab(minute="*"))
-@huey.lock_task("publishing-sweep")
 def publishing_sweep():
     _with_app(sweep)
