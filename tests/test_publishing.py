@@ -278,3 +278,21 @@ def test_record_keys_are_tids():
     keys = [bluesky.new_tid() for _ in range(50)]
     assert all(re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", k) for k in keys)
     assert len(set(keys)) == 50
+
+
+def test_how_long_to_wait_is_read_from_each_networks_headers():
+    from amplify.publishing.transport import Answer
+
+    soon = utcnow() + timedelta(seconds=90)
+    assert Answer(429, {"retry-after": "30"}).retry_after() == 30
+    assert 85 <= Answer(429, {"x-ratelimit-reset": soon.isoformat().replace("+00:00", "Z")}).retry_after() <= 90
+    assert 85 <= Answer(429, {"ratelimit-reset": str(int(soon.timestamp()))}).retry_after() <= 90
+    assert Answer(429, {}).retry_after() is None
+
+
+def test_a_planned_time_that_has_passed_is_refused(app, login, mastodon, account, cleared):
+    item = cleared(image=False)
+    page = login("comms").post(f"/publishing/items/{item.id}/send", data={
+        "account": account.id, "when": "later", "planned_at": "2020-01-01T10:00"})
+    assert page.status_code == 400 and "This time has already passed." in page.get_data(as_text=True)
+    assert Sending.select().count() == 0 and not mastodon.posts()

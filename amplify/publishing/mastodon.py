@@ -56,10 +56,8 @@ class Session:
 
     def upload(self, asset, alt):
         boundary = uuid.uuid4().hex
-        parts = []
-        for name, value in (("description", alt),):
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                         .encode() + value.encode() + b"\r\n")
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\n'
+                 .encode() + alt.encode() + b"\r\n"]
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
                      f'filename="image.{asset.extension}"\r\nContent-Type: {asset.mime}\r\n\r\n'
                      .encode() + bytes(asset.data) + b"\r\n")

@@ -4,6 +4,7 @@ killed worker left behind)."""
 
 from huey import crontab
 
+from amplify.db import utcnow
 from amplify.feeds.tasks import _with_app, huey
 from amplify.publishing import changes
 
@@ -16,6 +17,15 @@ def send_job(sending_id):
 @huey.task()
 def take_down_job(sending_id):
     _with_app(changes.take_down, sending_id)
+
+
+def queue(sending):
+    """Hand a planned sending to the worker: at once, or at its time (the minute's sweep
+    sends it anyway should this job be lost)."""
+    if sending.planned_at <= utcnow():
+        send_job(sending.id)
+    else:
+        send_job.schedule((sending.id,), eta=sending.planned_at)
 
 
 def sweep():

@@ -7,6 +7,7 @@ import json
 import socket
 import ssl
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode
 
@@ -35,27 +36,14 @@ class Answer:
 
     def retry_after(self):
         """Seconds to wait, from ``Retry-After`` (seconds or a date), Mastodon's
-        ``X-RateLimit-Reset`` or Bluesky's ``RateLimit-Reset`` (a Unix time)."""
+        ``X-RateLimit-Reset`` (a date) or Bluesky's ``RateLimit-Reset`` (a Unix time)."""
         value = self.headers.get("retry-after", "")
         if value.isdigit():
             return int(value)
-        if value:
-            try:
-                return max(0, int((parsedate_to_datetime(value) - utcnow()).total_seconds()))
-            except (TypeError, ValueError):
-                pass
-        reset = self.headers.get("x-ratelimit-reset") or ""
-        if reset:
-            try:
-                return max(0, int((parsedate_to_datetime(reset) - utcnow()).total_seconds()))
-            except (TypeError, ValueError):
-                try:
-                    from datetime import datetime
-
-                    return max(0, int((datetime.fromisoformat(reset.replace("Z", "+00:00"))
-                                       - utcnow()).total_seconds()))
-                except ValueError:
-                    pass
+        for moment in (value, self.headers.get("x-ratelimit-reset", "")):
+            until = _moment(moment)
+            if until is not None:
+                return max(0, int((until - utcnow()).total_seconds()))
         reset = self.headers.get("ratelimit-reset", "")
         if reset.isdigit():
             return max(0, int(reset) - int(utcnow().timestamp()))
@@ -71,6 +59,21 @@ class Answer:
         if self.status >= 400:
             raise from_status(self.status, self.error_detail(), self.retry_after())
         return self
+
+
+def _moment(text):
+    """An HTTP date or an ISO 8601 time (Mastodon writes either), else None."""
+    if not text:
+        return None
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def limits():

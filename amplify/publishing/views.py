@@ -1,7 +1,7 @@
 """Publishing (``/publishing``): connected accounts, sending an item now or at a planned
 time, and the queue of sendings and automatic take-downs."""
 
-from datetime import timezone
+from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from amplify import security
 from amplify.consent.clearance import clearance
+from amplify.db import utcnow
 from amplify.forms import form_status
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item
@@ -122,14 +123,16 @@ def send(item_id):
             when = form.planned_at.data.replace(tzinfo=_zone(item)).astimezone(timezone.utc)
         if account is None:
             form.account.errors.append(_("Choose a connected account on the item's platform."))
+        elif when is not None and when < utcnow() - timedelta(minutes=1):
+            form.planned_at.errors.append(_("This time has already passed."))
         else:
             try:
                 sending = changes.plan(item, account, when, g.user)
             except NotAllowed as problem:
                 flash(problem.message, "error")
             else:
+                tasks.queue(sending)
                 if when is None:
-                    tasks.send_job(sending.id)
                     flash(_("Sent to the worker: it checks consent once more, then publishes."), "success")
                 else:
                     flash(_("Planned. Consent is checked again at that moment."), "success")
