@@ -111,6 +111,9 @@ def test_publish_now_sends_the_thread_with_its_photo_alt_text_and_language(app, 
     assert publication.url == first["url"] and publication.channel == "mastodon"
     assert Item.get_by_id(item.id).state == "published"
     assert Sending.get().state == "sent"
+    audit = login("admin").get("/audit/").get_data(as_text=True)
+    assert "for direct publishing" in audit and "connected a publishing account" in audit
+    assert TOKEN not in audit
 
 
 def test_consent_is_asked_again_at_the_moment_of_sending(app, login, mastodon, account, cleared):
@@ -230,6 +233,7 @@ def test_a_revoked_token_flags_the_account_on_the_start_page(app, login, mastodo
     assert Account.get().broken_at is not None
     home = login("viewer").get("/").get_data(as_text=True)
     assert re.search(r"The connected account Sindicato stopped working", home)
+    assert "1 sending was not published this week: see why." in home
     admin = login("admin")
     mastodon.token = TOKEN
     page = admin.post(f"/publishing/accounts/{account.id}/test", follow_redirects=True).get_data(as_text=True)

@@ -37,6 +37,15 @@ def broken_accounts():
 
 
 @bp.app_template_global()
+def publishing_problems():
+    """``(sendings that failed or were refused this week, take-downs that gave up)`` for
+    the start page."""
+    week = utcnow() - timedelta(days=7)
+    return (Sending.select().where(Sending.state.in_(["failed", "refused"]) & (Sending.created_at >= week))
+            .count(), RemotePost.select().where(RemotePost.state == "failed").count())
+
+
+@bp.app_template_global()
 def sendings_of(item):
     """The item's sendings, newest first (its page says what went out, or why not)."""
     return list(Sending.select(Sending, Account).join(Account).where(Sending.item == item.id)
