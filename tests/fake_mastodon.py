@@ -31,6 +31,7 @@ class FakeMastodon:
         self.token = TOKEN
         self.rate_limited = 0  # answer this many next requests with 429
         self.fail_posts = 0  # answer this many next POST /statuses with 503
+        self.may_write = True  # False: the token lacks the write:statuses scope
         self.requests = []
         httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
@@ -89,6 +90,8 @@ class FakeMastodon:
         return self.json(self.media[media_id], 202)  # processed asynchronously
 
     def post(self, request):
+        if not self.may_write:
+            return self.json({"error": "This action is outside the authorized scopes"}, 403)
         key = request.headers.get("Idempotency-Key")
         if key and key in self.keys:
             return self.json(self.statuses[self.keys[key]])

@@ -300,3 +300,38 @@ def test_a_planned_time_that_has_passed_is_refused(app, login, mastodon, account
         "account": account.id, "when": "later", "planned_at": "2020-01-01T10:00"})
     assert page.status_code == 400 and "This time has already passed." in page.get_data(as_text=True)
     assert Sending.select().count() == 0 and not mastodon.posts()
+
+
+def test_a_token_without_the_write_scope_is_said_plainly(app, mastodon, account, cleared):
+    mastodon.may_write = False
+    with app.test_request_context():
+        changes.send(changes.plan(cleared(image=False), account).id)
+    sending = Sending.get()
+    assert sending.state == "failed" and "lacks a permission" in sending.error
+    assert "outside the authorized scopes" in sending.error and not mastodon.posts()
+
+
+def test_any_take_down_required_is_carried_out_by_the_minutes_sweep(app, mastodon, account, cleared):
+    """Not only a withdrawal: whatever puts a publication in the take-down queue (staff's
+    "protect now", for one) has the worker delete its posts."""
+    from amplify.items.changes import require_takedown
+
+    item = cleared(image=False)
+    with app.test_request_context():
+        changes.send(changes.plan(item, account).id)
+        require_takedown(Item.get_by_id(item.id))
+        assert tasks.sweep() == (0, 1)
+    assert not mastodon.posts() and Publication.get().takedown_state == "taken_down"
+
+
+def test_an_account_with_posts_online_cannot_be_disconnected(app, login, mastodon, account, cleared):
+    item = cleared(image=False)
+    with app.test_request_context():
+        changes.send(changes.plan(item, account).id)
+    admin = login("admin")
+    page = admin.post(f"/publishing/accounts/{account.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "still online" in page and Account.select().count() == 1
+    withdraw(app, cleared.maria, item)
+    page = admin.post(f"/publishing/accounts/{account.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "disconnected and its secret forgotten" in page and Account.select().count() == 0
+    assert Publication.get().takedown_state == "taken_down"  # the log of what went out stays
