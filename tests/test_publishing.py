@@ -335,3 +335,23 @@ def test_an_account_with_posts_online_cannot_be_disconnected(app, login, mastodo
     page = admin.post(f"/publishing/accounts/{account.id}/delete", follow_redirects=True).get_data(as_text=True)
     assert "disconnected and its secret forgotten" in page and Account.select().count() == 0
     assert Publication.get().takedown_state == "taken_down"  # the log of what went out stays
+
+
+def test_a_post_the_server_refuses_is_said_with_its_reason(app, mastodon, account, cleared):
+    mastodon.max_characters = 20  # the server lowered its limit since the account was tested
+    with app.test_request_context():
+        changes.send(changes.plan(cleared(image=False), account).id)
+    sending = Sending.get()
+    assert sending.state == "failed" and "status 422" in sending.error
+    assert "Text character limit of 20 exceeded" in sending.error
+
+
+def test_a_server_that_cannot_be_reached_is_tried_again_later(app, mastodon, account, cleared):
+    from tests.pds import free_port
+
+    Account.update(server_url=f"http://127.0.0.1:{free_port()}").execute()  # nothing listens there
+    with app.test_request_context():
+        changes.send(changes.plan(cleared(image=False), Account.get()).id)
+    sending = Sending.get()
+    assert sending.state == "planned" and "could not be reached" in sending.error
+    assert sending.next_try_at > utcnow() and Account.get().broken_at is None

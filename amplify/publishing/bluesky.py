@@ -109,16 +109,23 @@ class Session:
     """Posting as one account: a session opened (or reused) with its app password."""
 
     def __init__(self, account, password):
-        self.account = account
+        self.account, self.password = account, password
         cached = _sessions.get(account.id)
         if cached and cached[0] > time.monotonic():
             self.token, self.did = cached[1], cached[2]
         else:
-            found = sign_in(account, password)
-            self.token, self.did = found["access"], found["did"]
+            self._sign_in()
+
+    def _sign_in(self):
+        found = sign_in(self.account, self.password)
+        self.token, self.did = found["access"], found["did"]
 
     def _call(self, method, name, **kwargs):
-        return xrpc(self.account.server_url, method, name, self.token, **kwargs)
+        answer = xrpc(self.account.server_url, method, name, self.token, **kwargs)
+        if answer.status in (400, 401) and answer.json().get("error") in ("ExpiredToken", "InvalidToken"):
+            self._sign_in()  # a session kept from earlier ran out: a new one, once
+            answer = xrpc(self.account.server_url, method, name, self.token, **kwargs)
+        return answer
 
     def check_lengths(self, texts):
         for text in texts:
