@@ -32,6 +32,7 @@ class FakeMastodon:
         self.rate_limited = 0  # answer this many next requests with 429
         self.fail_posts = 0  # answer this many next POST /statuses with 503
         self.may_write = True  # False: the token lacks the write:statuses scope
+        self.garbled = False  # True: POST /statuses answers 200 with something not a Status
         self.requests = []
         httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
@@ -92,6 +93,8 @@ class FakeMastodon:
     def post(self, request):
         if not self.may_write:
             return self.json({"error": "This action is outside the authorized scopes"}, 403)
+        if self.garbled:
+            return self.json({"ok": True})
         key = request.headers.get("Idempotency-Key")
         if key and key in self.keys:
             return self.json(self.statuses[self.keys[key]])

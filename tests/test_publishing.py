@@ -355,3 +355,15 @@ def test_a_server_that_cannot_be_reached_is_tried_again_later(app, mastodon, acc
     sending = Sending.get()
     assert sending.state == "planned" and "could not be reached" in sending.error
     assert sending.next_try_at > utcnow() and Account.get().broken_at is None
+
+
+def test_an_answer_that_is_not_a_status_is_retried_then_given_up(app, mastodon, account, cleared):
+    mastodon.garbled = True
+    with app.test_request_context():
+        sending = changes.plan(cleared(image=False), account)
+        for _ in range(changes.SEND_ATTEMPTS):
+            Sending.update(next_try_at=None).execute()
+            changes.send(sending.id)
+    sending = Sending.get()
+    assert sending.state == "failed" and sending.attempts == changes.SEND_ATTEMPTS
+    assert "answer was not understood" in sending.error and Publication.select().count() == 0

@@ -26,6 +26,7 @@ from amplify.rules import NotAllowed
 CLIENTS = {"mastodon": mastodon, "bluesky": bluesky}
 MAX_BACKOFF = timedelta(hours=1)
 TAKEDOWN_ATTEMPTS = 12  # then it waits for staff, in the take-down queue
+SEND_ATTEMPTS = 8  # then the sending is marked failed, with the last reason
 
 
 def _said(message):
@@ -182,17 +183,25 @@ def send(sending_id):
             else:
                 session.post(post, text, item.language, images if position == 0 else [], parent, posts[0])
             post.save()
+    except (KeyError, TypeError, AttributeError):  # an answer without the fields the API documents
+        problem = PublishError(_l("The server's answer was not understood."), "server")
+        _give_up_or_retry(sending, account, problem)
+        return sending
     except PublishError as problem:
-        if problem.kind == "auth":
-            mark_broken(account, problem)
-        if problem.retryable:
-            Sending.update(state="planned", next_try_at=_back_off(sending.attempts, problem),
-                           error=_said(problem.message)).where(Sending.id == sending.id).execute()
-        else:
-            _finish(sending, "failed", _said(problem.message))
+        _give_up_or_retry(sending, account, problem)
         return sending
     _published(sending, item, posts)
     return sending
+
+
+def _give_up_or_retry(sending, account, problem):
+    if problem.kind == "auth":
+        mark_broken(account, problem)
+    if problem.retryable and sending.attempts < SEND_ATTEMPTS:
+        Sending.update(state="planned", next_try_at=_back_off(sending.attempts, problem),
+                       error=_said(problem.message), claimed_at=None).where(Sending.id == sending.id).execute()
+    else:
+        _finish(sending, "failed", _said(problem.message))
 
 
 def _finish(sending, state, error=""):
