@@ -54,6 +54,9 @@ ENVIRONMENT = {
     "AMPLIFY_FEEDS_MAX_BYTES": ("FEEDS_MAX_BYTES", int),
     "AMPLIFY_FEEDS_DEADLINE": ("FEEDS_DEADLINE", float),
     "AMPLIFY_FEEDS_PARALLEL": ("FEEDS_PARALLEL", int),
+    "AMPLIFY_PUBLISHING_KEY": ("PUBLISHING_KEY", str),
+    "AMPLIFY_PUBLISHING_TIMEOUT": ("PUBLISHING_TIMEOUT", float),
+    "AMPLIFY_PUBLISHING_RETRY_MINUTES": ("PUBLISHING_RETRY_MINUTES", int),
     "REDIS_URL": ("REDIS_URL", str),
     "AMPLIFY_WORKER": ("WORKER", str),
 }
@@ -106,13 +109,18 @@ DEFAULTS = {
     "FEEDS_MAX_BYTES": 5 * 1024 * 1024,
     "FEEDS_DEADLINE": 30.0,  # seconds for a whole fetch, cut on the socket
     "FEEDS_PARALLEL": 4,  # sources fetched at the same time
+    "PUBLISHING_TIMEOUT": 15.0,  # seconds for each call to Mastodon or Bluesky
+    # A sending left "sending" this long (the worker was killed) is taken up again, with
+    # the same keys: it lands on the same posts.
+    "PUBLISHING_RETRY_MINUTES": 10,
     "REDIS_URL": "",  # empty: background jobs are kept in SQLite in the instance folder
     "JOBS_IMMEDIATE": False,  # tests: run background jobs at once, in the request
     "WORKER": "thread",  # "thread": `amplify run` polls in-process; "external": a huey consumer does
 }
 
 # Keys that, when not given, are generated once into these files of the instance folder.
-INSTANCE_SECRETS = {"SECRET_KEY": "secret_key", "AUDIT_KEY": "audit_key"}
+INSTANCE_SECRETS = {"SECRET_KEY": "secret_key", "AUDIT_KEY": "audit_key",
+                    "PUBLISHING_KEY": "publishing_key"}  # seals connected accounts' secrets
 
 _TRUE = {"1", "true", "yes", "on"}
 

@@ -366,7 +366,9 @@ def more_world(factories):
     from amplify.campaigns.models import Campaign
     from amplify.db import utcnow
     from amplify.feeds.models import PollJob
+    from amplify.items.models import Item
     from amplify.media import links as media_links
+    from amplify.publishing.models import Account, RemotePost, Sending
     from amplify.people.models import Activist
     from amplify.reports.models import ReportShare
     from amplify.review.models import HelpRequest
@@ -384,7 +386,13 @@ def more_world(factories):
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
     media_token = factories.in_context(lambda: media_links.serializer().dumps(
         {"i": 0, "a": "0" * 64, "h": "", "e": 0}))()  # signed, for no image: "no longer in use"
-    return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
+    account = Account.create(network="mastodon", label="Sindicato", server_url="https://127.0.0.1",
+                             secret="not-sealed")
+    sending = Sending.create(item=Item.select().first(), account=account, planned_at=utcnow(), key="world")
+    post = RemotePost.create(sending=sending, position=0, remote_key="1", uri="https://127.0.0.1/1",
+                             state="failed")
+    return {"account_id": account.id, "sending_id": sending.id, "post_id": post.id,
+            "source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
             "media_token": media_token,
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
             "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id,

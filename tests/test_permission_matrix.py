@@ -83,6 +83,15 @@ GET  /drafting/<slug>/exports/publications.ics                       admin comms
 GET  /drafting/<slug>/talking-points                                 admin comms events viewer
 POST /drafting/count                                                 admin comms
 GET  /feeds/                                                         admin comms events viewer
+GET  /publishing/                                                    admin comms events viewer
+GET  /publishing/accounts/new                                        admin
+POST /publishing/accounts/new                                        admin
+POST /publishing/accounts/<id:account_id>/test                       admin
+POST /publishing/accounts/<id:account_id>/delete                     admin
+GET  /publishing/items/<id:item_id>/send                             admin comms
+POST /publishing/items/<id:item_id>/send                             admin comms
+POST /publishing/sendings/<id:sending_id>/cancel                     admin comms
+POST /publishing/posts/<id:post_id>/retry                            admin comms
 GET  /feeds/coverage                                                 admin comms events viewer
 GET  /feeds/entries/<id:entry_id>                                    admin comms events viewer
 POST /feeds/entries/<id:entry_id>/amplify                            admin comms

@@ -49,6 +49,12 @@ VERBS = {
     "shown": _l("%(who)s showed %(subject)s"),
     "archive": _l("%(who)s archived %(subject)s"),
     "restore": _l("%(who)s brought back %(subject)s"),
+    "planned": _l("%(who)s planned %(subject)s for direct publishing"),
+    "cancelled": _l("%(who)s cancelled a sending of %(subject)s"),
+    "refused": _l("%(subject)s was not sent: it was no longer cleared"),
+    "failed": _l("Sending %(subject)s failed"),
+    "account_connected": _l("%(who)s connected a publishing account"),
+    "account_disconnected": _l("%(who)s disconnected a publishing account"),
 }
 STATE_LABELS = {"invitation": INVITATION_STATES, "messagevariant": VARIANT_STATES, "feedentry": ENTRY_STATES}
 
