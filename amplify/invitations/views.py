@@ -354,8 +354,7 @@ def edit_event(event_id):
 
 
 def invitation_form():
-    return InvitationForm(activists=Activist.select().order_by(Activist.display_name),
-                          organizations=Organization.select().order_by(Organization.name))
+    return InvitationForm(organizations=Organization.select().order_by(Organization.name))
 
 
 @bp.route("/events/<id:event_id>", methods=["GET", "POST"])
@@ -368,7 +367,7 @@ def event(event_id):
         if not security.can("edit_people"):
             abort(403)
         if form.validate_on_submit():
-            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
+            activist = form.activist.chosen()
             organization = Organization.get_or_none(Organization.id == int(form.organization.data)) \
                 if form.organization.data else None
             if form.activist.data and activist is None:
@@ -388,8 +387,7 @@ def event(event_id):
 
 
 def move_form(invitation, formdata=None):
-    return MoveForm(formdata=formdata, states=[(s, STATES[s]) for s in invitation.next_states()],
-                    activists=Activist.select().order_by(Activist.display_name))
+    return MoveForm(formdata=formdata, states=[(s, STATES[s]) for s in invitation.next_states()])
 
 
 @bp.route("/<id:invitation_id>", methods=["GET", "POST"])
@@ -401,7 +399,7 @@ def invitation(invitation_id):
         if not security.can("edit_people"):
             abort(403)
         if form.validate_on_submit():
-            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
+            activist = form.activist.chosen()
             try:
                 move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist,
                      method=form.method.data or "", decided_on=form.decided_on.data)
