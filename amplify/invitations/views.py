@@ -95,10 +95,15 @@ def board_context(problem=None):
     if q:
         query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
                             | Event.title.contains(q))
+    # Without a search, a column is counted from the invitation table alone: through the
+    # index on (state, event, id), never by reading invitations in table order.
+    counted = query if q else Invitation.select(Invitation.id)
+    if event_id and not q:
+        counted = counted.where(Invitation.event == event_id)
     columns, totals = {}, {}
     for state in STATES:  # two bounded queries per column, whether it has cards or not
         shown = query.where(Invitation.state == state)
-        totals[state] = capped_count(shown.select(Invitation.id), COUNTED_UP_TO)
+        totals[state] = capped_count(counted.where(Invitation.state == state).select(Invitation.id), COUNTED_UP_TO)
         shown = shown.order_by(Event.starts_on, Invitation.id)
         if state == paged:
             columns[state] = list(shown.paginate(page, PAGE_SIZE))

@@ -16,12 +16,10 @@ READS = ("publication", "item", "item_person", "item_variant", "message_variant"
          "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry")
 
 INDEXES = (
-    # Feeds coverage: a campaign's mentions newest first (keyset on seen_at, id), and the
-    # months counted per campaign, read from this index alone.
-    "CREATE INDEX IF NOT EXISTS feed_entry_coverage ON feed_entry (state, campaign_id, seen_at, id)",
-    # Board: the capped count of one state's cards (and its first cards) read from the index
-    # in id order, instead of the table in physical order.
-    "CREATE INDEX IF NOT EXISTS invitation_state_id ON invitation (state, id)",
+    # The feeds inbox counts new entries per kind of source, up to 1,000: from this index
+    # alone (state, then the kind's source ids), where PostgreSQL read feed entries in table
+    # order until it had found 1,001 (a sequential scan, and a long one for a rare kind).
+    "CREATE INDEX IF NOT EXISTS feed_entry_state_source ON feed_entry (state, source_id, id)",
 )
 
 POSTGRES_FUNCTION = """
