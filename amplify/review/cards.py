@@ -62,6 +62,16 @@ def what_changed(item, names, old_text):
     return word_diff(render_text(old_text, names, fallback), render_text(item.text, names, fallback))
 
 
+def people_of(item_ids):
+    """``{item id: [ItemPerson with its activist]}`` for many items, in one query."""
+    people = {}
+    if item_ids:
+        for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
+                       .where(ItemPerson.item.in_(list(item_ids))).order_by(Activist.display_name)):
+            people.setdefault(person.item_id, []).append(person)
+    return people
+
+
 def item_cards(items, activist, language, failed=None, stale=None):
     """The cards of ``items`` (all waiting for ``activist``), read in a fixed number of
     queries however many there are: the people and images of every item, her last choice of
@@ -73,10 +83,7 @@ def item_cards(items, activist, language, failed=None, stale=None):
     ids = [item.id for item in items]
     if not ids:
         return []
-    people = {}
-    for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
-                   .where(ItemPerson.item.in_(ids)).order_by(Activist.display_name)):
-        people.setdefault(person.item_id, []).append(person)
+    people = people_of(ids)
     decided = {}  # her last answer's version, per item
     for subject_id, content_hash in (
             Decision.select(Decision.subject_id, Decision.content_hash)
@@ -196,12 +203,7 @@ def answers(activist, limit=50):
         ids = {d.subject_id for d in decisions if d.subject_type == kind}
         if ids:
             subjects.update({(kind, s.id): s for s in model.select().where(model.id.in_(ids))})
-    people = {}
-    item_ids = [key[1] for key in subjects if key[0] == "item"]
-    if item_ids:
-        for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
-                       .where(ItemPerson.item.in_(item_ids))):
-            people.setdefault(person.item_id, []).append(person)
+    people = people_of([key[1] for key in subjects if key[0] == "item"])
     return [{"decision": d, "about": about(d, subjects.get((d.subject_type, d.subject_id)), activist,
                                            people.get(d.subject_id, []) if d.subject_type == "item" else None)}
             for d in decisions]
