@@ -86,3 +86,17 @@ def test_every_table_a_report_reads_has_the_trigger(app, world):
                                              "AND tbl_name = ? AND name LIKE 'report_generation%'",
                                              (name,)).fetchone()[0]
                 assert found == 3, name  # INSERT, UPDATE, DELETE
+
+
+def test_only_the_latest_reports_are_kept(app, world, login, monkeypatch):
+    from amplify.reports import cache
+    from amplify.reports.models import ReportCache
+
+    monkeypatch.setattr(cache, "KEPT", 2)
+    session = login("viewer")
+    for month in ("06", "07", "08", "09"):
+        assert session.get(f"/reports/campaigns/{world['campaign'].slug}?since=2026-{month}-01&until=2026-10-31"
+                           ).status_code == 200
+    with app.app_context():
+        kept = [key.split(":")[2] for (key,) in ReportCache.select(ReportCache.key).tuples()]
+    assert sorted(kept) == ["2026-08-01", "2026-09-01"]

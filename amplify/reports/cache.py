@@ -23,6 +23,7 @@ from amplify.reports.models import ReportCache, ReportGeneration
 # Every table ``figures.build`` reads: a write to any of them makes cached figures old.
 READS = ("publication", "item", "item_person", "item_variant", "message_variant", "decision", "invitation",
          "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry")
+KEPT = 200  # reports kept at once (each a few to a few hundred KB of JSON)
 
 
 def generation():
@@ -43,14 +44,19 @@ def report(scope, since, until, anonymous_label="—"):
     if kept:
         return decode(kept[0], scope)
     found = build(scope, since, until, anonymous_label)
+    figures = encode(found)
     with database.atomic():
         # Copies computed at an older generation can never be used again.
         ReportCache.delete().where(ReportCache.generation < now).execute()
-        (ReportCache.insert(key=key, generation=now, figures=encode(found), made_at=utcnow())
+        (ReportCache.insert(key=key, generation=now, figures=figures, made_at=utcnow())
          .on_conflict(conflict_target=[ReportCache.key],
-                      update={ReportCache.generation: now, ReportCache.figures: encode(found),
+                      update={ReportCache.generation: now, ReportCache.figures: figures,
                               ReportCache.made_at: utcnow()})
          .execute())
+        # Many periods asked for while nothing changes: keep the latest KEPT only.
+        newest = ReportCache.select(ReportCache.id).order_by(ReportCache.made_at.desc(), ReportCache.id.desc())
+        if ReportCache.select().count() > KEPT:
+            ReportCache.delete().where(ReportCache.id.not_in(newest.limit(KEPT))).execute()
     return found
 
 
