@@ -5,6 +5,7 @@ import secrets
 from datetime import date, timedelta
 
 import peewee
+from peewee import fn
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -267,9 +268,11 @@ def consented_publications(activist):
     """Items with this person that went out, with the decision in force and publications."""
     from amplify.items.models import Item, ItemPerson, Publication
 
+    # Her items first, each then checked for a publication: never a list of every
+    # publication's item (a scan of all publications, at years of data).
+    went_out = Publication.select(Publication.id).where(Publication.item == Item.id)
     items = list(Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
-                 .where((ItemPerson.activist == activist)
-                        & Item.id.in_(Publication.select(Publication.item)))
+                 .where((ItemPerson.activist == activist) & fn.EXISTS(went_out))
                  .order_by(Item.updated_at.desc()))
     ids = [item.id for item in items]
     latest = Decision.latest_by_subject("item", ids, activist.id)
