@@ -175,6 +175,7 @@ POST /media/cards/new                                                admin comms
 GET  /media/cards/preview.png                                        admin comms
 GET  /people/                                                        admin comms events viewer
 GET  /people/activists/                                              admin comms events viewer
+GET  /people/activists/found                                         admin comms events viewer
 GET  /people/activists/<id:activist_id>                              admin comms events viewer
 GET  /people/activists/<id:activist_id>/contact                      admin comms events
 GET  /people/activists/<id:activist_id>/edit                         admin comms events

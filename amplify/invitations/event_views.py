@@ -16,7 +16,7 @@ from amplify.invitations.changes import add_invitation, save_event, save_per_die
 from amplify.invitations.deadlines import between, in_window
 from amplify.invitations.forms import EventForm, InvitationForm, PerDiemForm
 from amplify.invitations.models import RISK_LEVELS, SUPPORT_KINDS, Deadline, Event, Invitation, Meeting
-from amplify.people.models import Activist, Organization
+from amplify.people.models import Organization
 from amplify.rules import NotAllowed
 from amplify.web import keyset_page, render
 
@@ -99,8 +99,7 @@ def edit_event(event_id):
 
 
 def invitation_form():
-    return InvitationForm(activists=Activist.select().order_by(Activist.display_name),
-                          organizations=Organization.select().order_by(Organization.name))
+    return InvitationForm(organizations=Organization.select().order_by(Organization.name))
 
 
 @bp.route("/events/<id:event_id>", methods=["GET", "POST"])
@@ -113,7 +112,7 @@ def event(event_id):
         if not security.can("edit_people"):
             abort(403)
         if form.validate_on_submit():
-            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
+            activist = form.activist.chosen()
             organization = Organization.get_or_none(Organization.id == int(form.organization.data)) \
                 if form.organization.data else None
             if form.activist.data and activist is None:

@@ -17,6 +17,7 @@ from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
 from amplify.forms import CheckboxesField, Form, MaxLength, options, parsed_by
 from amplify.i18n import LANGUAGES, country_choices
+from amplify.people.picker import PersonField
 from amplify.invitations.models import (
     ARRANGEMENTS,
     COMMITMENT_KINDS,
@@ -64,15 +65,15 @@ class EventForm(Form):
 
 
 class InvitationForm(Form):
-    activist = SelectField(_l("Activist"), validate_choice=False,
-                           description=_l("Leave empty when an organization is asked to choose."))
+    activist = PersonField(_l("Activist"), validators=[MaxLength(200)],
+                           description=_l("Type part of a name or a reference, then choose. Leave empty when an "
+                                          "organization is asked to choose."))
     organization = SelectField(_l("Organization asked to choose"), validate_choice=False)
     role = SelectField(_l("Role"), choices=options(ROLES.items()))
     answer_due = DateField(_l("Answer due"), validators=[Optional()])
 
-    def __init__(self, *args, activists=(), organizations=(), **kwargs):
+    def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
         self.organization.choices = options([("", "—")] + [(str(o.id), o.name) for o in organizations])
 
 
@@ -84,14 +85,14 @@ class MoveForm(Form):
                              description=_l("Who, not when: the date has its own field."))
     decided_on = DateField(_l("When the movement decided (for a nomination)"), validators=[Optional()],
                            description=_l("Empty: today."))
-    activist = SelectField(_l("Activist chosen"), validate_choice=False)
+    activist = PersonField(_l("Activist chosen"), validators=[MaxLength(200)],
+                           description=_l("Type part of a name or a reference, then choose."))
     method = SelectField(_l("How she answered (when you record her yes or no)"), validate_choice=False,
                          choices=options([("", "—")] + list(STAFF_METHODS.items())))
 
-    def __init__(self, *args, states=(), activists=(), **kwargs):
+    def __init__(self, *args, states=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = options(states)
-        self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
 
 
 class SupportForm(Form):

@@ -89,10 +89,15 @@ def board_context(problem=None):
     if q:
         query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
                             | Event.title.contains(q))
+    # Without a search, a column is counted from the invitation table alone: through the
+    # index on (state, event, id), never by reading invitations in table order.
+    counted = query if q else Invitation.select(Invitation.id)
+    if event_id and not q:
+        counted = counted.where(Invitation.event == event_id)
     columns, totals = {}, {}
     for state in STATES:  # two bounded queries per column, whether it has cards or not
         shown = query.where(Invitation.state == state)
-        totals[state] = capped_count(shown.select(Invitation.id), COUNTED_UP_TO)
+        totals[state] = capped_count(counted.where(Invitation.state == state).select(Invitation.id), COUNTED_UP_TO)
         shown = shown.order_by(Event.starts_on, Invitation.id)
         if state == paged:
             columns[state] = list(shown.paginate(page, PAGE_SIZE))
@@ -274,8 +279,7 @@ def send_reminder(reminder_id):
 
 
 def move_form(invitation, formdata=None):
-    return MoveForm(formdata=formdata, states=[(s, STATES[s]) for s in invitation.next_states()],
-                    activists=Activist.select().order_by(Activist.display_name))
+    return MoveForm(formdata=formdata, states=[(s, STATES[s]) for s in invitation.next_states()])
 
 
 @bp.route("/<id:invitation_id>", methods=["GET", "POST"])
@@ -287,7 +291,7 @@ def invitation(invitation_id):
         if not security.can("edit_people"):
             abort(403)
         if form.validate_on_submit():
-            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
+            activist = form.activist.chosen()
             try:
                 move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist,
                      method=form.method.data or "", decided_on=form.decided_on.data)

@@ -14,7 +14,8 @@ from amplify.calendars import TimeDoesNotExist, to_utc
 from amplify.campaigns.forms import content_language_choices, is_web_url
 from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.items.models import APPEARANCES, CHANNELS, KINDS, TOKEN
-from amplify.people.models import ATTRIBUTIONS
+from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.people.picker import PersonField
 
 PERSON_ROWS = 3
 # Said under the planned time: which zone it is in, and whose zone that is.
@@ -32,7 +33,8 @@ class PersonRow(wtforms.Form):
 
     # Checked by ItemForm.validate_people, for the rows that name someone (empty rows are
     # left alone).
-    activist = SelectField(_l("Person"), validate_choice=False)
+    activist = PersonField(_l("Person"), validators=[MaxLength(200)],
+                           description=_l("Type part of a name or a reference, then choose."))
     appearance = SelectField(_l("How they appear"), choices=options(APPEARANCES.items()),
                              validate_choice=False)
     attribution = SelectField(
@@ -65,7 +67,7 @@ class ItemForm(Form):
                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     planned_zone = HiddenField()  # the zone the time was shown and entered in
 
-    def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), assets=(), zone=None, **kwargs):
+    def __init__(self, *args, campaigns=(), variant_choices=(), assets=(), zone=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone
         self.planned_utc = None  # the planned time in UTC, once validated
@@ -77,17 +79,14 @@ class ItemForm(Form):
         self.campaign.choices = options((str(c.id), c.name) for c in campaigns)
         self.language.choices = options(content_language_choices())
         self.variants.choices = options(variant_choices)
-        people = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
-        for row in self.people:
-            row.activist.choices = people
-        self.activist_refs = {str(a.id): a.ref for a in activists}
 
     def insert_person(self, row_index):
         """Append the {ref} of the person chosen in a row to the text (the "Insert in text"
         button without JavaScript, which inserts it at the cursor instead)."""
         rows = list(self.people)
         row = rows[int(row_index)] if row_index.isdigit() and int(row_index) < len(rows) else None
-        ref = self.activist_refs.get(row.activist.data) if row is not None else None
+        person = row.activist.chosen() if row is not None else None
+        ref = person.ref if person is not None else None
         if ref is None:
             self.people.errors = [str(_l("Choose the person first, then insert."))]
             return
@@ -105,8 +104,6 @@ class ItemForm(Form):
     def validate_people(self, field):
         rows = [row for row in field if row.activist.data]
         ids = [row.activist.data for row in rows]
-        if any(i not in self.activist_refs for i in ids):
-            raise ValidationError(_l("Choose people from the list."))
         for row in rows:
             if row.appearance.data not in APPEARANCES:
                 row.appearance.errors.append(_l("Choose how they appear."))
@@ -145,11 +142,11 @@ class ItemForm(Form):
 
     def validate_text(self, field):
         refs = set(TOKEN.findall(field.data or ""))
-        chosen = {self.activist_refs.get(row.activist.data) for row in self.people if row.activist.data}
+        chosen = {row.activist.chosen().ref for row in self.people if row.activist.chosen()}
         unknown = sorted(refs - chosen)
         if unknown:
             problem = _l("The text names {%(ref)s}, who is not among the people below.", ref=unknown[0])
-            close = closest_ref(unknown[0], chosen - {None}) or closest_ref(unknown[0], self.activist_refs.values())
+            close = closest_ref(unknown[0], chosen) or closest_ref(unknown[0], similar_refs(unknown[0]))
             if close in chosen:
                 hint = _l("Did you mean {%(ref)s}?", ref=close)
             elif close:
@@ -159,6 +156,12 @@ class ItemForm(Form):
             raise ValidationError(f"{problem} {hint}".strip())
         if not (field.data or "").strip() and not self.variants.data:
             raise ValidationError(_l("Write the text, or choose the messages it is built from."))
+
+
+def similar_refs(ref, limit=500):
+    """References that start like ``ref`` (a bounded few, however many people there are)."""
+    return [r for (r,) in Activist.select(Activist.ref).where(Activist.ref.startswith(ref[:3]))
+            .order_by(Activist.ref).limit(limit).tuples()]
 
 
 def closest_ref(ref, refs):

@@ -127,7 +127,6 @@ def item_form(item=None, campaign=None, **kwargs):
                       alt_text=current.alt_text if current else "")
     form = ItemForm(
         campaigns=Campaign.select().order_by(Campaign.name),
-        activists=Activist.select().order_by(Activist.display_name),
         variant_choices=all_variant_choices(),
         assets=Asset.select(Asset.id, Asset.sha256, Asset.label).order_by(Asset.created_at.desc()),
         zone=zone, **kwargs,
@@ -140,9 +139,9 @@ def item_form(item=None, campaign=None, **kwargs):
         people = list(item.people())
         while len(form.people) < len(people) + 1:
             form.people.append_entry()
-            form.people[-1].activist.choices = form.people[0].activist.choices
         for row, person in zip(form.people, people):
             row.activist.data = str(person.activist_id)
+            row.activist.person = person.activist
             row.appearance.data = person.appearance
             row.attribution.data = person.attribution or ""
     return form
