@@ -13,7 +13,8 @@ ledger's advisory lock, a row), and no deadlock can form through it.
 import peewee
 
 READS = ("publication", "item", "item_person", "item_variant", "message_variant", "decision", "invitation",
-         "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry")
+         "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry",
+         "meeting", "meeting_attendee", "commitment")
 
 INDEXES = (
     # The feeds inbox counts new entries per kind of source, up to 1,000: from this index

@@ -22,7 +22,8 @@ from amplify.reports.models import ReportCache, ReportGeneration
 
 # Every table ``figures.build`` reads: a write to any of them makes cached figures old.
 READS = ("publication", "item", "item_person", "item_variant", "message_variant", "decision", "invitation",
-         "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry")
+         "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry",
+         "meeting", "meeting_attendee", "commitment")
 KEPT = 200  # reports kept at once (each a few to a few hundred KB of JSON)
 
 
