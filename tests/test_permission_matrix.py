@@ -148,6 +148,11 @@ GET  /media/cards/new                                                admin comms
 POST /media/cards/new                                                admin comms
 GET  /media/cards/preview.png                                        admin comms
 GET  /people/                                                        admin comms events viewer
+GET  /people/<id:activist_id>/data                                   admin comms events
+POST /people/<id:activist_id>/data                                   admin comms events
+GET  /people/<id:activist_id>/protect                                admin comms events
+POST /people/<id:activist_id>/protect                                admin comms events
+POST /people/<id:activist_id>/protect/lift                           admin
 GET  /people/activists/                                              admin comms events viewer
 GET  /people/activists/<id:activist_id>                              admin comms events viewer
 GET  /people/activists/<id:activist_id>/contact                      admin comms events
