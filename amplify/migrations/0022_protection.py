@@ -1,6 +1,13 @@
 """Issue 18: a person can be protected at once (``activist.protected_since`` and the
 history in ``protection``); the files that left Amplify are written down (``export``,
-``exported_item``) so a protection can list who received what and when."""
+``exported_item``) so a protection can list who received what and when; personal data in
+the chains can be erased while they still verify.
+
+The ledger's records from now on are signed over a commitment to their personal fields
+(``personal_sha256``, with ``personal_salt``); records already written keep their hash
+untouched (``personal_sha256`` stays NULL: their hash covers the fields, as before) and,
+when erased, are sealed instead (``erased_at``, ``erasure_seal``, on both chains). No
+existing row changes, so every ledger and audit log verifies after the upgrade as before."""
 
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
@@ -59,5 +66,10 @@ def upgrade(db):
             table_name = "exported_item"
 
     migrator = SchemaMigrator.from_database(db)
-    migrate(migrator.add_column("activist", "protected_since", peewee.DateTimeField(null=True)))
+    migrate(migrator.add_column("activist", "protected_since", peewee.DateTimeField(null=True)),
+            migrator.add_column("decision", "personal_sha256", peewee.CharField(max_length=64, null=True)),
+            migrator.add_column("decision", "personal_salt", peewee.CharField(default="")),
+            *(migrator.add_column(table, column, field) for table in ("decision", "audit_event")
+              for column, field in (("erased_at", peewee.DateTimeField(null=True)),
+                                    ("erasure_seal", peewee.CharField(max_length=64, default="")))))
     db.create_tables([Protection, Export, ExportedItem])
