@@ -69,6 +69,7 @@ PERMISSIONS = {
     "manage_users": {"admin"},
     "see_audit": {"admin"},
     "lift_protection": {"admin"},
+    "erase_people": {"admin"},
 }
 
 

@@ -150,6 +150,7 @@ GET  /media/cards/preview.png                                        admin comms
 GET  /people/                                                        admin comms events viewer
 GET  /people/<id:activist_id>/data                                   admin comms events
 POST /people/<id:activist_id>/data                                   admin comms events
+POST /people/<id:activist_id>/data/erase                             admin
 GET  /people/<id:activist_id>/protect                                admin comms events
 POST /people/<id:activist_id>/protect                                admin comms events
 POST /people/<id:activist_id>/protect/lift                           admin

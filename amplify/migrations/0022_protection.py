@@ -67,6 +67,7 @@ def upgrade(db):
 
     migrator = SchemaMigrator.from_database(db)
     migrate(migrator.add_column("activist", "protected_since", peewee.DateTimeField(null=True)),
+            migrator.add_column("activist", "erased_at", peewee.DateTimeField(null=True)),
             migrator.add_column("decision", "personal_sha256", peewee.CharField(max_length=64, null=True)),
             migrator.add_column("decision", "personal_salt", peewee.CharField(default="")),
             *(migrator.add_column(table, column, field) for table in ("decision", "audit_event")

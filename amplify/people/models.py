@@ -113,6 +113,8 @@ class Activist(BaseModel):
     # Set while she is protected (``amplify.protection``): clearance stops every item
     # naming her and reports count her as anonymous until an admin lifts it.
     protected_since = UTCDateTimeField(null=True)
+    # Set once her personal data was erased on her request: she is a pseudonym from then on.
+    erased_at = UTCDateTimeField(null=True)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 

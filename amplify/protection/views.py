@@ -9,7 +9,7 @@ from amplify.audit.models import AuditEvent
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, Publication
 from amplify.people.models import Activist
-from amplify.protection import access, changes
+from amplify.protection import access, changes, erasure
 from amplify.protection.forms import ReasonForm
 from amplify.protection.models import Protection
 from amplify.rules import NotAllowed
@@ -81,14 +81,37 @@ def lift(activist_id):
     return protect_page(activist, lift_form=form, status=400, problem=problem)
 
 
+def data_page(activist, erase_form=None, problem=None, status=200):
+    made = (AuditEvent.for_subject("activist", activist.id)
+            .where(AuditEvent.action == "activist.data_export").limit(SHOWN))
+    return render("protection/data.html", status=status, activist=activist, form=ActionForm(), made=list(made),
+                  language=access.language_of(activist), erase_form=erase_form or ReasonForm(prefix="erase"),
+                  still_up=list(erasure.publications_up(activist).limit(SHOWN)), problem=problem)
+
+
 @bp.get("/<id:activist_id>/data")
 @security.requires("see_contacts")
 def data(activist_id):
+    return data_page(Activist.get_or_404(Activist.id == activist_id))
+
+
+@bp.post("/<id:activist_id>/data/erase")
+@security.requires("erase_people")
+def erase(activist_id):
     activist = Activist.get_or_404(Activist.id == activist_id)
-    made = (AuditEvent.for_subject("activist", activist.id)
-            .where(AuditEvent.action == "activist.data_export").limit(SHOWN))
-    return render("protection/data.html", activist=activist, form=ActionForm(), made=list(made),
-                  language=access.language_of(activist))
+    form, problem = ReasonForm(prefix="erase"), None
+    if form.validate_on_submit():
+        try:
+            erasure.erase(activist, form.reason.data)
+        except NotAllowed as refused:
+            if refused.field == "reason":
+                form.reason.errors.append(refused.message)
+            else:
+                problem = refused.message
+        else:
+            flash(_("Her personal data was erased. The consent ledger still proves what was decided."), "success")
+            return redirect(url_for("protection.data", activist_id=activist.id))
+    return data_page(activist, erase_form=form, problem=problem, status=400)
 
 
 @bp.post("/<id:activist_id>/data")
