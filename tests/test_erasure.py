@@ -3,7 +3,7 @@ then her personal fields are gone and both chains still verify, counting the rec
 erased personal data — also a ledger written before the upgrade."""
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -16,8 +16,9 @@ from amplify.db import database
 from amplify.invitations.models import Invitation
 from amplify.items.changes import confirm_takedown, publish
 from amplify.items.models import Item, ItemVersion, Publication
-from amplify.people.models import Activist
+from amplify.people.models import Activist, save_activist
 from amplify.protection import erasure
+from amplify.protection.retention import purge_due
 from amplify.rules import NotAllowed
 from tests.conftest import USE_PG
 
@@ -157,3 +158,48 @@ def test_a_ledger_written_before_the_upgrade_verifies_and_can_be_erased(make_app
         Decision.update(outcome="refused").where(Decision.id == sealed.id).execute()
         with pytest.raises(ChainBroken, match="altered"):
             Decision.verify()
+
+
+def test_retention_lists_then_purges_inactive_people_unless_kept(app, factories, login):
+    from amplify.feeds.tasks import daily
+    from amplify.protection.models import RetentionHold
+
+    long_ago = datetime(2023, 1, 5, tzinfo=timezone.utc)
+    old = factories.activist("Ana Antigua", contact_channels=[{"kind": "Tel", "value": "+51 1"}])
+    kept = factories.activist("Berta Guardada", contact_channels=[{"kind": "Tel", "value": "+51 2"}])
+    recent = factories.activist("Carla Reciente", contact_channels=[{"kind": "Tel", "value": "+51 3"}])
+    invitation = factories.invitation(activist=Activist.get_by_id(old.id))
+    Invitation.update(passport_number="P-1", checkin_contact="Hermana", mitigation="Ruta segura",
+                      updated_at=long_ago).where(Invitation.id == invitation.id).execute()
+    Activist.update(updated_at=long_ago).where(Activist.id.in_([old.id, kept.id])).execute()
+
+    staff = login("events")
+    page = staff.get("/people/retention").get_data(as_text=True)
+    assert "Ana Antigua" in page and "Berta Guardada" in page and "Carla Reciente" not in page
+    assert login("viewer").get("/people/retention").status_code == 403
+    refused = staff.post(f"/people/{kept.id}/retention/keep", {"reason": " "})
+    assert refused.status_code == 400 and "Say why" in refused.get_data(as_text=True)
+    assert staff.post(f"/people/{kept.id}/retention/keep", {"reason": "Viaja a Ginebra en junio"}).status_code == 302
+    assert RetentionHold.get().reason == "Viaja a Ginebra en junio"
+    assert "Berta Guardada</a>" not in staff.get("/people/retention").get_data(as_text=True)
+
+    with app.app_context():
+        daily()
+    assert Activist.get_by_id(old.id).contact_channels == []
+    purged = Invitation.get_by_id(invitation.id)
+    assert (purged.passport_number, purged.checkin_contact, purged.mitigation) == ("", "", "")
+    assert Activist.get_by_id(kept.id).contact_channels and Activist.get_by_id(recent.id).contact_channels
+    event = AuditEvent.select().where(AuditEvent.action == "activist.retention_purge").get()
+    assert event.subject_id == str(old.id) and "P-1" not in event.summary
+    assert "Ana Antigua</a>" not in staff.get("/people/retention").get_data(as_text=True)
+
+
+def test_retention_off_purges_nothing(make_app):
+    app = make_app(RETENTION_MONTHS=0)
+
+    with app.app_context():
+        person = save_activist(Activist(), display_name="Dora", country="PE", risk_level="low",
+                               default_attribution="full_name", contact_channels=[{"kind": "Tel", "value": "1"}])
+        Activist.update(updated_at=datetime(2020, 1, 1, tzinfo=timezone.utc)).where(Activist.id == person.id).execute()
+        assert purge_due(date.today()) == 0
+    assert Activist.get_by_id(person.id).contact_channels

@@ -154,6 +154,8 @@ POST /people/<id:activist_id>/data/erase                             admin
 GET  /people/<id:activist_id>/protect                                admin comms events
 POST /people/<id:activist_id>/protect                                admin comms events
 POST /people/<id:activist_id>/protect/lift                           admin
+POST /people/<id:activist_id>/retention/keep                         admin comms events
+GET  /people/retention                                               admin comms events
 GET  /people/activists/                                              admin comms events viewer
 GET  /people/activists/<id:activist_id>                              admin comms events viewer
 GET  /people/activists/<id:activist_id>/contact                      admin comms events

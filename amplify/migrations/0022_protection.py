@@ -1,7 +1,8 @@
 """Issue 18: a person can be protected at once (``activist.protected_since`` and the
 history in ``protection``); the files that left Amplify are written down (``export``,
 ``exported_item``) so a protection can list who received what and when; personal data in
-the chains can be erased while they still verify.
+the chains can be erased while they still verify; staff can keep an inactive person's
+data with a reason (``retention_hold``) before the daily purge.
 
 The ledger's records from now on are signed over a commitment to their personal fields
 (``personal_sha256``, with ``personal_salt``); records already written keep their hash
@@ -65,6 +66,15 @@ def upgrade(db):
         class Meta:
             table_name = "exported_item"
 
+    class RetentionHold(Base):
+        activist = peewee.ForeignKeyField(Activist, on_delete="CASCADE")
+        reason = peewee.TextField()
+        kept_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+        kept_at = peewee.DateTimeField(index=True)
+
+        class Meta:
+            table_name = "retention_hold"
+
     migrator = SchemaMigrator.from_database(db)
     migrate(migrator.add_column("activist", "protected_since", peewee.DateTimeField(null=True)),
             migrator.add_column("activist", "erased_at", peewee.DateTimeField(null=True)),
@@ -73,4 +83,4 @@ def upgrade(db):
             *(migrator.add_column(table, column, field) for table in ("decision", "audit_event")
               for column, field in (("erased_at", peewee.DateTimeField(null=True)),
                                     ("erasure_seal", peewee.CharField(max_length=64, default="")))))
-    db.create_tables([Protection, Export, ExportedItem])
+    db.create_tables([Protection, Export, ExportedItem, RetentionHold])

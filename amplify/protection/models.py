@@ -23,3 +23,13 @@ class Protection(BaseModel):
         """Her protection in force, or None."""
         return (cls.select().where((cls.activist == activist) & cls.lifted_at.is_null())
                 .order_by(cls.id.desc()).first())
+
+
+class RetentionHold(BaseModel):
+    """Staff keep her contact, passport and trip data although she has been inactive: the
+    reason, who and when. A hold counts as activity, so it buys another retention period."""
+
+    activist = peewee.ForeignKeyField(Activist, backref="retention_holds", on_delete="CASCADE")
+    reason = peewee.TextField()
+    kept_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    kept_at = UTCDateTimeField(default=utcnow, index=True)

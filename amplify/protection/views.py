@@ -1,7 +1,11 @@
 """``/people/<id>/protect``: protect her now, see every consequence, lift it (an admin).
-``/people/<id>/data``: everything Amplify holds about her, on request."""
+``/people/<id>/data``: everything Amplify holds about her, on request; erase it (an admin).
+``/people/retention``: whose contact, passport and trip data the daily purge takes next."""
 
-from flask import Blueprint, Response, abort, flash, g, redirect, url_for
+from datetime import date
+
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from amplify import security
@@ -9,7 +13,7 @@ from amplify.audit.models import AuditEvent
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, Publication
 from amplify.people.models import Activist
-from amplify.protection import access, changes, erasure
+from amplify.protection import access, changes, erasure, retention
 from amplify.protection.forms import ReasonForm
 from amplify.protection.models import Protection
 from amplify.rules import NotAllowed
@@ -124,3 +128,32 @@ def download_data(activist_id):
     return Response(body, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
+
+
+def retention_page(form=None, problem_for=None, status=200):
+    return render("protection/retention.html", status=status, due=retention.coming_up(date.today()),
+                  months=current_app.config["RETENTION_MONTHS"], form=form or ReasonForm(),
+                  problem_for=problem_for, listed=retention.LISTED)
+
+
+@bp.get("/retention")
+@security.requires("see_contacts")
+def retention_list():
+    return retention_page()
+
+
+@bp.post("/<id:activist_id>/retention/keep")
+@security.requires("edit_people")
+def keep(activist_id):
+    activist = Activist.get_or_404(Activist.id == activist_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            retention.keep(activist, g.user, form.reason.data)
+        except NotAllowed as refused:
+            form.reason.errors.append(refused.message)
+        else:
+            flash(_("The data of %(name)s is kept: the retention period starts again today.",
+                    name=activist.display_name), "success")
+            return redirect(url_for("protection.retention_list"))
+    return retention_page(form, problem_for=activist.id, status=400)
