@@ -224,3 +224,16 @@ def test_her_data_for_someone_who_does_not_exist_is_not_found(login):
     assert staff.post("/people/999999/data", {}).status_code == 404
     assert staff.post("/people/999999/protect", {"reason": "x"}).status_code == 404
     assert not AuditEvent.select().where(AuditEvent.action == "activist.data_export").exists()
+
+
+def test_another_persons_review_page_no_longer_names_her(app, factories, her):
+    carmen = factories.activist("Carmen Otra")
+    item = factories.send(factories.item(her["campaign"], people=[(her["rosa"], "named", None),
+                                                                   (carmen, "named", None)],
+                                         title="Dos", text=f"{{{her['rosa'].ref}}} y {{{carmen.ref}}}"))
+    _link, token = factories.link(carmen)
+    assert "Rosa" in app.test_client().get(f"/r/{token}").get_data(as_text=True)
+    with app.app_context():
+        protect(Activist.get_by_id(her["rosa"].id), None, "Amenazas")
+    page = app.test_client().get(f"/r/{token}").get_data(as_text=True)
+    assert "Rosa" not in page and Item.get_by_id(item.id).cleared is False
