@@ -19,7 +19,6 @@ from amplify.items.models import Item, ItemVersion, Publication
 from amplify.people.models import Activist, save_activist
 from amplify.protection import erasure
 from amplify.protection.retention import purge_due
-from amplify.rules import NotAllowed
 from tests.conftest import USE_PG
 
 

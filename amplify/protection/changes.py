@@ -64,8 +64,9 @@ def protect(activist, user, reason):
 
 
 def lift(activist, user, reason):
-    """An admin lifts the protection; her risk level goes back to what it was. Items stay
-    as the protection left them: each needs her consent again to go out."""
+    """An admin lifts the protection; her risk level goes back to what it was. Take-downs
+    stay required and links revoked; each item naming her is judged again by
+    ``clearance()``, so it goes out only where her consent for its version still holds."""
     reason = (reason or "").strip()
     if not reason:
         raise NotAllowed(_l("Say why the protection can be lifted: it stays in the audit log."),

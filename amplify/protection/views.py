@@ -79,8 +79,8 @@ def lift(activist_id):
             else:
                 problem = refused.message
         else:
-            flash(_("The protection of %(name)s is lifted. Items naming her need her consent again.",
-                    name=activist.display_name), "success")
+            flash(_("The protection of %(name)s is lifted. Check the items naming her: each goes out "
+                    "again only where her consent still holds.", name=activist.display_name), "success")
             return redirect(url_for("protection.protect", activist_id=activist.id))
     return protect_page(activist, lift_form=form, status=400, problem=problem)
 
