@@ -237,3 +237,17 @@ def test_another_persons_review_page_no_longer_names_her(app, factories, her):
         protect(Activist.get_by_id(her["rosa"].id), None, "Amenazas")
     page = app.test_client().get(f"/r/{token}").get_data(as_text=True)
     assert "Rosa" not in page and Item.get_by_id(item.id).cleared is False
+
+
+def test_a_card_cannot_quote_her_and_no_image_is_stored(app, login, her):
+    from amplify.media.models import Asset
+
+    with app.app_context():
+        protect(Activist.get_by_id(her["rosa"].id), None, "Amenazas")
+    assets = Asset.select().count()
+    form = {"campaign": str(her["campaign"].id), "title": "Tarjeta", "template": "quote", "size": "x",
+            "main_text": "Sin nosotras no funciona ninguna casa.", "person": str(her["rosa"].id),
+            "attribution": "full_name", "secondary": "", "language": "es", "channel": "x"}
+    refused = login("comms").post("/media/cards/new", form)
+    assert refused.status_code == 400 and "is protected" in refused.get_data(as_text=True)
+    assert Asset.select().count() == assets and not Item.select().where(Item.title == "Tarjeta").exists()
