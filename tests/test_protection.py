@@ -251,3 +251,22 @@ def test_a_card_cannot_quote_her_and_no_image_is_stored(app, login, her):
     refused = login("comms").post("/media/cards/new", form)
     assert refused.status_code == 400 and "is protected" in refused.get_data(as_text=True)
     assert Asset.select().count() == assets and not Item.select().where(Item.title == "Tarjeta").exists()
+
+
+def test_a_pack_naming_a_protected_person_is_refused_whole(app):
+    from pathlib import Path
+
+    from amplify.campaigns.models import Campaign
+    from amplify.campaigns.packs import PackError, import_pack
+    from amplify.items.models import ItemPerson
+
+    demo = Path(__file__).resolve().parents[1] / "campaigns" / "domestic-work-is-work"
+    with app.app_context():
+        import_pack(demo, trusted=True)
+        named = ItemPerson.select().first().activist
+        Item.delete().execute()
+        protect(named, None, "Amenazas")
+        before = Campaign.select().count()
+        with pytest.raises(PackError, match="is protected"):
+            import_pack(demo, trusted=True)
+    assert not Item.select().exists() and Campaign.select().count() == before
