@@ -13,7 +13,7 @@ from amplify.chain import GENESIS, ChainBroken
 from amplify.consent import ledger
 from amplify.consent.models import Decision
 from amplify.db import database
-from amplify.invitations.models import Invitation
+from amplify.invitations.models import Invitation, Reminder
 from amplify.items.changes import confirm_takedown, publish
 from amplify.items.models import Item, ItemVersion, Publication
 from amplify.people.models import Activist, save_activist
@@ -39,6 +39,8 @@ def rosa(app, factories, make_user):
     invitation = factories.invitation(activist=Activist.get_by_id(person.id))
     Invitation.update(passport_number="AB123456", checkin_contact="Su hermana +51 900 2").where(
         Invitation.id == invitation.id).execute()
+    Reminder.create(invitation=invitation, event=invitation.event_id, kind="no_answer", due_on=date.today(),
+                    recipient="+51 900 1", subject="Rosa, ¿vienes?", body="Hola Rosa Huamán")
     return {"person": Activist.get_by_id(person.id), "item": item, "publication": publication, "staff": staff,
             "invitation": invitation}
 
@@ -69,7 +71,8 @@ def test_erasure_waits_for_the_take_down_then_leaves_the_chains_verifiable(app, 
     assert all(d.personal_sha256 for d in decisions)  # the commitment stays
     everything = " ".join(json.dumps(row, default=str) for row in (
         list(Decision.select().dicts()) + list(AuditEvent.select().dicts()) + list(Activist.select().dicts())
-        + list(Item.select().dicts()) + list(ItemVersion.select().dicts()) + list(Invitation.select().dicts())))
+        + list(Item.select().dicts()) + list(ItemVersion.select().dicts()) + list(Invitation.select().dicts())
+        + list(Reminder.select().dicts())))
     for secret in ("Rosa", "Huamán", "Lucía Vecina", "nombre completo", "+51 900", "AB123456", "mercado"):
         assert secret not in everything, secret
     assert f"erased-{person.id}" in Item.get_by_id(rosa["item"].id).text

@@ -5,8 +5,10 @@ transaction: her consent records lose their personal fields (witness, comment, g
 and keep their hash; audit entries about her and her invitations lose their summary and
 are sealed; her profile becomes a pseudonym (``erased-<id>``) with no contact details,
 notes or languages; passport, visa, trip-safety and support notes of her invitations are
-blanked; her requests and protections lose their notes; the texts and versions of items
-naming her name the pseudonym. What stays: that a decision was made, when, about which
+blanked, and so are the reminders drafted to her and the reasons of her invitations'
+changes; her requests and protections lose their notes; the texts and versions of items
+naming her name the pseudonym. Not reached: what staff wrote about her in comments on
+items, and feed entries (public statements) that name her. What stays: that a decision was made, when, about which
 exact content, and the chains that prove it."""
 
 import json
@@ -17,7 +19,7 @@ from amplify import audit
 from amplify.audit.models import AuditEvent
 from amplify.consent.models import Decision
 from amplify.db import database, utcnow
-from amplify.invitations.models import Invitation, Support
+from amplify.invitations.models import Invitation, InvitationChange, Reminder, Support
 from amplify.items.models import Item, ItemPerson, ItemVersion, Publication
 from amplify.people.models import Activist
 from amplify.protection.models import Protection
@@ -74,6 +76,9 @@ def erase(activist, reason):
         Invitation.update(passport_number="", passport_expiry=None, visa_outcome="", checkin_contact="",
                           mitigation="", outcome="", follow_ups="").where(Invitation.id.in_(invitation_ids or [0])).execute()
         Support.update(notes="").where(Support.invitation.in_(invitation_ids or [0])).execute()
+        # Drafted reminders carry her name, number or address; changes may say why.
+        Reminder.update(recipient="", subject="—", body="").where(Reminder.invitation.in_(invitation_ids or [0])).execute()
+        InvitationChange.update(reason="").where(InvitationChange.invitation.in_(invitation_ids or [0])).execute()
         HelpRequest.update(note="").where(HelpRequest.activist == activist.id).execute()
         Protection.update(reason="", lift_reason="").where(Protection.activist == activist.id).execute()
         now = utcnow()
