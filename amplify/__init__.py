@@ -46,6 +46,7 @@ def create_app(config=None):
     from amplify.media.views import bp as media_bp
     from amplify.items.views import bp as items_bp
     from amplify.people.views import bp as people_bp
+    from amplify.protection.views import bp as protection_bp
     from amplify.notifications.views import bp as notifications_bp
     from amplify.publishing.views import bp as publishing_bp
     from amplify.review.views import bp as review_bp
@@ -53,7 +54,7 @@ def create_app(config=None):
 
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
                       media_bp, media_links_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp,
-                      review_bp, audit_bp, notifications_bp, outreach_bp, publishing_bp):
+                      review_bp, audit_bp, notifications_bp, outreach_bp, publishing_bp, protection_bp):
         app.register_blueprint(blueprint)
 
     from amplify import notifications

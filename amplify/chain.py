@@ -33,7 +33,7 @@ from flask import current_app
 
 from amplify import keys
 from amplify.config import INSTANCE_SECRETS, variable_for
-from amplify.db import BaseModel, database, is_postgres
+from amplify.db import BaseModel, UTCDateTimeField, database, is_postgres, utcnow
 from amplify.files import PRIVATE_FILE, private_folder, write_atomically
 
 GENESIS = "0" * 64
@@ -143,13 +143,26 @@ def write_checkpoint(path, key, table, checkpoint):
 
 
 class ChainedModel(BaseModel):
-    """Base for chained tables. Subclasses list the fields that the hash covers."""
+    """Base for chained tables. Subclasses list the fields that the hash covers, and the
+    personal fields an erasure may blank (``PERSONAL_FIELDS``, with their blank values).
+
+    Erasure never touches a row's hash. A row whose hash covers a *commitment* to its
+    personal fields (the ledger's records since issue 18) still recomputes after they are
+    blanked. A row whose hash covered the fields themselves (older records, the audit log)
+    is checked once, whole, at erasure, then sealed: an HMAC, with the chain's key, of its
+    place in the chain, its hash and every field it keeps. Verify then checks the seal
+    instead of the hash, and still checks every link. Every erased row carries a seal, so
+    a row cannot be made to look erased without the key."""
 
     seq = peewee.IntegerField(unique=True)
     prev_hash = peewee.CharField(max_length=64)
     hash = peewee.CharField(max_length=64, unique=True)
+    # Outside the chain: when personal fields were erased, and the seal that vouches for it.
+    erased_at = UTCDateTimeField(null=True)
+    erasure_seal = peewee.CharField(max_length=64, default="")
 
     CHAINED_FIELDS = ()
+    PERSONAL_FIELDS = {}  # name: the value it holds once erased
     abstract = True  # no table of its own
 
     @classmethod
@@ -167,11 +180,50 @@ class ChainedModel(BaseModel):
         append). Raises ChainBroken when the file was edited."""
         return read_checkpoint(cls.checkpoint_path(), cls.chain_key(), cls._meta.table_name)
 
+    def chained_fields(self):
+        """The fields this row's hash covers."""
+        return self.CHAINED_FIELDS
+
     def expected_hash(self, key):
-        values = [self.seq] + [_plain(getattr(self, self._field_column(name))) for name in self.CHAINED_FIELDS]
+        values = [self.seq] + [_plain(getattr(self, self._field_column(name))) for name in self.chained_fields()]
         payload = json.dumps(values + [self.prev_hash], ensure_ascii=False, separators=(",", ":"),
                              sort_keys=True, default=str)
         return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+    def expected_seal(self, key):
+        kept = [name for name in self.chained_fields() if name not in self.PERSONAL_FIELDS]
+        values = ["erased", self.seq, self.prev_hash, self.hash] + [
+            _plain(getattr(self, self._field_column(name))) for name in kept]
+        payload = json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+        return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+    def holds(self, key):
+        """Whether the row is as it was signed (or, erased, as it was sealed)."""
+        if self.erased_at is not None:
+            if not hmac.compare_digest(self.erasure_seal or "", self.expected_seal(key)):
+                return False
+            if any(name in self.PERSONAL_FIELDS for name in self.chained_fields()):
+                return True  # the hash covered what is gone: the seal vouches for the rest
+        return hmac.compare_digest(self.hash, self.expected_hash(key))
+
+    def erase_personal(self):
+        """Blank this row's personal fields, keeping its hash (call inside a transaction).
+        Refuses (ChainBroken) a row that is not as it was signed: nothing altered is sealed."""
+        key = self.chain_key()
+        if self.erased_at is not None:
+            return False
+        if not hmac.compare_digest(self.hash, self.expected_hash(key)):
+            raise ChainBroken(self.seq, "content was altered: not erased")
+        self.erasure_seal = self.expected_seal(key)
+        for name, blank in self.PERSONAL_FIELDS.items():
+            setattr(self, name, blank)
+        self.erased_at = utcnow()
+        self.save()
+        return True
+
+    @classmethod
+    def erased_count(cls):
+        return cls.select().where(cls.erased_at.is_null(False)).count()
 
     @classmethod
     def _field_column(cls, name):
@@ -242,7 +294,7 @@ class ChainedModel(BaseModel):
                 raise ChainBroken(expected_seq, "missing (removed)")
             if row.prev_hash != prev_hash:
                 raise ChainBroken(row.seq, "does not follow the previous entry (reordered or inserted)")
-            if not hmac.compare_digest(row.hash, row.expected_hash(key)):
+            if not row.holds(key):
                 raise ChainBroken(row.seq, "content was altered")
             reason = derived(row)
             if reason:

@@ -249,12 +249,14 @@ def _verify_chain(model, name, unit, units, expect, reset):
                                  subject_type="chain", subject_id=model._meta.table_name)
             count, head = model.verify(expect)
             checkpoint = model.checkpoint()
+            erased = model.erased_count()
         except ChainBroken as broken:
             where = f" at {unit} {broken.seq}" if broken.seq is not None else ""
             click.echo(f"{name} {'cannot be verified' if broken.wrong_key else 'BROKEN'}{where}: "
                        f"{broken.reason}", err=True)
             sys.exit(1)
     click.echo(f"{name} intact: {count} {units}, head {head}")
+    click.echo(f"{erased} {units} with erased personal data (sealed or committed: they still verify)")
     if checkpoint is None:
         click.echo(f"checkpoint: none yet ({model.checkpoint_path()} is written after the next change)")
     else:

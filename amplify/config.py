@@ -28,6 +28,7 @@ ENVIRONMENT = {
     "AMPLIFY_LOGIN_SLOWDOWN_PER_ACCOUNT": ("LOGIN_SLOWDOWN_PER_ACCOUNT", int),
     "AMPLIFY_LOGIN_SLOWDOWN_PER_ADDRESS": ("LOGIN_SLOWDOWN_PER_ADDRESS", int),
     "AMPLIFY_REVIEW_MONTHS": ("REVIEW_MONTHS", int),
+    "AMPLIFY_RETENTION_MONTHS": ("RETENTION_MONTHS", int),
     "AMPLIFY_DATABASE_BUSY_TIMEOUT_MS": ("DATABASE_BUSY_TIMEOUT_MS", int),
     "AMPLIFY_ORGANIZATION_NAME": ("ORGANIZATION_NAME", str),
     "AMPLIFY_ORGANIZATION_CONTACT": ("ORGANIZATION_CONTACT", str),
@@ -81,6 +82,9 @@ DEFAULTS = {
     "LOGIN_SLOWDOWN_PER_ACCOUNT": 10,  # failures on an account before addresses that failed wait
     "LOGIN_SLOWDOWN_PER_ADDRESS": 20,  # failures from an address (any account) before it waits
     "REVIEW_MONTHS": 6,
+    # Contact, passport, visa and trip-safety data of people inactive this long are purged
+    # by the daily job (0: never).
+    "RETENTION_MONTHS": 24,
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
     "ORGANIZATION_NAME": "Amplify",
     # Named in consent receipts as the controller's details (empty: left out).

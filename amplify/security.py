@@ -68,6 +68,8 @@ PERMISSIONS = {
     "edit_campaigns": {"admin", "comms"},
     "manage_users": {"admin"},
     "see_audit": {"admin"},
+    "lift_protection": {"admin"},
+    "erase_people": {"admin"},
 }
 
 

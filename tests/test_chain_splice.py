@@ -19,6 +19,7 @@ AT = datetime(2026, 11, 28, 12, 30, 15, 123456, tzinfo=timezone.utc)
 # (field order, JSON form, time format, key derivation) changes them — and would make
 # every ledger already kept fail its verification. Change them only with a migration.
 PINNED_DECISION = "ef2caf56f151814cfbd37137e765f752ae1b0175390cd1e8a6e9e7642e767cb0"
+PINNED_DECISION_COMMITTED = "bc312c9cca081ceef9b1feb2f5d6814adaa977572698415c7ae71205dfa8a7cf"
 PINNED_AUDIT = "a5978271c4dc81e97504d352caa955b72e0b2b39404d45a55b56975fe14ca90e"
 
 
@@ -43,11 +44,12 @@ def test_a_validly_signed_row_that_does_not_follow_is_caught(app, person):
         key = Decision.chain_key()
         # A record from a backup (another history of this instance): signed with the
         # instance's key, but after a different predecessor.
+        row = Decision.get(Decision.seq == 2)
         stranger = Decision(seq=2, prev_hash="b" * 64, at=AT, activist=person.id, subject_type="item",
                             subject_id=99, content_hash="d" * 64, outcome="given",
-                            scope=json.dumps({"channels": ["x"]}), method="review_page")
+                            scope=json.dumps({"channels": ["x"]}), method="review_page",
+                            personal_sha256=row.personal_sha256)
         stranger.hash = stranger.expected_hash(key)
-        row = Decision.get(Decision.seq == 2)
         Decision.update(prev_hash=stranger.prev_hash, hash=stranger.hash, subject_id=99,
                         content_hash=stranger.content_hash, outcome="given", scope=stranger.scope,
                         method="review_page").where(Decision.id == row.id).execute()
@@ -92,20 +94,27 @@ def test_a_removed_last_row_leaves_a_shorter_intact_chain_that_the_checkpoint_ca
     assert count == 3 and head != Decision.get(Decision.seq == 2).hash
 
 
+KNOWN = dict(outcome="given", content_hash="a" * 64,
+             scope=json.dumps({"attribution": "pseudonym", "channels": ["x"], "face": False,
+                               "valid_until": "2027-06-30"}, sort_keys=True),
+             method="phone", recorded_by=7, witness="Lucía", notice_version="v1",
+             notice_language="es", notice_hash="e" * 64, comment="Sí, con seudónimo",
+             request_key="form-1")
+
+
 def test_a_known_decision_keeps_its_known_hash(app, person):
+    """Records written before issue 18 (no commitment: the hash covers the personal fields)
+    keep their hash; records since then are signed over the commitment instead."""
     assert person.id == 1
-    decision = append_decision(app, person, outcome="given", content_hash="a" * 64,
-                               scope=json.dumps({"attribution": "pseudonym", "channels": ["x"], "face": False,
-                                                 "valid_until": "2027-06-30"}, sort_keys=True),
-                               method="phone", recorded_by=7, witness="Lucía", notice_version="v1",
-                               notice_language="es", notice_hash="e" * 64, comment="Sí, con seudónimo",
-                               request_key="form-1")
+    decision = append_decision(app, person, personal_salt="s" * 32, **KNOWN)
     assert (decision.seq, decision.prev_hash) == (1, GENESIS)
-    assert decision.hash == PINNED_DECISION
+    assert decision.hash == PINNED_DECISION_COMMITTED
     with app.app_context():
         stored = Decision.get_by_id(decision.id)  # read back from the database
+        assert stored.expected_hash(Decision.chain_key()) == PINNED_DECISION_COMMITTED
+        assert Decision.verify() == (1, PINNED_DECISION_COMMITTED)
+        stored.personal_sha256 = None  # as written before issue 18
         assert stored.expected_hash(Decision.chain_key()) == PINNED_DECISION
-        assert Decision.verify() == (1, PINNED_DECISION)
 
 
 def test_a_known_audit_entry_keeps_its_known_hash(app):

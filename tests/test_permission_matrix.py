@@ -174,6 +174,14 @@ GET  /media/cards/new                                                admin comms
 POST /media/cards/new                                                admin comms
 GET  /media/cards/preview.png                                        admin comms
 GET  /people/                                                        admin comms events viewer
+GET  /people/<id:activist_id>/data                                   admin comms events
+POST /people/<id:activist_id>/data                                   admin comms events
+POST /people/<id:activist_id>/data/erase                             admin
+GET  /people/<id:activist_id>/protect                                admin comms events
+POST /people/<id:activist_id>/protect                                admin comms events
+POST /people/<id:activist_id>/protect/lift                           admin
+POST /people/<id:activist_id>/retention/keep                         admin comms events
+GET  /people/retention                                               admin comms events
 GET  /people/activists/                                              admin comms events viewer
 GET  /people/activists/found                                         admin comms events viewer
 GET  /people/activists/<id:activist_id>                              admin comms events viewer

@@ -20,6 +20,8 @@ class AuditEvent(ChainedModel):
 
     CHAINED_FIELDS = ("at", "actor_id", "actor_label", "action", "subject_type", "subject_id",
                       "summary")
+    # What an erasure blanks: the summary may hold her name or values she gave.
+    PERSONAL_FIELDS = {"summary": json.dumps({"erased": True})}
 
     def summary_data(self):
         return json.loads(self.summary)

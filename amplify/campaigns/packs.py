@@ -402,10 +402,13 @@ def _import_items(campaign, items, trusted):
         variant_ids = [v.id for v in MessageVariant.select().join(Message).where(
             (Message.campaign == campaign) & Message.key.in_(data["messages"] or [""])
             & (MessageVariant.language == data["language"]))]
-        item = changes.save_item(
-            Item(), people=[(people[p["ref"]].id, p["appearance"], p["attribution"]) for p in data["people"]],
-            variant_ids=variant_ids, campaign=campaign, kind=data["kind"], title=data["title"],
-            language=data["language"], channel=data["channel"], text=data["text"])
+        try:
+            item = changes.save_item(
+                Item(), people=[(people[p["ref"]].id, p["appearance"], p["attribution"]) for p in data["people"]],
+                variant_ids=variant_ids, campaign=campaign, kind=data["kind"], title=data["title"],
+                language=data["language"], channel=data["channel"], text=data["text"])
+        except changes.NotAllowed as refused:  # someone it names is protected: nothing imported
+            raise PackError("items", data["title"], str(refused.message)) from None
         for step in data["history"]:
             item = Item.get_by_id(item.id)
             if not trusted:

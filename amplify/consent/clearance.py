@@ -4,7 +4,8 @@ An item is cleared only when every person it names, quotes or shows has, as thei
 in force, a *given* decision for the item's current content hash whose scope covers the
 item's channel, the way they appear and the attribution used, and has not expired; when
 every message variant it uses is approved; and, if it names someone at high risk, when a
-second staff member signed off its safety for this exact version. Exports, "mark as
+second staff member signed off its safety for this exact version. Nobody protected
+(``amplify.protection``) may be named, quoted or shown, whatever she said before. Exports, "mark as
 published" and the item's state all ask this function, and nothing else.
 """
 
@@ -26,6 +27,7 @@ REASONS = {
     "withdrawn": _l("Withdrew their consent"),
     "expired": _l("Consent expired"),
     "invalidated": _l("Decided on an earlier version"),
+    "protected": _l("Protected: nothing may name, quote or show her until an admin lifts it"),
 }
 
 
@@ -64,6 +66,8 @@ class Clearance:
 
 
 def _person_status(item, person, decision, today):
+    if person.activist.protected:
+        return PersonStatus(person, decision, False, REASONS["protected"])
     if decision is None:
         return PersonStatus(person, None, False, REASONS[None])
     if decision.content_hash != item.content_hash:

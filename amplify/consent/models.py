@@ -4,7 +4,10 @@ A decision is about one subject (an item or a message variant) *at one content h
 one person. Nothing is edited or deleted: a later decision supersedes an earlier one.
 """
 
+import hashlib
+import hmac
 import json
+import secrets
 from datetime import date
 
 import peewee
@@ -72,11 +75,46 @@ class Decision(ChainedModel):
     # Derived, outside the chain (it came after the first ledgers were written): seconds
     # from the request to this answer, for the reports. Verify recomputes it.
     waited_seconds = peewee.FloatField(null=True)
+    # Since issue 18 the chain covers a commitment to the personal fields, not the fields:
+    # SHA-256 of a random salt and the fields. Erasure blanks the fields and the salt and
+    # keeps the commitment, so the record still verifies and the erased text cannot be
+    # guessed back from it. None: a record written before, whose hash covers the fields.
+    personal_sha256 = peewee.CharField(max_length=64, null=True)
+    personal_salt = peewee.CharField(default="")
 
     CHAINED_FIELDS = ("at", "activist", "subject_type", "subject_id", "content_hash", "outcome",
                       "scope", "method", "recorded_by", "witness", "notice_version",
                       "notice_language", "notice_hash", "comment", "guardian_name",
                       "guardian_relationship", "minor_agrees", "review_link", "request_key")
+    PERSONAL_FIELDS = {"witness": "", "comment": "", "guardian_name": "", "guardian_relationship": "",
+                       "personal_salt": ""}
+    COMMITTED = ("witness", "comment", "guardian_name", "guardian_relationship")
+
+    def chained_fields(self):
+        if self.personal_sha256 is None:
+            return self.CHAINED_FIELDS
+        return tuple(name for name in self.CHAINED_FIELDS if name not in self.COMMITTED) + ("personal_sha256",)
+
+    @staticmethod
+    def commitment(salt, values):
+        """SHA-256 of the salt and the personal fields, in a fixed form."""
+        payload = json.dumps([salt, list(values)], ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def personal_holds(self):
+        """The personal fields are the ones committed to (always true once erased)."""
+        if self.personal_sha256 is None or self.erased_at is not None:
+            return True
+        return hmac.compare_digest(self.personal_sha256, self.commitment(
+            self.personal_salt, [getattr(self, name) for name in self.COMMITTED]))
+
+    @classmethod
+    def append(cls, personal_salt=None, **fields):
+        """Append a record whose hash covers a commitment to its personal fields (a fresh
+        random salt, unless a test pins one)."""
+        salt = personal_salt or secrets.token_hex(16)
+        values = [fields.get(name, cls._meta.fields[name].default) for name in cls.COMMITTED]
+        return super().append(personal_salt=salt, personal_sha256=cls.commitment(salt, values), **fields)
 
     class Meta:
         indexes = ((("subject_type", "subject_id", "activist"), False),)
@@ -88,6 +126,8 @@ class Decision(ChainedModel):
         asked = {}
 
         def check(row):
+            if not row.personal_holds():
+                return "its personal fields do not match their commitment (altered)"
             version = (row.activist_id, row.subject_type, row.subject_id, row.content_hash)
             if row.outcome == "requested":
                 asked[version] = row.at

@@ -65,6 +65,10 @@ def create_link(activist_id):
     activist = Activist.get_or_404(Activist.id == activist_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if activist.protected:  # her links were revoked with the protection; none until lifted
+        flash(_("She is protected: no personal link can be made until an admin lifts the protection."),
+              "error")
+        return redirect(url_for("consent.person", activist_id=activist.id))
     link, _token = ledger.create_link(activist, g.user)
     flash(_("A new personal link was made. Show the QR code or send the link."), "success")
     return redirect(url_for("consent.link", link_id=link.id))

@@ -169,13 +169,13 @@ def scheduler_file(campaign, scheduler, channel, zone, date_order="dmy", now=Non
     return export
 
 
-def generic_csv(campaign):
+def generic_csv(campaign, rows=None):
     """Every cleared, planned item (published ones too, with their state) for a
     spreadsheet: ISO-8601 UTC time, channel, state, text, the text as the platform's API
     wants it (LinkedIn's escaped), item and hash."""
     rows = [(item.planned_at.astimezone(timezone.utc).isoformat(timespec="minutes"), item.channel,
              item.state, text, for_api(text, item.channel), item.id, item.content_hash)
-            for item, text in cleared_items(campaign)]
+            for item, text in (cleared_items(campaign) if rows is None else rows)]
     return spreadsheets.write(rows, ["planned_at", "channel", "state", "message", "api_text", "item",
                                      "content_sha256"])
 
@@ -186,7 +186,7 @@ def item_uid(item, host):
     return f"amplify-item-{item.id}@{host}"
 
 
-def ical(campaign, base_url, host):
+def ical(campaign, base_url, host, rows=None):
     """Planned publications of cleared items as calendar events (15 minutes each). DTSTAMP
     is the item's last change, so a client sees a new version as an update."""
     calendar = Calendar()
@@ -194,7 +194,7 @@ def ical(campaign, base_url, host):
     calendar.add("version", "2.0")
     # An X- property is not escaped unless it is a vText: a line break would break the file.
     calendar.add("x-wr-calname", vText(f"{campaign.name} — publications"))
-    for item, text in cleared_items(campaign):
+    for item, text in cleared_items(campaign) if rows is None else rows:
         event = Event()
         event.add("uid", item_uid(item, host))
         event.add("dtstamp", item.updated_at.astimezone(timezone.utc).replace(microsecond=0))
@@ -215,12 +215,12 @@ def _kit_entry(name):
     return entry
 
 
-def kit_zip(campaign):
+def kit_zip(campaign, rows=None):
     """A campaign kit: one text file per cleared item (planned or not), its images (already
     scrubbed, as consented to) and an index with their alt text. Entries carry normal file
     modes (0644), so unzipped files are readable as any other."""
     out = io.BytesIO()
-    rows = cleared_items(campaign, planned_only=False)
+    rows = cleared_items(campaign, planned_only=False) if rows is None else rows
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kit:
         index = [f"# {campaign.name}", ""]
         for item, text in rows:

@@ -29,6 +29,7 @@ class Sheet:
     language: str
     points: list = field(default_factory=list)  # message variants
     quotes: list = field(default_factory=list)  # published texts
+    quote_items: list = field(default_factory=list)  # the items they come from
     organization: str = ""
     made_on: date = field(default_factory=date.today)
 
@@ -38,7 +39,8 @@ class Sheet:
 
 
 def consented_quotes(campaign, language):
-    """Cleared quotes whose every person's consent covers meeting material."""
+    """Cleared quotes whose every person's consent covers meeting material, as
+    ``[(item, published text)]``."""
     quotes = []
     for item in (Item.select().where((Item.campaign == campaign) & (Item.language == language)
                                      & Item.kind.in_(QUOTE_KINDS)
@@ -46,13 +48,14 @@ def consented_quotes(campaign, language):
         result = clearance(item)
         if result.cleared and all(SHEET_CHANNEL in p.decision.scope_data.get("channels", [])
                                   for p in result.people):
-            quotes.append(result.published_text())
+            quotes.append((item, result.published_text()))
     return quotes
 
 
 def build(campaign, audience, language, variants, organization):
-    return Sheet(campaign, audience, language, list(variants), consented_quotes(campaign, language),
-                 organization)
+    quotes = consented_quotes(campaign, language)
+    return Sheet(campaign, audience, language, list(variants), [text for _item, text in quotes],
+                 [item for item, _text in quotes], organization)
 
 
 # What CommonMark (and GitHub's tables and strike-through) would read as markup inside a

@@ -15,6 +15,7 @@ from amplify.campaigns.models import AUDIENCES, Campaign, Message, MessageVarian
 from amplify.drafting import exports, sheets
 from amplify.drafting.composer import compose
 from amplify.drafting.forms import ComposeForm
+from amplify.drafting.models import record_export
 from amplify.drafting.safety import check_text, high_risk_people
 from amplify.forms import form_status
 from amplify.items.changes import save_item
@@ -162,6 +163,7 @@ def scheduler_csv(slug, scheduler, channel):
     if channel not in exports.scheduler_channels(campaign):
         abort(404)
     export = exports.scheduler_file(campaign, scheduler, channel, *export_choices(campaign))
+    record_export("scheduler", export.filename(slug), campaign, [row.item for row in export.rows], g.user)
     return download(export.csv(), "text/csv", export.filename(slug))
 
 
@@ -169,14 +171,18 @@ def scheduler_csv(slug, scheduler, channel):
 @security.requires("view")
 def generic(slug):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
-    return download(exports.generic_csv(campaign), "text/csv", f"{slug}-publications.csv")
+    rows = exports.cleared_items(campaign)
+    record_export("csv", f"{slug}-publications.csv", campaign, [item for item, _text in rows], g.user)
+    return download(exports.generic_csv(campaign, rows), "text/csv", f"{slug}-publications.csv")
 
 
 @bp.get("/<slug>/exports/publications.ics")
 @security.requires("view")
 def calendar_file(slug):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
-    return download(exports.ical(campaign, request.url_root, request.host.split(":")[0]),
+    rows = exports.cleared_items(campaign)
+    record_export("ical", f"{slug}.ics", campaign, [item for item, _text in rows], g.user)
+    return download(exports.ical(campaign, request.url_root, request.host.split(":")[0], rows),
                     "text/calendar", f"{slug}.ics")
 
 
@@ -184,7 +190,9 @@ def calendar_file(slug):
 @security.requires("view")
 def kit(slug):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
-    return download(exports.kit_zip(campaign), "application/zip", f"{slug}-kit.zip")
+    rows = exports.cleared_items(campaign, planned_only=False)
+    record_export("kit", f"{slug}-kit.zip", campaign, [item for item, _text in rows], g.user)
+    return download(exports.kit_zip(campaign, rows), "application/zip", f"{slug}-kit.zip")
 
 
 # Calendar --------------------------------------------------------------------------------
@@ -233,6 +241,8 @@ def talking_points(slug):
     if fmt in ("md", "docx") and sheet.empty:
         flash(_("Nothing in this language yet: there is no sheet to download."), "error")
         fmt = None
+    if fmt in ("md", "docx"):
+        record_export("sheet", f"{slug}-{audience}-{language}.{fmt}", campaign, sheet.quote_items, g.user)
     if fmt == "md":
         return download(sheets.markdown(sheet, labels), "text/markdown", f"{slug}-{audience}-{language}.md")
     if fmt == "docx":

@@ -96,16 +96,20 @@ def poll_due_sources():
 
 
 def daily():
-    """Each morning: expire unanswered invitations, draft reminders, purge what is due."""
+    """Each morning: expire unanswered invitations, draft reminders, purge what is due
+    (passport numbers after their event; contact, passport, visa and trip-safety data of
+    people inactive for the retention period)."""
     from datetime import date
 
     from amplify.invitations.changes import expire_unanswered, purge
     from amplify.invitations.reminders import draft_due
+    from amplify.protection.retention import purge_due
 
     today = date.today()
     expire_unanswered(today)
     draft_due(today)
     purge(today)
+    purge_due(today)
 
 
 @huey.periodic_task(crontab(hour="6", minute="0"))

@@ -125,7 +125,8 @@ def delegation(event, passports):
             listed.append(Listed(invitation.passport_name or person.display_name,
                                  country_name(invitation.nationality) if invitation.nationality else "",
                                  str(invitation.role_label), organization))
-        elif may_name(person.default_attribution, person.risk_level, answers.get(invitation.id)):
+        elif may_name(person.default_attribution, person.risk_level, answers.get(invitation.id),
+                      person.protected):
             listed.append(Listed(person.name_for(person.default_attribution, "—"), "",
                                  str(invitation.role_label), organization))
         else:

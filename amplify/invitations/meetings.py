@@ -118,7 +118,8 @@ def sheet(meeting):
     result = Sheet(meeting)
     for invitation in rows:
         person = invitation.activist
-        if may_name(person.default_attribution, person.risk_level, answers.get(invitation.id)):
+        if may_name(person.default_attribution, person.risk_level, answers.get(invitation.id),
+                      person.protected):
             result.named.append((person.name_for(person.default_attribution, "—"), str(invitation.role_label)))
         else:
             result.unnamed += 1

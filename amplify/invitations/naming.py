@@ -1,7 +1,7 @@
 """Whether a person may be named for an invitation, outside the team: one rule for the
 campaign report and the public delegation list.
 
-Anonymity is never broken; a person at high risk is named only where she said, for the
+Anonymity is never broken; a protected person is never named; a person at high risk is named only where she said, for the
 event's current terms, that she may be named there; anyone else is named unless she said
 no to being named at that event."""
 
@@ -29,9 +29,10 @@ def answers_to_be_named(terms):
     return answers
 
 
-def may_name(attribution, risk_level, answer):
+def may_name(attribution, risk_level, answer, protected):
     """``answer``: her answer about being named at the event (True, False, or None when she
-    gave none for its current terms)."""
-    if attribution == "anonymous":
+    gave none for its current terms); ``protected``: whether she is under "protect now"
+    (then never named, whatever she said before)."""
+    if attribution == "anonymous" or protected:
         return False
     return answer is True or (risk_level != "high" and answer is not False)

@@ -15,7 +15,7 @@ from amplify.items.models import (
     EDITABLE, Item, ItemImage, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
 )
 from amplify.items.signals import takedowns_confirmed
-from amplify.people.models import activist_saved
+from amplify.people.models import Activist, activist_saved
 
 JUDGED_AT_ONCE = 500
 
@@ -31,11 +31,13 @@ def save_item(item, *, people, variant_ids, images=None, **fields):
     ``images`` is ``[(asset, alt text)]`` (None keeps the item's images as they are).
 
     Any change to what would be published makes a new version with a new hash: decisions
-    on the old one stop counting and the item goes back to draft.
+    on the old one stop counting and the item goes back to draft. Nobody protected may be
+    added (an item that already named her keeps her, so that it stays stopped).
     """
     creating = item.id is None
     if not creating and item.state not in EDITABLE:
         raise NotAllowed(_l("A published item cannot be edited. Make a new item instead."))
+    _refuse_protected(item, people)
     old_hash = item.content_hash
     if isinstance(fields.get("text"), str):  # browsers send CR LF from text areas
         fields["text"] = fields["text"].replace("\r\n", "\n").replace("\r", "\n")
@@ -73,6 +75,17 @@ def save_item(item, *, people, variant_ids, images=None, **fields):
         audit.record("item.create" if creating else "item.update", item,
                      {"version": item.version, "hash": item.content_hash, "state": item.state})
     return item
+
+
+def _refuse_protected(item, people):
+    """Nobody protected may be added to an item (``people`` holds activists or their ids)."""
+    wanted = {getattr(activist, "id", activist) for activist, _appearance, _attribution in people}
+    if item.id is not None:
+        wanted -= {p.activist_id for p in ItemPerson.select().where(ItemPerson.item == item)}
+    protected = Activist.select().where(Activist.id.in_(wanted or {0}) & Activist.protected_since.is_null(False)).first()
+    if protected is not None:
+        raise NotAllowed(_l("%(name)s is protected: no item may name, quote or show her until an "
+                            "admin lifts the protection.", name=protected.display_name), field="people")
 
 
 def send_for_review(item):

@@ -172,6 +172,8 @@ class Item(BaseModel):
         for person in self.people() if people is None else people:
             chosen = attribution if person.activist_id == activist.id else (
                 person.attribution or person.activist.default_attribution)
+            if person.activist.protected and person.activist_id != activist.id:
+                chosen = "anonymous"  # someone else's page never names a protected person
             names[person.activist.ref] = person.activist.name_for(chosen, label)
         return names
 

@@ -133,6 +133,12 @@ def new_card():
                 if request.form.get("action") == "preview":  # "Preview" only previews
                     return render("media/card_form.html", form=form,
                                   preview=url_for("media.card_preview", **preview_args()))
+                if person is not None and person.protected:  # checked before the image is stored
+                    form.person.errors.append(_("%(name)s is protected: no item may name, quote or show "
+                                                "her until an admin lifts the protection.",
+                                                name=person.display_name))
+                    return render("media/card_form.html", form=form, status=400,
+                                  preview=url_for("media.card_preview", **preview_args()))
                 with database.atomic():
                     asset = Asset.store(image, label=form.title.data, uploaded_by=g.user)
                     people = [(person.id, "quoted" if card.template == "quote" else "named",

@@ -14,6 +14,8 @@ KINDS = {
     "withdrawn": _l("%(name)s withdrew her consent: take it down"),
     "call": _l("%(name)s asks to be called"),
     "explain": _l("%(name)s asks to have it explained"),
+    "protected": _l("%(name)s is protected: reach by hand what Amplify cannot"),
+    "protection_lifted": _l("The protection of %(name)s was lifted"),
 }
 
 

@@ -1,5 +1,6 @@
 """Who hears about what she did: the item's author (else the campaign staff) for answers
-and requests; every comms user, urgently, for a withdrawal."""
+and requests; every comms user, urgently, for a withdrawal; every admin when someone is
+protected (urgently) or her protection is lifted."""
 
 import logging
 
@@ -13,6 +14,7 @@ from amplify.items.models import Item
 from amplify.items.signals import takedowns_confirmed
 from amplify.mail import FAILURES, send_mail, smtp_configured
 from amplify.notifications.models import Notification
+from amplify.protection.signals import protection_lifted, protection_started
 
 log = logging.getLogger(__name__)
 ANSWERS = ("given", "refused", "changes_requested")
@@ -22,6 +24,8 @@ def connect():
     decision_recorded.connect(on_decision)
     help_requested.connect(on_help)
     takedowns_confirmed.connect(on_takedowns_confirmed)
+    protection_started.connect(on_protection_started)
+    protection_lifted.connect(on_protection_lifted)
 
 
 def comms_users():
@@ -62,6 +66,21 @@ def on_decision(decision, subject=None):
 def on_help(request):
     notify(authors_of(request.subject_type, request.subject_id), request.kind, request.activist,
            request.subject_type, request.subject_id)
+
+
+def admins():
+    return list(User.select().where(User.active & (User.role == "admin")))
+
+
+def on_protection_started(activist, protection=None, publications=()):
+    notify(admins(), "protected", activist, "protection", protection.id if protection else None, urgent=True)
+
+
+def on_protection_lifted(activist, protection=None):
+    (Notification.update(resolved_at=utcnow())
+     .where((Notification.kind == "protected") & (Notification.activist == activist.id)
+            & Notification.resolved_at.is_null()).execute())
+    notify(admins(), "protection_lifted", activist, "protection", protection.id if protection else None)
 
 
 def on_takedowns_confirmed(item):

@@ -19,11 +19,13 @@ def notification_badge():
 
 
 def link_for(notification):
-    """Where staff act on it: the item, the message, else her consent page."""
+    """Where staff act on it: the item, the message, her protection, else her consent page."""
     from amplify.campaigns.models import MessageVariant
 
     if notification.subject_type == "item":
         return url_for("items.show", item_id=notification.subject_id)
+    if notification.subject_type == "protection":
+        return url_for("protection.protect", activist_id=notification.activist_id)
     if notification.subject_type == "variant":
         variant = MessageVariant.get_or_none(MessageVariant.id == notification.subject_id)
         if variant is not None:

@@ -110,11 +110,20 @@ class Activist(BaseModel):
     face_may_be_shown = peewee.BooleanField(default=False)
     minor = peewee.BooleanField(default=False)
     notes = peewee.TextField(default="")
+    # Set while she is protected (``amplify.protection``): clearance stops every item
+    # naming her and reports count her as anonymous until an admin lifts it.
+    protected_since = UTCDateTimeField(null=True)
+    # Set once her personal data was erased on her request: she is a pseudonym from then on.
+    erased_at = UTCDateTimeField(null=True)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def protected(self):
+        return self.protected_since is not None
 
     def name_for(self, attribution, anonymous_label):
         """How this person is named under ``attribution``."""
@@ -238,6 +247,8 @@ def save_activist(activist, spokesperson_for=(), **fields):
     before = None if creating else activist.audit_view()
     for name, value in fields.items():
         setattr(activist, name, value.strip() if isinstance(value, str) else value)
+    if activist.protected:  # her risk stays high until an admin lifts the protection
+        activist.risk_level = "high"
     activist.updated_at = utcnow()
     with database.atomic():
         if creating:

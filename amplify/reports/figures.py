@@ -5,7 +5,9 @@ A *scope* says what a report covers: one campaign, or one organization's people 
 messages (items that involve its people, or that were made from wording its spokespeople
 approved). People are named only as they chose to be (their attribution); people who chose
 anonymity are counted, never named; nothing about a person at high risk is shown unless
-their consent covers it (for an event: their yes to being named there).
+their consent covers it (for an event: their yes to being named there); a protected person
+is never named, not even on links shared before she was protected (they read these figures
+afresh at every visit).
 """
 
 import statistics
@@ -232,7 +234,8 @@ def build(scope, since, until, anonymous_label="—"):
     reached = scope.invitations(
         Invitation.select(Invitation.id, Invitation.activist, Invitation.role, Event.id, Event.title, Event.level,
                           Event.starts_on, Event.ends_on, Event.place, Event.online, Activist.display_name,
-                          Activist.pseudonym, Activist.default_attribution, Activist.risk_level)
+                          Activist.pseudonym, Activist.default_attribution, Activist.risk_level,
+                          Activist.protected_since)
         .join(Event).switch(Invitation).join(Activist)
         .where(in_period & Invitation.state.in_(REACHED) & ~fn.EXISTS(before)))
     firsts = {}
@@ -240,7 +243,8 @@ def build(scope, since, until, anonymous_label="—"):
         firsts.setdefault(row[1], Reached(*row))  # their first, if twice in the period
     named_at_event = consent_to_be_named(firsts.values())
     for first in firsts.values():
-        if may_name(first.attribution, first.risk_level, named_at_event.get(first.invitation_id)):
+        if may_name(first.attribution, first.risk_level, named_at_event.get(first.invitation_id),
+                    first.protected_since is not None):
             person = Activist(display_name=first.display_name, pseudonym=first.pseudonym)
             report.first_time_named.append((person.name_for(first.attribution, anonymous_label),
                                             first.event_title, first.level))
@@ -314,7 +318,7 @@ def latest_publications(scope, start, end, anonymous_label):
         chosen[(subject_id, activist_id)] = (outcome, scope_text)
     people = {}
     for link in (ItemPerson.select(ItemPerson.item, ItemPerson.attribution, Activist.id, Activist.display_name,
-                                   Activist.pseudonym, Activist.risk_level)
+                                   Activist.pseudonym, Activist.risk_level, Activist.protected_since)
                  .join(Activist).where(ItemPerson.item.in_(item_ids))):
         people.setdefault(link.item_id, []).append((link.attribution, link.activist))
     found = []
@@ -323,7 +327,8 @@ def latest_publications(scope, start, end, anonymous_label):
         for fixed, person in people.get(item_id, []):
             outcome, scope_text = chosen.get((item_id, person.id), (None, None))
             attribution = fixed or (Decision(scope=scope_text).scope_data.get("attribution") if scope_text else None)
-            if outcome != "given" or attribution in (None, "anonymous") or person.risk_level == "high":
+            if (outcome != "given" or attribution in (None, "anonymous") or person.risk_level == "high"
+                    or person.protected):
                 unnamed += 1
             else:
                 named.append(person.name_for(attribution, anonymous_label))
@@ -347,6 +352,7 @@ class Reached:
     pseudonym: str
     attribution: str
     risk_level: str
+    protected_since: object
 
     @property
     def content_hash(self):
