@@ -10,6 +10,7 @@ from amplify.audit.models import AuditEvent
 from amplify.consent import ledger
 from amplify.db import utcnow
 from amplify.items.models import Item, Publication
+from amplify.people.models import Activist
 from amplify.publishing import changes, tasks
 from amplify.publishing.models import Account, RemotePost, Sending
 from tests.conftest import csrf_token
@@ -322,6 +323,19 @@ def test_any_take_down_required_is_carried_out_by_the_minutes_sweep(app, mastodo
         require_takedown(Item.get_by_id(item.id))
         assert tasks.sweep() == (0, 1)
     assert not mastodon.posts() and Publication.get().takedown_state == "taken_down"
+
+
+def test_protect_now_deletes_her_posts_at_once(app, mastodon, account, cleared, make_user):
+    from amplify.protection.changes import protect
+
+    item = cleared(image=False)
+    with app.test_request_context():
+        changes.send(changes.plan(item, account).id)
+    assert mastodon.posts()
+    with app.test_request_context():
+        protect(Activist.get_by_id(cleared.maria.id), make_user("comms"), "Threats after the march")
+    assert not mastodon.posts() and Publication.get().takedown_state == "taken_down"
+    assert {p.state for p in RemotePost.select()} == {"deleted"}
 
 
 def test_an_account_with_posts_online_cannot_be_disconnected(app, login, mastodon, account, cleared):
