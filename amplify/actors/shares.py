@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from peewee import JOIN
 from werkzeug.exceptions import HTTPException
@@ -26,7 +27,7 @@ from amplify.consent import links
 from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
-from amplify.web import keyset_page, render
+from amplify.web import handle_http_error, keyset_page, render
 
 SALT = "amplify.map-share"
 
@@ -169,6 +170,17 @@ def decide(suggestion_id, decision):
 @bp.errorhandler(TooManyAttempts)
 def unusable(error):
     return render("actors/shared_invalid.html", status=error.code, problem=error.code)
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """A suggestion form that lost its token (a phone's browser dropped the cookie): the
+    shared map again, saying nothing was recorded, rather than a page meant for staff.
+    Staff pages, and another site's post, get the usual refusal."""
+    if isinstance(error, security.ForeignOrigin) or not security.is_personal(request.endpoint):
+        return handle_http_error(error)
+    flash(_("Nothing was recorded: this page had been open too long. Please answer again."), "error")
+    return redirect(url_for("actors.shared_map", token=request.view_args["token"]), 303)
 
 
 def open_share(token):
