@@ -1,8 +1,8 @@
 """The map as a graph (networkx): circles in "member of", a chosen actor's neighbourhood
 with a deterministic layout, and the paths from our side to a target.
 
-Graphs are built from the few columns they need, read as tuples: a map of 10,000
-relationships is read in one query, never as 10,000 model objects.
+Graphs are built from the few columns they need, read straight from the cursor: a map of
+10,000 relationships is read in one query, never as 10,000 model objects.
 """
 
 from itertools import islice
@@ -10,6 +10,7 @@ from itertools import islice
 import networkx as nx
 
 from amplify.actors.models import Actor, Relationship
+from amplify.db import database
 
 NEIGHBOURS_SHOWN = 30  # the strongest ties of an actor drawn around it; the table lists them all
 LAYOUT_SEED = 19  # same map, same picture
@@ -18,11 +19,15 @@ LONGEST_PATH = 4  # relationships between one of ours and the target
 OURS = "__ours__"
 
 
+def raw(query):
+    """The rows of ``query`` as the driver gives them: ids need no conversion."""
+    return database.execute(query).fetchall()
+
+
 def member_of_reaches(campaign_id, start, goal):
     """Whether ``start`` is, directly or not, a member of ``goal``."""
-    edges = (Relationship.select(Relationship.from_actor, Relationship.to_actor)
-             .where((Relationship.campaign == campaign_id) & (Relationship.kind == "member_of")).tuples())
-    members = nx.DiGraph(list(edges))
+    members = nx.DiGraph(raw(Relationship.select(Relationship.from_actor, Relationship.to_actor)
+                             .where((Relationship.campaign == campaign_id) & (Relationship.kind == "member_of"))))
     return start in members and goal in members and nx.has_path(members, start, goal)
 
 
@@ -48,8 +53,8 @@ def neighbourhood(actor):
     picture.add_nodes_from(sorted(drawn))
     picture.add_edges_from((actor.id, other) for other in drawn)
     if drawn:
-        among = (Relationship.select(Relationship.from_actor, Relationship.to_actor)
-                 .where(Relationship.from_actor.in_(drawn) & Relationship.to_actor.in_(drawn)).tuples())
+        among = raw(Relationship.select(Relationship.from_actor, Relationship.to_actor)
+                    .where(Relationship.from_actor.in_(drawn) & Relationship.to_actor.in_(drawn)))
         picture.add_edges_from(sorted(among))
     layout = nx.spring_layout(picture, seed=LAYOUT_SEED, center=(0.5, 0.5), scale=0.45) if drawn else {
         actor.id: (0.5, 0.5)}
@@ -61,10 +66,10 @@ def door_openers(target):
     movement activists to ``target``, shortest first, as lists of actor ids. An "opposes"
     tie opens no door, and a path does not run through another of ours (it would start there)."""
     campaign_id = target.campaign_id
-    edges = (Relationship.select(Relationship.from_actor, Relationship.to_actor)
-             .where((Relationship.campaign == campaign_id) & (Relationship.kind != "opposes")).tuples())
-    ours = [row for (row,) in Actor.select(Actor.id).where(
-        (Actor.campaign == campaign_id) & Actor.kind.in_(["organization", "activist"])).tuples()]
+    edges = raw(Relationship.select(Relationship.from_actor, Relationship.to_actor)
+                .where((Relationship.campaign == campaign_id) & (Relationship.kind != "opposes")))
+    ours = [row for (row,) in raw(Actor.select(Actor.id).where(
+        (Actor.campaign == campaign_id) & Actor.kind.in_(["organization", "activist"])))]
     reach = nx.Graph()
     reach.add_edges_from(sorted(edges))
     ours_set = set(ours)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import peewee
 
 from amplify.actors.models import INFLUENCE, POSITIONS, Actor, Position
+from amplify.db import database
 from amplify.people.models import Activist
 
 DOTS_PER_CELL = 12  # drawn one by one; the cell's number counts them all
@@ -29,14 +30,16 @@ def shown_name(kind, name, risk_level, display_name, pseudonym, attribution, ano
 
 def actor_rows(campaign, anonymous_label=None):
     """``(id, name, kind, position, influence, position_on)`` of every actor of ``campaign``,
-    by name; with ``anonymous_label``, names as a shared map shows them."""
+    by name; with ``anonymous_label``, names as a shared map shows them. Read straight from
+    the cursor (thousands of rows); ``position_on`` is ISO text or a date, as the driver says."""
     query = (Actor.select(Actor.id, Actor.name, Actor.kind, Actor.position, Actor.influence, Actor.position_on,
                           Activist.risk_level, Activist.display_name, Activist.pseudonym,
                           Activist.default_attribution)
              .join(Activist, peewee.JOIN.LEFT_OUTER, on=(Actor.activist == Activist.id))
-             .where(Actor.campaign == campaign).order_by(Actor.name, Actor.id).tuples())
+             .where(Actor.campaign == campaign).order_by(Actor.name, Actor.id))
     rows = []
-    for actor_id, name, kind, position, influence, on, risk, display, pseudonym, attribution in query:
+    for actor_id, name, kind, position, influence, on, risk, display, pseudonym, attribution in database.execute(
+            query).fetchall():
         if anonymous_label is not None:
             name = shown_name(kind, name, risk, display, pseudonym, attribution, anonymous_label)
         rows.append((actor_id, name, kind, position, influence, on))
@@ -112,8 +115,8 @@ def positions_on(campaign, day):
     latest = {}
     query = (Position.select(Position.actor, Position.position).join(Actor)
              .where((Actor.campaign == campaign) & (Position.observed_on <= day))
-             .order_by(Position.actor, Position.observed_on, Position.id).tuples())
-    for actor_id, position in query:
+             .order_by(Position.actor, Position.observed_on, Position.id))
+    for actor_id, position in database.execute(query).fetchall():
         latest[actor_id] = position  # the last one of each actor wins
     return latest
 

@@ -36,14 +36,16 @@ def csv_file(rows, header, stem):
 
 
 def spectrum_csv(spectrum, stem):
-    return csv_file([(name, str(pictures_kind(kind)), str(POSITIONS.get(position, position)),
-                      str(INFLUENCE.get(influence, influence)), on.isoformat() if on else "")
-                     for _id, name, kind, position, influence, on in spectrum.rows],
+    # Labels translated once, not once per row: thousands of lazy strings cost seconds.
+    kinds, positions, influence = (labels(KINDS), labels(POSITIONS), labels(INFLUENCE))
+    return csv_file([(name, kinds.get(kind, kind), positions.get(position, position),
+                      influence.get(level, level), str(on) if on else "")
+                     for _id, name, kind, position, level, on in spectrum.rows],
                     [_("Actor"), _("Kind"), _("Position"), _("Influence"), _("Since")], stem)
 
 
-def pictures_kind(kind):
-    return KINDS.get(kind, kind)
+def labels(choices):
+    return {key: str(label) for key, label in choices.items()}
 
 
 # The campaign's map ------------------------------------------------------------------------
@@ -108,8 +110,9 @@ def moved_file(slug):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
     since, until, _problem = period()
     found = pictures.moved(campaign, since, until)
-    label = lambda p: str(POSITIONS.get(p, "")) if p else ""  # noqa: E731
-    return csv_file([(name, label(before), label(after)) for _id, name, before, after in found.movers],
+    positions = labels(POSITIONS)
+    return csv_file([(name, positions.get(before, ""), positions.get(after, "")) for _id, name, before, after
+                     in found.movers],
                     [_("Actor"), str(since), str(until)], f"{campaign.slug}-moved-{since}-{until}")
 
 
