@@ -195,7 +195,7 @@ def test_staff_forms_refuse_bad_input_with_clear_messages(ministry_world, login)
 
 
 def share_token(app, link):
-    from amplify.actors.shares import token_for
+    from amplify.actors.tokens import token_for
 
     with app.test_request_context():
         return token_for(link)

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from peewee import JOIN
 from werkzeug.exceptions import HTTPException
 
@@ -20,6 +19,7 @@ from amplify import audit, security
 from amplify.actors import pictures
 from amplify.actors.changes import MapError, record_position, relate, save_actor, stamp
 from amplify.actors.forms import MissingActorForm, ShareForm, SuggestionForm
+from amplify.actors.tokens import serializer, signed_language, token_for
 from amplify.actors.models import INFLUENCE, POSITIONS, Actor, MapShare, Suggestion
 from amplify.actors.views import bp, find_by_name, spectrum_csv
 from amplify.campaigns.models import Campaign
@@ -28,9 +28,6 @@ from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.web import handle_http_error, keyset_page, render
-
-SALT = "amplify.map-share"
-
 
 class ShareUnusable(HTTPException):
     code = 404
@@ -47,27 +44,8 @@ class TooManyAttempts(HTTPException):
 SHARE_PROBLEMS = {links.OLD: ShareOld, links.GUESS: ShareUnusable, links.TOO_MANY: TooManyAttempts}
 
 
-def serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def share_url(link):
     return url_for("actors.shared_map", token=token_for(link), _external=True)
-
-
-def token_for(link):
-    """The link's signed token; it carries the map's language, so that even "this link no
-    longer works" is said in it."""
-    return serializer().dumps({"n": link.nonce, "l": link.language})
-
-
-def signed_language(token):
-    try:
-        data = serializer().loads(token)
-    except BadSignature:
-        return None
-    language = data.get("l") if isinstance(data, dict) else None
-    return language if language in LANGUAGES else None
 
 
 # Staff -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from amplify import security, spreadsheets
 from amplify.actors import graph, pictures
 from amplify.actors.changes import MapError, bring_in, record_position, relate, remove_relationship, save_actor, tie
 from amplify.actors.forms import ActorForm, BringInForm, PositionForm, RelationshipForm, ShareForm, TieForm
+from amplify.actors.tokens import token_for
 from amplify.actors.models import (
     INFLUENCE, KINDS, POSITIONS, Actor, ActorTie, MapShare, Position, Relationship,
 )
@@ -70,7 +71,8 @@ def campaign_map(slug):
                                           & (MapShare.expires_at > utcnow())).order_by(MapShare.id.desc()).limit(20))
     share_form = ShareForm()
     share_form.language.choices = [(code, name) for code, name in LANGUAGES.items()]
-    return render("actors/map.html", campaign=campaign, spectrum=pictures.spectrum(campaign), actors=actors,
+    urls = {link.id: url_for("actors.shared_map", token=token_for(link), _external=True) for link in shares}
+    return render("actors/map.html", campaign=campaign, spectrum=pictures.spectrum(campaign), actors=actors, urls=urls,
                   stale=stale, shares=shares, share_form=share_form, action=ActionForm(),
                   positions=POSITIONS, influence=INFLUENCE)
 
