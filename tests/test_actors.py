@@ -303,3 +303,13 @@ def test_stale_positions_are_asked_for_with_the_six_monthly_reviews(app, ministr
     assert "Positions to review on the power map" in home
     section = home.split("Positions to review on the power map")[1]
     assert "Comisión de Trabajo del Congreso" in section and "Asociación de Empleadores" not in section
+
+
+def test_the_audit_log_names_the_actor_and_what_was_recorded(ministry_world, login):
+    w = ministry_world
+    admin = login("admin")
+    admin.post(f"/actors/{w['committee'].id}/positions",
+               {"position": "passive_ally", "influence": "medium", "on": "2026-11-01", "source": "Votación"})
+    page = admin.get("/audit/").get_data(as_text=True)
+    assert (f'recorded where <a href="/actors/{w["committee"].id}">Comisión de Trabajo del Congreso</a> stands'
+            in page)
