@@ -173,8 +173,10 @@ def test_spectrum_csv_is_formula_safe(app, factories, login):
     assert "'=HYPERLINK" in csv and csv.startswith("\ufeff")
 
 
-def test_staff_forms_refuse_bad_input_with_clear_messages(ministry_world, login):
+def test_staff_forms_refuse_bad_input_with_clear_messages(app, ministry_world, login):
     w = ministry_world
+    with app.test_request_context():
+        actor(w["campaign"], "Ángela Ávila", kind="person")
     session = login("comms")
     response = session.post(f"/actors/{w['ministry'].id}/positions",
                             {"position": "active_ally", "influence": "high", "on": "", "source": "Votó a favor"})
@@ -188,10 +190,15 @@ def test_staff_forms_refuse_bad_input_with_clear_messages(ministry_world, login)
                             {"other": "Nadie", "kind": "knows", "outgoing": "1", "strength": "2"})
     assert "No single actor of this campaign has that name." in response.get_data(as_text=True)
     response = session.post(f"/actors/{w['ministry'].id}/relationships",
-                            {"other": "Ana Ministra", "kind": "member_of", "outgoing": "0", "strength": "3",
+                            {"other": "ANA MINISTRA", "kind": "member_of", "outgoing": "0", "strength": "3",
                              "directed": "y", "source": "Organigrama"})
     assert response.status_code == 302
     assert Relationship.get(Relationship.source == "Organigrama").from_actor_id == w["minister"].id
+    response = session.post(f"/actors/{w['ministry'].id}/relationships",
+                            {"other": "ángela ávila", "kind": "knows", "outgoing": "1", "strength": "1"})
+    assert response.status_code == 302  # case is ignored beyond ASCII too
+    response = session.post(f"/actors/relationships/{Relationship.select().first().id}/delete", {"back": "x"})
+    assert response.status_code == 302
 
 
 def share_token(app, link):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from amplify import security, spreadsheets
 from amplify.actors import graph, pictures
@@ -222,10 +222,16 @@ def add_position(actor_id):
 
 
 def find_by_name(campaign_id, name):
-    """The one actor of the campaign called ``name`` (case aside), or None."""
-    matches = list(Actor.select().where((Actor.campaign == campaign_id)
-                                        & (fn.LOWER(Actor.name) == name.strip().lower())).limit(2))
-    return matches[0] if len(matches) == 1 else None
+    """The one actor of the campaign called ``name``, or None. Case is ignored in Python:
+    SQLite's LOWER() knows only ASCII, and maps are named in Spanish and Portuguese."""
+    wanted = name.strip()
+    exact = list(Actor.select().where((Actor.campaign == campaign_id) & (Actor.name == wanted)).limit(2))
+    if exact:
+        return exact[0] if len(exact) == 1 else None
+    folded = wanted.casefold()
+    matches = [actor_id for actor_id, actor_name in Actor.select(Actor.id, Actor.name)
+               .where(Actor.campaign == campaign_id).tuples() if actor_name.casefold() == folded]
+    return Actor.get_by_id(matches[0]) if len(matches) == 1 else None
 
 
 @bp.post("/<id:actor_id>/relationships")
@@ -256,7 +262,8 @@ def delete_relationship(relationship_id):
     found = Relationship.get_or_404(Relationship.id == relationship_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    back = int(request.form.get("back", found.from_actor_id) or found.from_actor_id)
+    back = request.form.get("back", "")
+    back = int(back) if back.isdigit() else found.from_actor_id
     remove_relationship(found)
     flash(_("Relationship removed."), "success")
     return redirect(url_for("actors.actor", actor_id=back if back in (found.from_actor_id, found.to_actor_id)
