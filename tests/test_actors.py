@@ -320,3 +320,13 @@ def test_the_audit_log_names_the_actor_and_what_was_recorded(ministry_world, log
     page = admin.get("/audit/").get_data(as_text=True)
     assert (f'recorded where <a href="/actors/{w["committee"].id}">Comisión de Trabajo del Congreso</a> stands'
             in page)
+
+
+def test_an_actor_is_edited_and_our_own_are_not_edited_here(ministry_world, login):
+    w = ministry_world
+    session = login("events")
+    response = session.post(f"/actors/{w['minister'].id}/edit", {"kind": "person", "name": "Ana Ministra",
+                                                                  "role": "Ex ministra", "languages": ["es"]})
+    assert response.status_code == 302 and Actor.get_by_id(w["minister"].id).role == "Ex ministra"
+    assert session.post(f"/actors/{w['minister'].id}/edit", {"kind": "person", "name": ""}).status_code == 400
+    assert session.get(f"/actors/{w['union'].id}/edit").status_code == 404

@@ -22,6 +22,8 @@ ROLE_NAMES = ("admin", "comms", "events", "viewer")
 MATRIX = """
 GET  /actors/                                                         admin comms events viewer
 GET  /actors/<id:actor_id>                                           admin comms events viewer
+GET  /actors/<id:actor_id>/edit                                      admin comms events
+POST /actors/<id:actor_id>/edit                                      admin comms events
 GET  /actors/<id:actor_id>/neighbourhood.csv                         admin comms events viewer
 POST /actors/<id:actor_id>/positions                                 admin comms events
 POST /actors/<id:actor_id>/relationships                             admin comms events

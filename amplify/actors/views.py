@@ -129,10 +129,26 @@ def new_actor(slug):
                            languages=form.languages.data or [], public_contact=form.public_contact.data or "")
         flash(_("Actor saved. Now say where they stand."), "success")
         return redirect(url_for("actors.actor", actor_id=actor.id))
-    return render("actors/actor_form.html", campaign=campaign, form=form, bring=BringInForm(),
+    return render("actors/actor_form.html", campaign=campaign, form=form, actor=None, bring=BringInForm(),
                   organizations=Organization.select().order_by(Organization.name).limit(500),
                   activists=Activist.select().order_by(Activist.display_name).limit(500),
                   status=form_status(form))
+
+
+@bp.route("/<id:actor_id>/edit", methods=["GET", "POST"])
+@security.requires("edit_people")
+def edit_actor(actor_id):
+    found = Actor.get_or_404(Actor.id == actor_id)
+    if found.ours:
+        abort(404)  # our organisations and activists are edited on their own pages
+    form = ActorForm(obj=found)
+    if form.validate_on_submit():
+        save_actor(found, found.campaign, kind=form.kind.data, name=form.name.data.strip(), role=form.role.data or "",
+                   role_since=form.role_since.data, languages=form.languages.data or [],
+                   public_contact=form.public_contact.data or "")
+        flash(_("Actor saved."), "success")
+        return redirect(url_for("actors.actor", actor_id=found.id))
+    return render("actors/actor_form.html", campaign=found.campaign, form=form, actor=found, status=form_status(form))
 
 
 @bp.post("/campaigns/<slug>/ours")
