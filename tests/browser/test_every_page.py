@@ -45,7 +45,10 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
                         "drafting.scheduler_csv", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
                         "media.card_preview", "review.image", "invitations.feed", "feeds.export_opml", "shared.report", "shared.csv",
-                        "reports.campaign_csv", "reports.organization_csv")})
+                        "reports.campaign_csv", "reports.organization_csv",
+                        # Files, and shared maps (axe-checked in test_power_map_journey.py).
+                        "actors.spectrum_file", "actors.moved_file", "actors.neighbourhood_file",
+                        "actors.shared_map", "actors.shared_spectrum", "actors.shared_actor")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
