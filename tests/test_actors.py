@@ -330,3 +330,35 @@ def test_an_actor_is_edited_and_our_own_are_not_edited_here(ministry_world, logi
     assert response.status_code == 302 and Actor.get_by_id(w["minister"].id).role == "Ex ministra"
     assert session.post(f"/actors/{w['minister'].id}/edit", {"kind": "person", "name": ""}).status_code == 400
     assert session.get(f"/actors/{w['union'].id}/edit").status_code == 404
+
+
+def count_queries(session, path):
+    from amplify.db import database
+
+    counted, original = [], database.obj.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        counted.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    database.obj.execute_sql = counting
+    try:
+        assert session.get(path).status_code == 200
+    finally:
+        database.obj.execute_sql = original
+    return len(counted)
+
+
+def test_map_and_actor_pages_read_the_same_number_of_queries_as_the_map_grows(app, ministry_world, login):
+    w = ministry_world
+    session = login("viewer")
+    paths = [f"/actors/campaigns/{w['campaign'].slug}", f"/actors/{w['minister'].id}",
+             f"/actors/campaigns/{w['campaign'].slug}/moved", f"/actors/{w['leader'].id}"]
+    before = [count_queries(session, path) for path in paths]
+    with app.test_request_context():
+        for n in range(12):
+            extra = actor(w["campaign"], f"Diputada {n}", kind="person")
+            record_position(extra, "neutral", "medium", date(2026, 5, n + 1), "Sesión")
+            relate(extra, w["minister"], "knows", directed=False)
+            relate(w["leader"], extra, "knows", directed=False)
+    assert [count_queries(session, path) for path in paths] == before
