@@ -7,7 +7,7 @@ On a shared map a high-risk activist is never named (``Actor.shared_name``).
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -104,8 +104,9 @@ def accept_suggestion(suggestion):
             save_actor(Actor(), suggestion.campaign, kind=data.get("kind", "institution"), name=data["name"],
                        role=data.get("role", ""))
         if suggestion.kind == "position":
+            # Observed on the day the movement said so, not the day staff read it.
             record_position(suggestion.actor, data["position"], data.get("influence") or suggestion.actor.influence,
-                            date.today(), source)
+                            suggestion.created_at.date(), source)
         if suggestion.kind == "relationship":
             other = find_by_name(suggestion.campaign_id, data["related_to"])
             if other is None:
