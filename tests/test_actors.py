@@ -226,6 +226,11 @@ def test_share_link_shows_the_map_in_its_language_and_never_names_a_high_risk_ac
     assert page.headers["Referrer-Policy"] == "no-referrer"
     csv = app.test_client().get(f"/actors/shared/{token}/spectrum.csv").get_data(as_text=True)
     assert "Carmen" not in csv
+    with app.test_request_context():
+        for n in range(3):
+            bring_in(w["campaign"], activist=factories.activist(f"Otra {n}", risk_level="high"))
+    assert count_queries(app.test_client(), f"/actors/shared/{token}") == count_queries(
+        app.test_client(), f"/actors/shared/{token}?per_page=2")
     hidden_actor = Actor.get(Actor.activist == hidden)
     assert "Carmen" not in app.test_client().get(f"/actors/shared/{token}/actors/{hidden_actor.id}").get_data(as_text=True)
     # The staff see her name.

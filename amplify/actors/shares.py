@@ -25,6 +25,7 @@ from amplify.actors.views import bp, find_by_name, spectrum_csv
 from amplify.campaigns.models import Campaign
 from amplify.consent import links
 from amplify.db import database, utcnow
+from amplify.people.models import Activist
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.web import handle_http_error, keyset_page, render
@@ -179,7 +180,10 @@ def anonymous():
 
 def shared_page(token, link, missing=None, status=200):
     campaign = link.campaign
-    actors = keyset_page(Actor.of(campaign), Actor, [Actor.name, Actor.id], descending=False)
+    # Each activist read with her actor: her name on a shared map depends on her risk level.
+    query = (Actor.select(Actor, Activist).join(Activist, JOIN.LEFT_OUTER, on=(Actor.activist == Activist.id))
+             .where(Actor.campaign == campaign))
+    actors = keyset_page(query, Actor, [Actor.name, Actor.id], descending=False)
     return render("actors/shared.html", token=token, link=link, campaign=campaign,
                   spectrum=pictures.spectrum(campaign, anonymous_label=anonymous()), actors=actors,
                   anonymous=anonymous(), missing=missing or MissingActorForm(), positions=POSITIONS,
