@@ -22,6 +22,7 @@ from amplify.actors.forms import MissingActorForm, ShareForm, SuggestionForm
 from amplify.actors.tokens import serializer, signed_language, token_for
 from amplify.actors.models import INFLUENCE, POSITIONS, Actor, MapShare, Suggestion
 from amplify.actors.views import bp, find_by_name, spectrum_csv
+from amplify.auth.models import User
 from amplify.campaigns.models import Campaign
 from amplify.consent import links
 from amplify.db import database, utcnow
@@ -88,7 +89,9 @@ def revoke(map_share_id):
 def suggestions(slug):
     campaign = Campaign.get_or_404(Campaign.slug == slug)
     state = request.args.get("state") if request.args.get("state") in ("open", "accepted", "declined") else "open"
-    query = (Suggestion.select(Suggestion, Actor).join(Actor, JOIN.LEFT_OUTER, on=(Suggestion.actor == Actor.id))
+    query = (Suggestion.select(Suggestion, Actor, User)
+             .join(Actor, JOIN.LEFT_OUTER, on=(Suggestion.actor == Actor.id)).switch(Suggestion)
+             .join(User, JOIN.LEFT_OUTER, on=(Suggestion.decided_by == User.id))
              .where((Suggestion.campaign == campaign) & (Suggestion.state == state)))
     return render("actors/suggestions.html", campaign=campaign, state=state, action=ActionForm(),
                   suggestions=keyset_page(query, Suggestion, [Suggestion.created_at, Suggestion.id]),
