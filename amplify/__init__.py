@@ -32,6 +32,7 @@ def create_app(config=None):
     i18n.init_app(app)
     web.init_app(app)
 
+    from amplify.actors.shares import bp as actors_bp  # views.py's blueprint, with the share routes added
     from amplify.audit.views import bp as audit_bp
     from amplify.auth.views import bp as auth_bp
     from amplify.campaigns.views import bp as campaigns_bp
@@ -54,7 +55,8 @@ def create_app(config=None):
 
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
                       media_bp, media_links_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp,
-                      review_bp, audit_bp, notifications_bp, outreach_bp, publishing_bp, protection_bp):
+                      review_bp, audit_bp, notifications_bp, outreach_bp, publishing_bp, protection_bp,
+                      actors_bp):
         app.register_blueprint(blueprint)
 
     from amplify import notifications

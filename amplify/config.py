@@ -44,6 +44,7 @@ ENVIRONMENT = {
     "AMPLIFY_LETTERS": ("LETTERS", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
     "AMPLIFY_LINK_MAX_FAILURES_PER_PREFIX": ("LINK_MAX_FAILURES_PER_PREFIX", int),
+    "AMPLIFY_MAP_SUGGESTIONS_PER_HOUR": ("MAP_SUGGESTIONS_PER_HOUR", int),
     "AMPLIFY_SMTP_HOST": ("SMTP_HOST", str),
     "AMPLIFY_SMTP_PORT": ("SMTP_PORT", int),
     "AMPLIFY_SMTP_USER": ("SMTP_USER", str),
@@ -101,6 +102,7 @@ DEFAULTS = {
     "LETTERS": str(ROOT / "letters"),  # templates of visa letters and delegation lists
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
     "LINK_MAX_FAILURES_PER_PREFIX": 5,
+    "MAP_SUGGESTIONS_PER_HOUR": 20,  # per shared power-map link
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
     "SMTP_HOST": "",  # empty: reminders are copied by hand, never e-mailed
     "SMTP_PORT": 587,

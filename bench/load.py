@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import actors
 import reports
 from amplify import create_app, migrations
 from amplify.db import database, is_postgres
@@ -81,11 +82,28 @@ def build(app, scale, url):
         if built:
             reports.analyze(url)
         campaign = Campaign.select().order_by(Campaign.id).first()
+        hub = power_map(campaign)
         person = Activist.select().order_by(Activist.id).first()
         _link, token = create_link(person, None, days=1)
         item = Item.select().order_by(Item.id.desc()).first()
         counts = {model.__name__: model.select().count() for model in (Item, Activist)}
-    return {"slug": campaign.slug, "token": token, "item": item.id, "counts": counts}
+    return {"slug": campaign.slug, "token": token, "item": item.id, "counts": counts, "actor": hub}
+
+
+def power_map(campaign):
+    """The first campaign's power map at issue 19's size (bench/actors.py's 2,000 actors and
+    10,000 relationships, built once); returns its busiest actor."""
+    import peewee
+
+    from amplify.actors.models import Actor, Relationship
+    from amplify.people.models import Organization
+
+    if not Actor.select().where(Actor.campaign == campaign).exists():
+        ours = [o.id for o in Organization.select(Organization.id).order_by(Organization.id).limit(10)]
+        actors.populate(random.Random(19), campaign.id, ours)
+    return (Relationship.select(Relationship.from_actor).where(Relationship.campaign == campaign)
+            .group_by(Relationship.from_actor).order_by(peewee.fn.COUNT(Relationship.id).desc())
+            .limit(1).scalar())
 
 
 def pages(world):
@@ -117,6 +135,8 @@ def all_pages(world):
         ("take-down queue", "GET", "/consent/takedowns", None),
         ("campaign", "GET", f"/campaigns/{slug}", None),
         ("composer", "GET", f"/drafting/{slug}", None),
+        ("power map", "GET", f"/actors/campaigns/{slug}", None),
+        ("actor page", "GET", f"/actors/{world['actor']}", None),
     ]
 
 

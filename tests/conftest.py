@@ -393,10 +393,28 @@ def more_world(factories):
                              state="failed")
     return {"account_id": account.id, "sending_id": sending.id, "post_id": post.id,
             "source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
-            "media_token": media_token,
+            "media_token": media_token, **power_map_world(factories, Campaign.select().first()),
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
             "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id,
             "meeting_id": meeting.id, "commitment_id": commitment.id}
+
+
+def power_map_world(factories, campaign):
+    """URL arguments for the power map: two actors tied, a share link, a suggestion."""
+    from datetime import timedelta
+
+    from amplify.actors.models import Actor, MapShare, Relationship, Suggestion
+    from amplify.db import utcnow
+
+    ministry = Actor.create(campaign=campaign, kind="institution", name="Ministerio de Trabajo")
+    minister = Actor.create(campaign=campaign, kind="person", name="Ana Ministra", role="Ministra")
+    relationship = Relationship.create(campaign=campaign, from_actor=minister, to_actor=ministry, kind="works_for")
+    share = MapShare.create(nonce=f"map-{ministry.id}", campaign=campaign, language="es",
+                            expires_at=utcnow() + timedelta(days=3))
+    suggestion = Suggestion.create(share=share, campaign=campaign, kind="actor",
+                                   data={"name": "Defensoría", "kind": "institution", "reason": "Importa"})
+    return {"actor_id": minister.id, "relationship_id": relationship.id, "map_share_id": share.id,
+            "suggestion_id": suggestion.id, "decision": "decline"}
 
 
 def rebuild_deadlines(app):

@@ -20,6 +20,31 @@ ROLE_NAMES = ("admin", "comms", "events", "viewer")
 
 # method  URL rule                                                        who may use it
 MATRIX = """
+GET  /actors/                                                         admin comms events viewer
+GET  /actors/<id:actor_id>                                           admin comms events viewer
+GET  /actors/<id:actor_id>/edit                                      admin comms events
+POST /actors/<id:actor_id>/edit                                      admin comms events
+GET  /actors/<id:actor_id>/neighbourhood.csv                         admin comms events viewer
+POST /actors/<id:actor_id>/positions                                 admin comms events
+POST /actors/<id:actor_id>/relationships                             admin comms events
+POST /actors/<id:actor_id>/ties                                      admin comms events
+GET  /actors/campaigns/<slug>                                        admin comms events viewer
+GET  /actors/campaigns/<slug>/moved                                  admin comms events viewer
+GET  /actors/campaigns/<slug>/moved.csv                              admin comms events viewer
+GET  /actors/campaigns/<slug>/new                                    admin comms events
+POST /actors/campaigns/<slug>/new                                    admin comms events
+POST /actors/campaigns/<slug>/ours                                   admin comms events
+POST /actors/campaigns/<slug>/shares                                 admin comms events
+GET  /actors/campaigns/<slug>/spectrum.csv                           admin comms events viewer
+GET  /actors/campaigns/<slug>/suggestions                            admin comms events viewer
+POST /actors/relationships/<id:relationship_id>/delete               admin comms events
+POST /actors/shares/<id:map_share_id>/revoke                         admin comms events
+GET  /actors/shared/<token>                                          public
+GET  /actors/shared/<token>/actors/<id:actor_id>                     public
+POST /actors/shared/<token>/actors/<id:actor_id>                     public
+POST /actors/shared/<token>/missing                                  public
+GET  /actors/shared/<token>/spectrum.csv                             public
+POST /actors/suggestions/<id:suggestion_id>/<any(accept,decline):decision> admin comms events
 POST /auth/sessions/<id:session_id>/end                             admin comms events viewer
 POST /auth/sessions/end-others                                       admin comms events viewer
 POST /consent/help/<id:request_id>/handled                           admin comms events

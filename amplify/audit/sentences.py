@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from amplify.actors.models import Actor
 from amplify.auth.models import User
 from amplify.campaigns.models import STATES as VARIANT_STATES, Campaign, Message, MessageVariant
 from amplify.feeds.models import ENTRY_STATES, FeedEntry, FeedSource
@@ -55,6 +56,9 @@ VERBS = {
     "failed": _l("Sending %(subject)s failed"),
     "account_connected": _l("%(who)s connected a publishing account"),
     "account_disconnected": _l("%(who)s disconnected a publishing account"),
+    "save": _l("%(who)s changed %(subject)s"),
+    "position": _l("%(who)s recorded where %(subject)s stands"),
+    "relationship": _l("%(who)s recorded a relationship of %(subject)s"),
 }
 STATE_LABELS = {"invitation": INVITATION_STATES, "messagevariant": VARIANT_STATES, "feedentry": ENTRY_STATES}
 
@@ -109,6 +113,9 @@ def _names(subject_type, ids):
     if subject_type == "feedsource":
         return {str(s.id): (s.title or s.url, url_for("feeds.source", source_id=s.id))
                 for s in FeedSource.select().where(FeedSource.id.in_(ids))}
+    if subject_type == "actor":
+        return {str(a.id): (a.name, url_for("actors.actor", actor_id=a.id))
+                for a in Actor.select(Actor.id, Actor.name).where(Actor.id.in_(ids))}
     if subject_type == "feedentry":
         return {str(e.id): (e.title, url_for("feeds.entry", entry_id=e.id))
                 for e in FeedEntry.select(FeedEntry.id, FeedEntry.title).where(FeedEntry.id.in_(ids))}

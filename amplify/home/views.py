@@ -1,10 +1,12 @@
-"""The start page: campaigns, messages waiting for the movement, reviews due."""
+"""The start page: campaigns, messages waiting for the movement, reviews due (of
+organisations, and of power-map positions unchanged for six months)."""
 
 from datetime import date
 
 from flask import Blueprint, g
 
 from amplify import security
+from amplify.actors.models import Actor
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.db import capped_count
 from amplify.feeds.models import FeedEntry
@@ -38,6 +40,8 @@ def index():
         campaigns=Campaign.with_counts(),
         waiting=waiting,
         reviews_due=Organization.due_for_review().limit(20),
+        # The six-monthly review asks, at the same moment, about the power map's stale positions.
+        stale_positions=list(Actor.stale_positions().limit(20)),
         in_review=Item.select().where(Item.state == "in_review").count(),
         takedowns=Publication.takedown_queue().count(),
         mentions=list(CommentMention.unseen_for(g.user).limit(20)),

@@ -56,7 +56,10 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories, 
                         "media.card_preview", "review.image", "media_links.image", "invitations.feed",
                         "feeds.export_opml", "shared.report", "shared.csv",
                         "reports.campaign_csv", "reports.organization_csv", "invitations.delegation_list_csv",
-                        "invitations.per_diem_csv")})
+                        "invitations.per_diem_csv",
+                        # Files, and shared maps (axe-checked in test_power_map_journey.py).
+                        "actors.spectrum_file", "actors.moved_file", "actors.neighbourhood_file",
+                        "actors.shared_map", "actors.shared_spectrum", "actors.shared_actor")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     assert len(urls) >= 20
     urls = urls[shard::SHARDS]

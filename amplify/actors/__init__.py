@@ -1,0 +1,1 @@
+"""The power map of each campaign (``/actors``): see models.py."""
