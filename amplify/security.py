@@ -208,8 +208,10 @@ def login_user(user):
 
 
 def logout_user():
+    """End the session; the page after it stays in the language of who signed out."""
     UserSession.revoke_key(session.get("sid"))
-    lang = session.get("lang")
+    user = g.get("user")
+    lang = (user.language if user is not None else None) or session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang

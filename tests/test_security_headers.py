@@ -109,5 +109,28 @@ def test_signing_out_keeps_only_the_language(app, login):
     session.post("/auth/language", {"language": "pt"})
     session.post("/auth/logout", {})
     with session.client.session_transaction() as stored:
-        assert "sid" not in stored and set(stored) <= {"lang"}
+        assert set(stored) == {"lang"} and stored["lang"] == "pt"
     assert session.get("/").status_code == 302
+    assert '<html lang="pt">' in session.get("/auth/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("address, network", [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),  # one household or server holds a /64
+    ("::ffff:203.0.113.7", "203.0.113.7"),  # IPv4 written as IPv6: the same address
+    ("unix-socket", "unix-socket"),
+])
+def test_sign_in_attempts_are_counted_per_address_or_ipv6_network(app, address, network):
+    from amplify import security
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+        assert security.client_network() == network
+
+
+def test_a_view_names_a_known_permission_and_an_unknown_endpoint_has_none(app):
+    from amplify import security
+
+    with pytest.raises(ValueError, match="unknown permission 'see_everything'"):
+        security.requires("see_everything")
+    assert security.permission_of(app, "no.such_page") == (False, None)
+    assert security.permission_of(app, "people.activists") == (False, "view")
