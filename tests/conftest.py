@@ -331,9 +331,26 @@ def more_world(factories):
     share = ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
                                subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
-    return {"source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
+    return {**press_world(), "source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
             "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id}
+
+
+def press_world():
+    """One of each thing of the press desk, for the route-walking tests."""
+    from amplify.db import utcnow
+    from amplify.items.models import Item
+    from amplify.press.models import Journalist, Outlet, Pitch, Release, ReleaseShare
+
+    outlet = Outlet.create(name="Diario de Prueba", kind="newspaper")
+    journalist = Journalist.create(name="Periodista de Prueba", outlet=outlet, email="p@diario.example",
+                                   email_key="p@diario.example", private_contacts="+51 900 000 009")
+    item = Item.select().order_by(Item.id).first()
+    release = Release.get_or_none(Release.item == item) or Release.create(item=item)
+    share = ReleaseShare.create(release=release, nonce="press-" + str(release.id), expires_at=utcnow())
+    pitch = Pitch.create(release=release, journalist=journalist, method="self", content_hash=item.content_hash)
+    return {"outlet_id": outlet.id, "journalist_id": journalist.id, "release_id": release.id,
+            "release_share_id": share.id, "pitch_id": pitch.id}
 
 
 def rebuild_deadlines(app):

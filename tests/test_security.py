@@ -20,7 +20,9 @@ PUBLIC = {"static", "htmx_js", "healthz", "favicon", "auth.login", "auth.logout"
           "review.receipt", "review.receipt_download", "review.image",
           "review.answer_invitation", "review.media_consent", "review.ask_for_help", "invitations.feed",
           # Shared reports: the signed share link is the key.
-          "shared.report", "shared.csv"}
+          "shared.report", "shared.csv",
+          # A release shared with a journalist: the signed share link is the key.
+          "press_shared.release", "press_shared.release_docx"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -198,10 +198,10 @@ def share(release_id):
     return redirect(url_for("press.release", release_id=found.id) + "#shares")
 
 
-@bp.post("/shares/<id:share_id>/revoke")
+@bp.post("/shares/<id:release_share_id>/revoke")
 @security.requires("edit_campaigns")
-def revoke(share_id):
-    found = ReleaseShare.get_or_404(ReleaseShare.id == share_id)
+def revoke(release_share_id):
+    found = ReleaseShare.get_or_404(ReleaseShare.id == release_share_id)
     if ActionForm().validate_on_submit():
         revoke_share(found)
         flash(_("The share link no longer works."), "success")
