@@ -48,7 +48,26 @@ def grow(app, factories, world, count):
         factories.reminder(invitation)
         factories.feed_entry(source, title=f"Nota {n} {org.id}")
         factories.feed_entry(source, title=f"Cobertura {n} {org.id}", state="coverage", campaign=campaign.id)
+        grow_press(world, n, org.id, speaker)
     rebuild_deadlines(app)
+
+
+def grow_press(world, n, key, speaker):
+    """One more journalist (with an outlet) pitched the world's release, with a follow-up
+    due, an interview asked for, a recall to make, and coverage from the pitch."""
+    from amplify.db import utcnow
+    from amplify.press.models import Coverage, Journalist, Outlet, Pitch, Release
+
+    release = Release.get_by_id(world["release_id"])
+    outlet = Outlet.create(name=f"Medio {n} {key}", kind="radio")
+    journalist = Journalist.create(name=f"Periodista {n} {key}", outlet=outlet, email=f"p{n}-{key}@medio.example",
+                                   email_key=f"p{n}-{key}@medio.example")
+    pitch = Pitch.create(release=release, journalist=journalist, method="self", content_hash="x",
+                         follow_up_on=date.today(), spokesperson=speaker, recall_required_at=utcnow())
+    Pitch.create(release=release, journalist=world["journalist_id"], method="self", content_hash="x",
+                 follow_up_on=date.today())
+    Coverage.create(release=release, pitch=pitch, outlet=outlet, title=f"Nota {n} {key}",
+                    published_on=date.today())
 
 
 def measure(app, session, urls):

@@ -127,8 +127,14 @@ class Release(BaseModel):
                 .where((Release.id == root) | (Release.family == root)).order_by(Item.language))
 
     def pitches(self):
-        return (Pitch.select(Pitch, Journalist).join(Journalist)
+        """Its pitches, newest first, with their journalist and proposed spokesperson."""
+        return (Pitch.select(Pitch, Journalist, Activist).join(Journalist).switch(Pitch)
+                .join(Activist, peewee.JOIN.LEFT_OUTER, on=(Pitch.spokesperson == Activist.id))
                 .where(Pitch.release == self).order_by(Pitch.sent_at.desc(), Pitch.id.desc()))
+
+    def coverage_found(self):
+        return (Coverage.select(Coverage, Outlet).join(Outlet, peewee.JOIN.LEFT_OUTER)
+                .where(Coverage.release == self).order_by(Coverage.published_on.desc(), Coverage.id.desc()))
 
 
 class Evidence(BaseModel):

@@ -19,7 +19,7 @@ from amplify.press.changes import (
     add_evidence, create_release, link_coverage, make_share, revoke_share, save_contact, set_embargo,
 )
 from amplify.press.forms import ContactForm, CoverageForm, EmbargoForm, EvidenceForm, ReleaseForm, ShareForm
-from amplify.press.models import Coverage, Pitch, Release, ReleaseShare
+from amplify.press.models import Pitch, Release, ReleaseShare
 from amplify.press.sharing import share_url
 from amplify.rules import NotAllowed
 from amplify.db import utcnow
@@ -98,8 +98,7 @@ def release_page(release, status=200, **forms):
     return render("press/release.html", status=status, release=release, item=item, clearance=result,
                   shares=shares, share_urls={s.id: share_url(s) for s in shares},
                   pitches=list(release.pitches().limit(200)), languages=list(release.languages()),
-                  coverage=list(Coverage.select().where(Coverage.release == release).order_by(
-                      Coverage.published_on.desc()).limit(200)),
+                  coverage=list(release.coverage_found().limit(200)),
                   action=ActionForm(), **defaults)
 
 
