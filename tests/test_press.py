@@ -343,9 +343,11 @@ def test_a_quote_withdrawn_after_the_pitch_tells_staff_which_journalists_receive
     assert "Ana Pérez" not in board.split("Releases and story pitches")[0] and "Beto Ríos" in board
 
 
-def test_an_interview_request_needs_a_spokesperson_and_coverage_links_to_the_pitch(desk):
+def test_an_interview_request_needs_a_spokesperson_and_the_report_shows_the_trail_to_coverage(desk):
     consented(desk)
-    ana = journalist(desk["app"], "Ana Pérez", "ana@diario.example")
+    with desk["app"].app_context():
+        outlet = Outlet.create(name="La República", kind="newspaper", country="PE")
+    ana = journalist(desk["app"], "Ana Pérez", "ana@diario.example", outlet=outlet)
     staff = desk["staff"]
     staff.post(f"/press/releases/{desk['release'].id}/pitch", {"journalists": [str(ana.id)], "method": "self"})
     pitch = Pitch.get()
@@ -360,3 +362,11 @@ def test_an_interview_request_needs_a_spokesperson_and_coverage_links_to_the_pit
     assert response.status_code == 302
     page = staff.get(f"/press/releases/{desk['release'].id}").get_data(as_text=True)
     assert "Trabajadoras exigen el C189" in page and "spokesperson: María Quispe" in page
+    report = staff.get(f"/reports/campaigns/{desk['campaign'].slug}?since=2026-01-01&until=2027-12-31")
+    text = report.get_data(as_text=True)
+    trail = text.split('id="t-press"', 1)[1].split("</section>", 1)[0]
+    assert "La República" in trail and "<td>PE</td><td>Español</td><td>1</td><td>1</td><td>1</td><td>1</td>" in trail
+    quotes = text.split('id="t-press_quotes"', 1)[1].split("</section>", 1)[0]
+    assert "Trabajadoras exigen el C189" in quotes and "Flor del Valle" in quotes and "María Quispe" not in quotes
+    csv_text = staff.get(f"/reports/campaigns/{desk['campaign'].slug}/press.csv?since=2026-01-01&until=2027-12-31")
+    assert "La República" in csv_text.get_data(as_text=True)
