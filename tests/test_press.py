@@ -360,8 +360,16 @@ def test_an_interview_request_needs_a_spokesperson_and_the_report_shows_the_trai
         "title": "Trabajadoras exigen el C189", "url": "https://diario.example/nota", "published_on": "2026-12-01",
         "pitch": str(pitch.id), "quotes_carried": "y"})
     assert response.status_code == 302
+    source = desk["factories"].feed_source(url="https://diario.example/feed.xml", kind="monitoring")
+    entry = desk["factories"].feed_entry(source, title="Radio: las trabajadoras del hogar", state="coverage",
+                                         campaign=desk["campaign"].id, published_at=datetime(2026, 12, 2, tzinfo=timezone.utc))
+    response = staff.post(f"/press/releases/{desk['release'].id}/coverage", {"feed_entry": str(entry.id)})
+    assert response.status_code == 302
+    response = staff.post(f"/press/releases/{desk['release'].id}/coverage", {"title": "", "feed_entry": ""})
+    assert response.status_code == 400 and "Give its title" in response.get_data(as_text=True)
     page = staff.get(f"/press/releases/{desk['release'].id}").get_data(as_text=True)
     assert "Trabajadoras exigen el C189" in page and "spokesperson: María Quispe" in page
+    assert "Radio: las trabajadoras del hogar" in page and "found by the feeds" in page
     report = staff.get(f"/reports/campaigns/{desk['campaign'].slug}?since=2026-01-01&until=2027-12-31")
     text = report.get_data(as_text=True)
     trail = text.split('id="t-press"', 1)[1].split("</section>", 1)[0]

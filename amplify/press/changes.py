@@ -20,7 +20,7 @@ from amplify.items.changes import save_item
 from amplify.items.models import Item
 from amplify.mail import FAILURES, send_mail, smtp_configured
 from amplify.press.models import (
-    Coverage, Evidence, Journalist, Outlet, Pitch, Release, ReleaseShare, email_key,
+    Coverage, Evidence, Journalist, Pitch, Release, ReleaseShare, email_key,
 )
 from amplify.rules import NotAllowed
 

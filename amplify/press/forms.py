@@ -171,15 +171,35 @@ class AnswerForm(Form):
 
 
 class CoverageForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(), MaxLength(limits.NAME)])
+    feed_entry = SelectField(_l("Found by the feeds"), validate_choice=False, description=_l(
+        "Coverage the feeds logged for this campaign; or leave it and write the title below."))
+    title = StringField(_l("Title"), validators=[MaxLength(limits.NAME)])
     url = StringField(_l("Web address"), validators=[Optional(), MaxLength(limits.ADDRESS)])
-    published_on = DateField(_l("Published on"), validators=[DataRequired()])
+    published_on = DateField(_l("Published on"), validators=[Optional()])
     pitch = SelectField(_l("From the pitch to"), validate_choice=False)
     quotes_carried = BooleanField(_l("It carries our quotes"))
 
-    def __init__(self, *args, pitches=(), **kwargs):
+    def __init__(self, *args, pitches=(), entries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.pitch.choices = options([("", "—")] + [(str(p.id), p.journalist.name) for p in pitches])
+        self.feed_entry.choices = options([("", "—")] + [(str(e.id), e.title[:120]) for e in entries])
+        self.entries = {str(e.id): e for e in entries}
+
+    @property
+    def entry(self):
+        return self.entries.get(self.feed_entry.data or "")
+
+    def validate_feed_entry(self, field):
+        if field.data and field.data not in self.entries:
+            raise ValidationError(_l("Choose coverage from the list."))
+
+    def validate_title(self, field):
+        if not (field.data or "").strip() and not self.entry:
+            raise ValidationError(_l("Give its title, or choose what the feeds found."))
+
+    def validate_published_on(self, field):
+        if not field.data and not self.entry:
+            raise ValidationError(_l("Give the day it came out."))
 
     def validate_url(self, field):
         if field.data and not is_web_url(field.data.strip()):

@@ -3,7 +3,7 @@ evidence, contact, embargo, documents, share links and coverage."""
 
 from datetime import datetime
 
-from flask import Response, flash, g, redirect, request, url_for
+from flask import Response, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from amplify import security
@@ -11,7 +11,6 @@ from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.consent.clearance import clearance
 from amplify.forms import form_status
 from amplify.items.forms import ActionForm
-from amplify.items.models import Item
 from amplify.people.models import Activist
 from amplify.press import documents
 from amplify.press.blueprint import bp
@@ -23,6 +22,7 @@ from amplify.press.models import Pitch, Release, ReleaseShare
 from amplify.press.sharing import share_url
 from amplify.rules import NotAllowed
 from amplify.db import utcnow
+from amplify.feeds.models import FeedEntry
 from amplify.web import int_arg, render
 
 
@@ -79,6 +79,17 @@ def release_from_form(form, family):
         return None
 
 
+FEED_COVERAGE_OFFERED = 50
+
+
+def coverage_form(release):
+    """The form to link coverage, offering what the feeds logged as the campaign's coverage."""
+    entries = (FeedEntry.select().where((FeedEntry.state == "coverage")
+                                        & (FeedEntry.campaign == release.item.campaign_id))
+               .order_by(FeedEntry.seen_at.desc(), FeedEntry.id.desc()).limit(FEED_COVERAGE_OFFERED))
+    return CoverageForm(pitches=list(release.pitches()), entries=list(entries))
+
+
 def release_page(release, status=200, **forms):
     item = release.item
     result = clearance(item)
@@ -90,7 +101,7 @@ def release_page(release, status=200, **forms):
         embargo_form=EmbargoForm(day=local.date() if local else None,
                                  clock=local.time().replace(second=0, microsecond=0) if local else None,
                                  zone=item.embargo_zone or "UTC"),
-        coverage_form=CoverageForm(pitches=list(release.pitches())))
+        coverage_form=coverage_form(release))
     defaults.update(forms)
     shares = list(ReleaseShare.select().where((ReleaseShare.release == release) & ReleaseShare.revoked_at.is_null()
                                               & (ReleaseShare.expires_at > utcnow()))
@@ -211,12 +222,15 @@ def revoke(release_share_id):
 @security.requires("edit_campaigns")
 def coverage(release_id):
     found = Release.get_or_404(Release.id == release_id)
-    form = CoverageForm(pitches=list(found.pitches()))
+    form = coverage_form(found)
     if not form.validate_on_submit():
         return release_page(found, 400, coverage_form=form)
     pitch_row = Pitch.get_or_none(Pitch.id == int(form.pitch.data)) if (form.pitch.data or "").isdigit() else None
+    entry = form.entry
     try:
-        link_coverage(found, title=form.title.data, url=form.url.data or "", published_on=form.published_on.data,
+        link_coverage(found, title=form.title.data or entry.title[:200],
+                      url=form.url.data or (entry.link if entry else ""),
+                      published_on=form.published_on.data or entry.seen_at.date(), feed_entry=entry,
                       user=g.user, pitch_row=pitch_row, quotes_carried=form.quotes_carried.data)
     except NotAllowed as refused:
         form.pitch.errors.append(refused.message)
