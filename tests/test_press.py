@@ -378,3 +378,45 @@ def test_an_interview_request_needs_a_spokesperson_and_the_report_shows_the_trai
     assert "Trabajadoras exigen el C189" in quotes and "Flor del Valle" in quotes and "María Quispe" not in quotes
     csv_text = staff.get(f"/reports/campaigns/{desk['campaign'].slug}/press.csv?since=2026-01-01&until=2027-12-31")
     assert "La República" in csv_text.get_data(as_text=True)
+
+
+def test_an_interview_is_her_own_decision_with_the_protection_she_chose_and_a_second_sign_off(desk, make_user):
+    consented(desk)
+    factories, staff = desk["factories"], desk["staff"]
+    org = factories.organization("Red de Trabajadoras")
+    rosa = factories.activist("Rosa Mamani", pseudonym="Kantuta", organization=org.id, spokesperson_for=[org],
+                              risk_level="high", default_attribution="pseudonym")
+    with desk["app"].app_context():
+        outlet = Outlet.create(name="Radio Mar", kind="radio", country="PE")
+    ana = journalist(desk["app"], "Ana Pérez", "ana@radio.example", outlet=outlet)
+    staff.post(f"/press/releases/{desk['release'].id}/pitch", {"journalists": [str(ana.id)], "method": "self"})
+    pitch = Pitch.get()
+    staff.post(f"/press/pitches/{pitch.id}", {"answer": "interview_requested", "spokesperson": str(rosa.id)})
+    day = (date.today() + timedelta(days=5)).isoformat()
+    url = f"/press/pitches/{pitch.id}/interview"
+    refused = staff.post(url, {"on": day, "format": "radio", "protection": "no_face"})
+    assert refused.status_code == 400 and "only with the protection she chose" in refused.get_data(as_text=True)
+    past = staff.post(url, {"on": "2020-01-01", "format": "radio", "protection": "voice_only"})
+    assert past.status_code == 400 and "cannot be in the past" in past.get_data(as_text=True)
+    assert Item.select().where(Item.kind == "interview").count() == 0
+    assert staff.post(url, {"on": day, "format": "radio", "protection": "pseudonym"}).status_code == 302
+    interview = Item.get(Item.kind == "interview")
+    person = interview.people().get()
+    assert (person.attribution, person.appearance) == ("pseudonym", "quoted")
+    assert "Radio Mar" in interview.text and "radio" in interview.text and interview.language == "es"
+    # Her page: what it is, in plain words, and under which name.
+    from amplify.items.changes import send_for_review, sign_safety
+
+    with desk["app"].test_request_context():
+        with pytest.raises(Exception, match="second staff member"):
+            send_for_review(Item.get_by_id(interview.id))
+        sign_safety(Item.get_by_id(interview.id), make_user("comms", email="otra@ong.example"))
+    factories.send(interview)
+    link, token = factories.link(rosa)
+    page = desk["app"].test_client().get(f"/r/{token}").get_data(as_text=True)
+    preview = page.split('class="preview"', 1)[1].split("</div>", 1)[0]
+    assert "Una entrevista con periodistas" in page and "Kantuta" in preview and "Rosa Mamani" not in preview
+    assert "Radio Mar" in preview and "sin mostrar su rostro" in preview
+    give(desk["app"], rosa, interview)
+    text = staff.get(f"/press/pitches/{pitch.id}").get_data(as_text=True)
+    assert "She agreed to this interview, as written." in text

@@ -32,6 +32,7 @@ KINDS = {
     "press_quote": _l("Press quote"),
     "press_release": _l("Press release"),
     "story_pitch": _l("Story pitch"),
+    "interview": _l("Interview"),
 }
 # Made on the press desk (``/press``), which keeps their evidence, contact and embargo.
 PRESS_KINDS = ("press_release", "story_pitch")
@@ -41,6 +42,8 @@ FOR_HER = {
                         "TV so that they write about it."),
     "story_pitch": _l("A story idea for journalists: we offer it to reporters so that they "
                       "tell it."),
+    "interview": _l("An interview with a journalist: you would talk to them on the day, in the "
+                    "way and under the name written here. Say no if anything does not suit you."),
 }
 CHANNELS = {
     "x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "threads": "Threads",

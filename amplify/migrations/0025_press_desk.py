@@ -111,6 +111,7 @@ def upgrade(db):
         spokesperson = peewee.ForeignKeyField(Activist, null=True, on_delete="SET NULL")
         recall_required_at = peewee.DateTimeField(null=True, index=True)
         recall_done_at = peewee.DateTimeField(null=True)
+        interview = peewee.ForeignKeyField(Item, null=True, on_delete="SET NULL")
 
         class Meta:
             table_name = "pitch"

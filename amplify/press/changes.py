@@ -7,10 +7,10 @@ text needs ``cleared`` (consent, and the embargo passed); a signed share link ne
 """
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, format_date, gettext, lazy_gettext as _l
 
 from amplify import audit
 from amplify.consent.clearance import clearance
@@ -20,7 +20,8 @@ from amplify.items.changes import save_item
 from amplify.items.models import Item
 from amplify.mail import FAILURES, send_mail, smtp_configured
 from amplify.press.models import (
-    Coverage, Evidence, Journalist, Pitch, Release, ReleaseShare, email_key,
+    INTERVIEW_FORMATS, PROTECTION_TERMS, PROTECTIONS, Coverage, Evidence, Journalist, Pitch, Release, ReleaseShare,
+    email_key,
 )
 from amplify.rules import NotAllowed
 
@@ -207,6 +208,61 @@ def record_answer(pitch_row, *, answer, note="", spokesperson=None, follow_up_on
         pitch_row.follow_up_on = follow_up_on
         pitch_row.save()
         audit.record("pitch.answer", pitch_row.release, {"pitch": pitch_row.id, "answer": answer})
+
+
+STRENGTH = ("full_name", "first_name", "pseudonym", "anonymous")  # how much of her name shows, most first
+
+
+def interview_allowed(activist, protection):
+    """Why ``protection`` is not one she can be asked about (NotAllowed), if it is not: her
+    face only where she allows it; for a person at high risk, never more of her name than
+    her own choice shows."""
+    attribution, appearance = PROTECTION_TERMS[protection]
+    if appearance == "shown" and not activist.face_may_be_shown:
+        raise NotAllowed(_l("She does not want her face shown: choose a protection without it."), "protection")
+    if attribution == "pseudonym" and not activist.pseudonym:
+        raise NotAllowed(_l("She has no pseudonym yet: add one on her page first."), "protection")
+    if activist.risk_level == "high" and (
+            STRENGTH.index(attribution) < STRENGTH.index(activist.default_attribution)
+            or attribution in ("full_name", "first_name")):
+        raise NotAllowed(_l("She is at high risk: only with the protection she chose (pseudonym or "
+                            "anonymous, and no face)."), "protection")
+
+
+def ask_interview(pitch_row, *, on, fmt, protection, author, today=None):
+    """The interview a journalist asked for, as an item of its own (kind "interview") that
+    the proposed spokesperson decides on like any item: its text says the outlet, the day,
+    the format and how she appears, in her language, and its attribution and appearance are
+    fixed to that protection. A person at high risk also needs a second staff member's
+    safety sign-off, as for every item."""
+    activist = pitch_row.spokesperson
+    if pitch_row.answer != "interview_requested" or activist is None:
+        raise NotAllowed(_l("Record the interview request and the spokesperson proposed first."))
+    if pitch_row.interview_id is not None:
+        raise NotAllowed(_l("She is already asked about this interview."))
+    if on < (today or date.today()):
+        raise NotAllowed(_l("The interview cannot be in the past."), "on")
+    interview_allowed(activist, protection)
+    attribution, appearance = PROTECTION_TERMS[protection]
+    journalist = pitch_row.journalist
+    release = pitch_row.release
+    language = activist.page_language() or release.item.language
+    outlet = journalist.outlet.name if journalist.outlet_id else journalist.name
+    with force_locale(language):
+        text = gettext("Interview with %(person)s for %(outlet)s (journalist: %(journalist)s) on %(day)s, "
+                       "%(format)s. %(protection)s.", person="{%s}" % activist.ref, outlet=outlet,
+                       journalist=journalist.name, day=format_date(on, "long"),
+                       format=str(INTERVIEW_FORMATS[fmt]).lower(), protection=str(PROTECTIONS[protection]))
+        title = gettext("Interview: %(outlet)s, %(day)s", outlet=outlet, day=on.isoformat())
+    with database.atomic():
+        item = save_item(Item(author=author), people=[(activist.id, appearance, attribution)], variant_ids=[],
+                         campaign=release.item.campaign, kind="interview", title=title[:200], language=language,
+                         channel="press", text=text)
+        pitch_row.interview = item
+        pitch_row.save()
+        audit.record("pitch.interview", release, {"pitch": pitch_row.id, "item": item.id,
+                                                  "protection": protection})
+    return item
 
 
 def confirm_recall(pitch_row):

@@ -13,7 +13,7 @@ from amplify.calendars import is_time_zone
 from amplify.campaigns.forms import content_language_choices, is_web_url
 from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.items.models import KINDS, PRESS_KINDS
-from amplify.press.models import ANSWERS, METHODS, OUTLET_KINDS
+from amplify.press.models import ANSWERS, INTERVIEW_FORMATS, METHODS, OUTLET_KINDS, PROTECTIONS
 
 WORDS_HELP = _l("Separated by spaces or commas.")
 
@@ -204,3 +204,10 @@ class CoverageForm(Form):
     def validate_url(self, field):
         if field.data and not is_web_url(field.data.strip()):
             raise ValidationError(_l("A web address starts with https://"))
+
+
+class InterviewForm(Form):
+    on = DateField(_l("Day of the interview"), validators=[DataRequired()])
+    format = SelectField(_l("Format"), choices=options(INTERVIEW_FORMATS.items()))
+    protection = SelectField(_l("How she appears"), choices=options(PROTECTIONS.items()), description=_l(
+        "She decides on exactly this. For a person at high risk, only with the protection she chose."))

@@ -30,6 +30,21 @@ ANSWERS = {
 }
 
 
+INTERVIEW_FORMATS = {"print": _l("Print"), "radio": _l("Radio"), "tv": _l("TV"), "online": _l("Online")}
+# How she appears in an interview; each one is a fixed attribution and appearance on the
+# interview item, so her decision covers exactly that.
+PROTECTIONS = {
+    "named": _l("Under her name, face and voice"),
+    "no_face": _l("Under her name, without showing her face"),
+    "pseudonym": _l("Under her pseudonym, without showing her face"),
+    "voice_only": _l("Anonymous, voice only"),
+}
+PROTECTION_TERMS = {  # (attribution, appearance)
+    "named": ("full_name", "shown"), "no_face": ("full_name", "quoted"),
+    "pseudonym": ("pseudonym", "quoted"), "voice_only": ("anonymous", "quoted"),
+}
+
+
 def email_key(email):
     return (email or "").strip().lower()
 
@@ -185,6 +200,8 @@ class Pitch(BaseModel):
     spokesperson = peewee.ForeignKeyField(Activist, null=True, on_delete="SET NULL")
     recall_required_at = UTCDateTimeField(null=True, index=True)
     recall_done_at = UTCDateTimeField(null=True)
+    # The interview asked for, as an item of its own that the spokesperson decides on.
+    interview = peewee.ForeignKeyField(Item, null=True, on_delete="SET NULL", backref="+")
 
     @property
     def method_label(self):

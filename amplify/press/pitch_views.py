@@ -12,8 +12,9 @@ from amplify.mail import smtp_configured
 from amplify.people.models import Activist
 from amplify.press import documents
 from amplify.press.blueprint import bp
-from amplify.press.changes import check_pitch, confirm_recall, pitch, record_answer
-from amplify.press.forms import AnswerForm, PitchForm
+from amplify.consent.clearance import clearance
+from amplify.press.changes import ask_interview, check_pitch, confirm_recall, pitch, record_answer
+from amplify.press.forms import AnswerForm, InterviewForm, PitchForm
 from amplify.press.models import Journalist, Pitch, Release
 from amplify.press.sharing import share_url
 from amplify.rules import NotAllowed
@@ -89,7 +90,36 @@ def answer(pitch_id):
         else:
             flash(_("Answer saved."), "success")
             return redirect(url_for("press.release", release_id=found.release_id) + "#pitches")
-    return render("press/pitch.html", form=form, pitch=found, action=ActionForm(), status=form_status(form))
+    return pitch_page(found, form, InterviewForm(protection="pseudonym"))
+
+
+def pitch_page(found, form, interview_form, status=None):
+    interview = found.interview
+    return render("press/pitch.html", form=form, pitch=found, action=ActionForm(), interview_form=interview_form,
+                  interview=interview, interview_clearance=clearance(interview) if interview else None,
+                  status=status or form_status(form))
+
+
+@bp.post("/pitches/<id:pitch_id>/interview")
+@security.requires("edit_campaigns")
+def interview(pitch_id):
+    """Ask the spokesperson about the interview: an item of its own she decides on."""
+    found = Pitch.get_or_404(Pitch.id == pitch_id)
+    form = InterviewForm()
+    if form.validate_on_submit():
+        try:
+            item = ask_interview(found, on=form.on.data, fmt=form.format.data, protection=form.protection.data,
+                                 author=g.user)
+        except NotAllowed as refused:
+            getattr(form, refused.field or "protection").errors.append(refused.message)
+        else:
+            flash(_("Saved as a draft: send it for review so that she decides."), "success")
+            return redirect(url_for("items.show", item_id=item.id))
+    spokespeople = list(Activist.spokespeople().order_by(Activist.display_name))
+    answer_form = AnswerForm(spokespeople=spokespeople, formdata=None, data=dict(
+        answer=found.answer, note=found.answer_note, spokesperson=str(found.spokesperson_id or ""),
+        follow_up_on=found.follow_up_on))
+    return pitch_page(found, answer_form, form, status=400)
 
 
 @bp.post("/pitches/<id:pitch_id>/recalled")
