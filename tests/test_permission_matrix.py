@@ -198,7 +198,7 @@ GET  /press/outlets/new                                               admin comm
 POST /press/outlets/new                                               admin comms
 GET  /press/pitches/<id:pitch_id>                                     admin comms
 POST /press/pitches/<id:pitch_id>                                     admin comms
-POST /press/pitches/<id:pitch_id>/interview                          admin comms
+POST /press/pitches/<id:pitch_id>/interview                           admin comms
 POST /press/pitches/<id:pitch_id>/recalled                            admin comms
 GET  /press/releases/<id:release_id>                                  admin comms events viewer
 POST /press/releases/<id:release_id>/contact                          admin comms
