@@ -45,7 +45,9 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories):
                         "drafting.scheduler_csv", "drafting.generic",
                         "drafting.calendar_file", "drafting.kit", "media.file",
                         "media.card_preview", "review.image", "invitations.feed", "feeds.export_opml", "shared.report", "shared.csv",
-                        "reports.campaign_csv", "reports.organization_csv")})
+                        "reports.campaign_csv", "reports.organization_csv",
+                        "press.export_list", "press.release_docx", "press.release_email",
+                        "press_shared.release", "press_shared.release_docx")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
