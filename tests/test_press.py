@@ -420,3 +420,15 @@ def test_an_interview_is_her_own_decision_with_the_protection_she_chose_and_a_se
     give(desk["app"], rosa, interview)
     text = staff.get(f"/press/pitches/{pitch.id}").get_data(as_text=True)
     assert "She agreed to this interview, as written." in text
+
+
+def test_a_mail_server_that_refuses_leaves_no_pitch_and_no_link(desk):
+    desk["app"].config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_STARTTLS=False)
+    consented(desk)
+    embargo(desk)
+    ana = journalist(desk["app"], "Ana Pérez", "ana@diario.example")
+    response = desk["staff"].post(f"/press/releases/{desk['release'].id}/pitch", {
+        "journalists": [str(ana.id)], "method": "email"})
+    assert response.status_code == 302
+    assert "refused the message to: Ana Pérez" in desk["staff"].get(response.headers["Location"]).get_data(as_text=True)
+    assert Pitch.select().count() == 0 and ReleaseShare.select().count() == 0
