@@ -213,6 +213,9 @@ POST /press/releases/<id:release_id>/shares                           admin comm
 GET  /press/releases/new                                              admin comms
 POST /press/releases/new                                              admin comms
 POST /press/shares/<id:release_share_id>/revoke                       admin comms
+GET  /press/spokespeople/                                             admin comms events viewer
+GET  /press/spokespeople/<id:activist_id>                             admin comms events
+POST /press/spokespeople/<id:activist_id>                             admin comms events
 GET  /s/press/<token>                                                 public
 GET  /s/press/<token>/release.docx                                    public
 GET  /users/                                                         admin

@@ -391,9 +391,15 @@ def test_an_interview_is_her_own_decision_with_the_protection_she_chose_and_a_se
     ana = journalist(desk["app"], "Ana Pérez", "ana@radio.example", outlet=outlet)
     staff.post(f"/press/releases/{desk['release'].id}/pitch", {"journalists": [str(ana.id)], "method": "self"})
     pitch = Pitch.get()
+    response = staff.post(f"/press/spokespeople/{rosa.id}", {"formats": ["radio", "print"],
+                                                             "topics": "Trabajo del hogar", "availability": "Tardes"})
+    assert response.status_code == 302
+    assert "Rosa Mamani" in staff.get("/press/spokespeople/").get_data(as_text=True)
     staff.post(f"/press/pitches/{pitch.id}", {"answer": "interview_requested", "spokesperson": str(rosa.id)})
     day = (date.today() + timedelta(days=5)).isoformat()
     url = f"/press/pitches/{pitch.id}/interview"
+    on_tv = staff.post(url, {"on": day, "format": "tv", "protection": "pseudonym"})
+    assert on_tv.status_code == 400 and "only as: Print, Radio" in on_tv.get_data(as_text=True)
     refused = staff.post(url, {"on": day, "format": "radio", "protection": "no_face"})
     assert refused.status_code == 400 and "only with the protection she chose" in refused.get_data(as_text=True)
     past = staff.post(url, {"on": "2020-01-01", "format": "radio", "protection": "voice_only"})

@@ -1,6 +1,7 @@
 """Issue 20, the press desk: an item's embargo (a moment and the time zone it was given
 in), the media list (outlets, journalists), releases and story pitches with their evidence,
-signed share links for embargoed releases, pitches and the coverage they led to."""
+signed share links for embargoed releases, pitches and the coverage they led to, and the
+spokespeople willing to give interviews."""
 
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
@@ -132,7 +133,17 @@ def upgrade(db):
         class Meta:
             table_name = "press_coverage"
 
+    class InterviewOffer(Base):
+        activist = peewee.ForeignKeyField(Activist, unique=True, on_delete="CASCADE")
+        topics = peewee.TextField(default="")
+        availability = peewee.TextField(default="")
+        formats = peewee.TextField(default="[]")
+        updated_at = peewee.DateTimeField()
+
+        class Meta:
+            table_name = "interview_offer"
+
     migrator = SchemaMigrator.from_database(db)
     migrate(migrator.add_column("item", "embargo_until", peewee.DateTimeField(null=True)),
             migrator.add_column("item", "embargo_zone", peewee.CharField(default="")))
-    db.create_tables([Outlet, Journalist, Release, Evidence, ReleaseShare, Pitch, Coverage])
+    db.create_tables([Outlet, Journalist, Release, Evidence, ReleaseShare, Pitch, Coverage, InterviewOffer])

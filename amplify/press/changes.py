@@ -20,8 +20,8 @@ from amplify.items.changes import save_item
 from amplify.items.models import Item
 from amplify.mail import FAILURES, send_mail, smtp_configured
 from amplify.press.models import (
-    INTERVIEW_FORMATS, PROTECTION_TERMS, PROTECTIONS, Coverage, Evidence, Journalist, Pitch, Release, ReleaseShare,
-    email_key,
+    INTERVIEW_FORMATS, PROTECTION_TERMS, PROTECTIONS, Coverage, Evidence, InterviewOffer, Journalist, Pitch, Release,
+    ReleaseShare, email_key,
 )
 from amplify.rules import NotAllowed
 
@@ -243,6 +243,10 @@ def ask_interview(pitch_row, *, on, fmt, protection, author, today=None):
     if on < (today or date.today()):
         raise NotAllowed(_l("The interview cannot be in the past."), "on")
     interview_allowed(activist, protection)
+    offer = InterviewOffer.get_or_none(InterviewOffer.activist == activist)
+    if offer is not None and fmt not in offer.formats:
+        raise NotAllowed(_l("She offered interviews only as: %(formats)s.",
+                            formats=", ".join(str(label) for label in offer.format_labels)), "format")
     attribution, appearance = PROTECTION_TERMS[protection]
     journalist = pitch_row.journalist
     release = pitch_row.release
@@ -263,6 +267,23 @@ def ask_interview(pitch_row, *, on, fmt, protection, author, today=None):
         audit.record("pitch.interview", release, {"pitch": pitch_row.id, "item": item.id,
                                                   "protection": protection})
     return item
+
+
+def save_offer(activist, *, topics, availability, formats):
+    """Her willingness to give interviews (no format: she no longer offers any)."""
+    with database.atomic():
+        offer = InterviewOffer.get_or_none(InterviewOffer.activist == activist)
+        if not formats:
+            if offer is not None:
+                offer.delete_instance()
+                audit.record("interview_offer.delete", activist, {})
+            return None
+        offer = offer or InterviewOffer(activist=activist)
+        offer.topics, offer.availability = topics.strip(), availability.strip()
+        offer.formats, offer.updated_at = [f for f in INTERVIEW_FORMATS if f in formats], utcnow()
+        offer.save()
+        audit.record("interview_offer.update", activist, {"formats": offer.formats})
+    return offer
 
 
 def confirm_recall(pitch_row):

@@ -211,3 +211,11 @@ class InterviewForm(Form):
     format = SelectField(_l("Format"), choices=options(INTERVIEW_FORMATS.items()))
     protection = SelectField(_l("How she appears"), choices=options(PROTECTIONS.items()), description=_l(
         "She decides on exactly this. For a person at high risk, only with the protection she chose."))
+
+
+class OfferForm(Form):
+    formats = CheckboxesField(_l("Formats she accepts"), choices=options(INTERVIEW_FORMATS.items()),
+                              description=_l("None ticked: she no longer offers interviews."))
+    topics = TextAreaField(_l("Topics"), validators=[MaxLength(limits.NOTE)])
+    availability = TextAreaField(_l("Availability"), validators=[MaxLength(limits.NOTE)],
+                                 description=_l("e.g. “evenings after 18:00, not on Sundays”."))

@@ -245,3 +245,24 @@ class Coverage(BaseModel):
 
     class Meta:
         table_name = "press_coverage"
+
+
+class InterviewOffer(BaseModel):
+    """A spokesperson willing to give interviews: on which topics, when, and in which
+    formats (print, radio, TV, online). Whether her face may be seen, her risk level and
+    her languages stay on her activist record; an interview is still asked of her, each
+    time, as a decision of its own."""
+
+    activist = peewee.ForeignKeyField(Activist, unique=True, on_delete="CASCADE", backref="+")
+    topics = peewee.TextField(default="")
+    availability = peewee.TextField(default="")
+    formats = ListField(default=list)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    @property
+    def format_labels(self):
+        return [INTERVIEW_FORMATS.get(f, f) for f in self.formats]
+
+    @classmethod
+    def listed(cls):
+        return cls.select(cls, Activist).join(Activist).order_by(Activist.display_name, cls.id)

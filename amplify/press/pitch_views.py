@@ -15,7 +15,7 @@ from amplify.press.blueprint import bp
 from amplify.consent.clearance import clearance
 from amplify.press.changes import ask_interview, check_pitch, confirm_recall, pitch, record_answer
 from amplify.press.forms import AnswerForm, InterviewForm, PitchForm
-from amplify.press.models import Journalist, Pitch, Release
+from amplify.press.models import InterviewOffer, Journalist, Pitch, Release
 from amplify.press.sharing import share_url
 from amplify.rules import NotAllowed
 from amplify.web import render
@@ -71,11 +71,19 @@ def new_pitch(release_id):
                   smtp=smtp_configured(), status=form_status(form))
 
 
+def interviewees():
+    """Who can be proposed for an interview: those who offered to give them, else the
+    organisations' spokespeople."""
+    offered = list(Activist.select().join(InterviewOffer, on=(InterviewOffer.activist == Activist.id))
+                   .order_by(Activist.display_name))
+    return offered or list(Activist.spokespeople().order_by(Activist.display_name))
+
+
 @bp.route("/pitches/<id:pitch_id>", methods=["GET", "POST"])
 @security.requires("edit_campaigns")
 def answer(pitch_id):
     found = Pitch.get_or_404(Pitch.id == pitch_id)
-    spokespeople = list(Activist.spokespeople().order_by(Activist.display_name))
+    spokespeople = interviewees()
     form = AnswerForm(spokespeople=spokespeople, data=None if request.method == "POST" else dict(
         answer=found.answer, note=found.answer_note, spokesperson=str(found.spokesperson_id or ""),
         follow_up_on=found.follow_up_on))
@@ -115,7 +123,7 @@ def interview(pitch_id):
         else:
             flash(_("Saved as a draft: send it for review so that she decides."), "success")
             return redirect(url_for("items.show", item_id=item.id))
-    spokespeople = list(Activist.spokespeople().order_by(Activist.display_name))
+    spokespeople = interviewees()
     answer_form = AnswerForm(spokespeople=spokespeople, formdata=None, data=dict(
         answer=found.answer, note=found.answer_note, spokesperson=str(found.spokesperson_id or ""),
         follow_up_on=found.follow_up_on))
