@@ -142,6 +142,8 @@ def test_private_contacts_are_hidden_from_the_viewer_and_shown_on_request_with_a
     assert "+51 999 000 111" not in staff.get(f"/press/journalists/{found.id}").get_data(as_text=True)
     assert "+51 999 000 111" in staff.get(f"/press/journalists/{found.id}/contact").get_data(as_text=True)
     assert AuditEvent.select().where(AuditEvent.action == "journalist.contact_viewed").count() == 1
+    audit_page = login("admin").get("/audit/").get_data(as_text=True)
+    assert f'href="/press/journalists/{found.id}"' in audit_page
 
 
 def test_do_not_contact_needs_a_reason(app, login):
