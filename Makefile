@@ -15,7 +15,7 @@ run: $(VENV)/.installed $(MO)
 	$(BIN)/amplify run --port $(PORT)
 
 test: $(VENV)/.installed-test $(MO)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Amplify needs Python 3.11 or newer")'

@@ -42,22 +42,29 @@ def create_app(config=None):
     from amplify.reports.views import bp as reports_bp, shared_bp
     from amplify.home.views import bp as home_bp
     from amplify.invitations.views import bp as invitations_bp
+    from amplify.media.links import bp as media_links_bp
     from amplify.media.views import bp as media_bp
     from amplify.items.views import bp as items_bp
     from amplify.people.views import bp as people_bp
     from amplify.notifications.views import bp as notifications_bp
     from amplify.press.views import bp as press_bp, shared_bp as press_shared_bp
+    from amplify.publishing.views import bp as publishing_bp
     from amplify.review.views import bp as review_bp
     from amplify.users.views import bp as users_bp
 
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
-                      media_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp, review_bp,
-                      audit_bp, notifications_bp, outreach_bp, press_bp, press_shared_bp):
+                      media_bp, media_links_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp,
+                      review_bp, audit_bp, notifications_bp, outreach_bp, publishing_bp, press_bp,
+                      press_shared_bp):
         app.register_blueprint(blueprint)
 
     from amplify import notifications
 
     notifications.init_app(app)
+
+    from amplify import publishing
+
+    publishing.init_app(app)
 
     from amplify.feeds import tasks
 

@@ -24,7 +24,7 @@ import logging
 import os
 import zlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -66,12 +66,10 @@ class Checkpoint(NamedTuple):
 
 
 def _plain(value):
+    """A chained value as JSON has it (foreign keys are read as their column, ids already;
+    no chained field is a bare date)."""
     if isinstance(value, datetime):
         return value.isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, peewee.Model):
-        return value.get_id()
     return value
 
 

@@ -38,7 +38,9 @@ ENVIRONMENT = {
     "AMPLIFY_TIMEZONE": ("TIMEZONE", str),
     "AMPLIFY_PAPER_SIZE": ("PAPER_SIZE", str),
     "AMPLIFY_REVIEW_LINK_DAYS": ("REVIEW_LINK_DAYS", int),
+    "AMPLIFY_MEDIA_LINK_DAYS": ("MEDIA_LINK_DAYS", int),
     "AMPLIFY_CONSENT_NOTICES": ("CONSENT_NOTICES", str),
+    "AMPLIFY_LETTERS": ("LETTERS", str),
     "AMPLIFY_LINK_MAX_FAILURES_PER_ADDRESS": ("LINK_MAX_FAILURES_PER_ADDRESS", int),
     "AMPLIFY_LINK_MAX_FAILURES_PER_PREFIX": ("LINK_MAX_FAILURES_PER_PREFIX", int),
     "AMPLIFY_SMTP_HOST": ("SMTP_HOST", str),
@@ -52,6 +54,9 @@ ENVIRONMENT = {
     "AMPLIFY_FEEDS_MAX_BYTES": ("FEEDS_MAX_BYTES", int),
     "AMPLIFY_FEEDS_DEADLINE": ("FEEDS_DEADLINE", float),
     "AMPLIFY_FEEDS_PARALLEL": ("FEEDS_PARALLEL", int),
+    "AMPLIFY_PUBLISHING_KEY": ("PUBLISHING_KEY", str),
+    "AMPLIFY_PUBLISHING_TIMEOUT": ("PUBLISHING_TIMEOUT", float),
+    "AMPLIFY_PUBLISHING_RETRY_MINUTES": ("PUBLISHING_RETRY_MINUTES", int),
     "REDIS_URL": ("REDIS_URL", str),
     "AMPLIFY_WORKER": ("WORKER", str),
 }
@@ -87,7 +92,9 @@ DEFAULTS = {
     "PAPER_SIZE": "a4",  # Word sheets: "a4" or "letter"
     "TIMEZONE": "UTC",  # IANA name; a campaign without its own time zone uses this one
     "REVIEW_LINK_DAYS": 30,
+    "MEDIA_LINK_DAYS": 14,  # image addresses in scheduler files: at least this long, and a day past the post
     "CONSENT_NOTICES": str(ROOT / "consent"),
+    "LETTERS": str(ROOT / "letters"),  # templates of visa letters and delegation lists
     "LINK_MAX_FAILURES_PER_ADDRESS": 20,
     "LINK_MAX_FAILURES_PER_PREFIX": 5,
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
@@ -102,13 +109,18 @@ DEFAULTS = {
     "FEEDS_MAX_BYTES": 5 * 1024 * 1024,
     "FEEDS_DEADLINE": 30.0,  # seconds for a whole fetch, cut on the socket
     "FEEDS_PARALLEL": 4,  # sources fetched at the same time
+    "PUBLISHING_TIMEOUT": 15.0,  # seconds for each call to Mastodon or Bluesky
+    # A sending left "sending" this long (the worker was killed) is taken up again, with
+    # the same keys: it lands on the same posts.
+    "PUBLISHING_RETRY_MINUTES": 10,
     "REDIS_URL": "",  # empty: background jobs are kept in SQLite in the instance folder
     "JOBS_IMMEDIATE": False,  # tests: run background jobs at once, in the request
     "WORKER": "thread",  # "thread": `amplify run` polls in-process; "external": a huey consumer does
 }
 
 # Keys that, when not given, are generated once into these files of the instance folder.
-INSTANCE_SECRETS = {"SECRET_KEY": "secret_key", "AUDIT_KEY": "audit_key"}
+INSTANCE_SECRETS = {"SECRET_KEY": "secret_key", "AUDIT_KEY": "audit_key",
+                    "PUBLISHING_KEY": "publishing_key"}  # seals connected accounts' secrets
 
 _TRUE = {"1", "true", "yes", "on"}
 

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from amplify import security
+from amplify.calendars import in_zone
 from amplify.db import database
 from amplify.i18n import LANGUAGES
 
@@ -201,6 +202,8 @@ def init_app(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(peewee.OperationalError, handle_database_error)
     app.register_error_handler(peewee.InterfaceError, handle_database_error)
+
+    app.add_template_filter(in_zone, "in_zone")
 
     @app.context_processor
     def globals_for_templates():

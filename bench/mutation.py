@@ -22,6 +22,7 @@ import argparse
 import ast
 import contextlib
 import copy
+import hashlib
 import importlib
 import io
 import json
@@ -46,7 +47,8 @@ TESTS = {
     "consent/clearance.py": ["tests/test_clearance_rules.py", "tests/test_consent.py"],
     "consent/ledger.py": ["tests/test_ledger_over_time.py", "tests/test_consent.py",
                           "tests/test_review_page.py"],
-    "chain.py": ["tests/test_chain_splice.py", "tests/test_audit.py", "tests/test_consent.py"],
+    "chain.py": ["tests/test_chain_splice.py", "tests/test_audit.py", "tests/test_consent.py",
+                 "tests/test_ledger_checkpoints.py", "tests/test_instance_keys.py"],
     "security.py": ["tests/test_permission_matrix.py", "tests/test_security_headers.py",
                     "tests/test_security.py", "tests/test_auth.py"],
     "media/scrub.py": ["tests/test_scrub_formats.py", "tests/test_media_scrub.py", "tests/test_media.py"],
@@ -284,11 +286,16 @@ def trace_suite(module, tests):
     started = time.monotonic()
     with quiet():
         pytest.main(["-q", "-p", "no:cacheprovider", *tests], plugins=[tracer])
-    data = {"tests": tests, "seconds": round(time.monotonic() - started),
+    data = {"tests": tests, "source": source_hash(module), "seconds": round(time.monotonic() - started),
             "lines": {key: sorted(value) for key, value in tracer.lines.items()}}
     CACHE.mkdir(exist_ok=True)
     cache_file(module).write_text(json.dumps(data))
     return data
+
+
+def source_hash(module):
+    """The traced lines are only right for the source they were traced on."""
+    return hashlib.sha256((PACKAGE / module).read_bytes()).hexdigest()
 
 
 def cache_file(module):
@@ -415,7 +422,8 @@ def main():
         print(f"\n== amplify/{module}", flush=True)
         tests = args.tests or TESTS[module]
         cached = json.loads(cache_file(module).read_text()) if cache_file(module).exists() else None
-        if args.refresh_coverage or cached is None or cached["tests"] != tests:
+        if (args.refresh_coverage or cached is None or cached["tests"] != tests
+                or cached.get("source") != source_hash(module)):
             print(f"tracing {' '.join(tests)} to find which tests run which lines…", flush=True)
             cached = trace_suite(module, tests)
             print(f"traced in {cached['seconds']} s", flush=True)

@@ -3,6 +3,7 @@ own when DATABASE_URL names PostgreSQL), the real app, and factories."""
 
 import os
 import re
+import sqlite3
 import uuid
 from datetime import date
 from urllib.parse import quote
@@ -46,8 +47,51 @@ def database_url(tmp_path):
     admin.close()
 
 
+_MIGRATED = {}  # "sqlite": a migrated database file; "postgresql": the SQL the migrations ran
+
+
+def _migrate(db, tmp_path_factory):
+    """Bring this test's database to the latest schema. The first test of the session runs
+    the real migrations; later ones get the same result faster (a copy of that SQLite
+    database, or on PostgreSQL the very statements the migrations ran, in one round trip).
+    The migrations themselves are tested, from every old version, in test_database.py."""
+    if migrations.current_version(db) != 0:
+        migrations.upgrade(db)
+        return
+    if not USE_PG:
+        if "sqlite" not in _MIGRATED:
+            migrations.upgrade(db)
+            template = tmp_path_factory.mktemp("migrated") / "amplify.db"
+            copy = sqlite3.connect(template)
+            db.connection().backup(copy)
+            copy.close()
+            _MIGRATED["sqlite"] = template
+            return
+        source = sqlite3.connect(_MIGRATED["sqlite"])
+        source.backup(db.connection())
+        source.close()
+        return
+    if "postgresql" not in _MIGRATED:
+        ran, execute_sql = [], db.execute_sql
+
+        def recorded(sql, params=None, *args, **kwargs):
+            ran.append((sql, params))
+            return execute_sql(sql, params, *args, **kwargs)
+
+        db.execute_sql = recorded
+        try:
+            migrations.upgrade(db)
+        finally:
+            del db.execute_sql
+        cursor = db.cursor()
+        _MIGRATED["postgresql"] = b";\n".join(cursor.mogrify(sql, params) for sql, params in ran)
+        return
+    with db.atomic():
+        db.cursor().execute(_MIGRATED["postgresql"])
+
+
 @pytest.fixture
-def make_app(tmp_path, database_url):
+def make_app(tmp_path, tmp_path_factory, database_url):
     """Build an app on this test's database; ``migrate=False`` leaves it empty."""
 
     def build(migrate=True, **overrides):
@@ -64,7 +108,7 @@ def make_app(tmp_path, database_url):
         config.update(overrides)
         app = create_app(config)
         if migrate:
-            migrations.upgrade(database.obj)
+            _migrate(database.obj, tmp_path_factory)
         return app
 
     yield build
@@ -322,18 +366,37 @@ def more_world(factories):
     from amplify.campaigns.models import Campaign
     from amplify.db import utcnow
     from amplify.feeds.models import PollJob
+    from amplify.items.models import Item
+    from amplify.media import links as media_links
+    from amplify.publishing.models import Account, RemotePost, Sending
     from amplify.people.models import Activist
     from amplify.reports.models import ReportShare
     from amplify.review.models import HelpRequest
 
+    from amplify.invitations.models import Commitment, Event, Meeting
+
     source = factories.feed_source()
     entry = factories.feed_entry(source)
+    event = Event.select().first()
+    meeting = Meeting.create(event=event, title="Reunión con el Ministerio", held_on=event.starts_on, language="es")
+    commitment = Commitment.create(meeting=meeting, kind="commitment", who="Viceministra", what="Anunciarlo",
+                                   due_on=event.starts_on)
     share = ReportShare.create(nonce="n-" + str(Campaign.select().count()), kind="campaign",
                                subject_id=Campaign.select().first().id, since=date(2026, 1, 1),
                                until=date(2026, 12, 31), language="es", expires_at=utcnow() + timedelta(days=3))
-    return {**press_world(), "source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
+    media_token = factories.in_context(lambda: media_links.serializer().dumps(
+        {"i": 0, "a": "0" * 64, "h": "", "e": 0}))()  # signed, for no image: "no longer in use"
+    account = Account.create(network="mastodon", label="Sindicato", server_url="https://127.0.0.1",
+                             secret="not-sealed")
+    sending = Sending.create(item=Item.select().first(), account=account, planned_at=utcnow(), key="world")
+    post = RemotePost.create(sending=sending, position=0, remote_key="1", uri="https://127.0.0.1/1",
+                             state="failed")
+    return {**press_world(), "account_id": account.id, "sending_id": sending.id, "post_id": post.id,
+            "source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
+            "media_token": media_token,
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
-            "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id}
+            "request_id": HelpRequest.create(activist=Activist.select().first(), kind="call").id,
+            "meeting_id": meeting.id, "commitment_id": commitment.id}
 
 
 def press_world():

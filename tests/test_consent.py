@@ -231,6 +231,54 @@ def test_double_submitted_decision_records_once(setting, factories):
     assert Decision.select().where(Decision.outcome == "given").count() == 1
 
 
+def test_the_same_form_sent_from_four_tabs_at_once_records_one_decision(setting, factories):
+    """The early look-up misses a twin that has not committed yet: the unique request key
+    then refuses the second row, and each sender gets the one decision recorded."""
+    app = setting["app"]
+    item = factories.send(factories.item(setting["campaign"], people=[(setting["maria"], "quoted", None)]))
+    barrier, answers, errors = threading.Barrier(4), [], []
+
+    def send():
+        try:
+            barrier.wait()
+            answers.append(decide(app, setting["maria"], item, request_key="one-form").id)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(set(answers)) == 1 and len(answers) == 4
+    assert Decision.select().where(Decision.outcome == "given").count() == 1
+
+
+@pytest.mark.parametrize("scope, field", [
+    ({**YES, "channels": []}, "channels"),
+    ({**YES, "channels": ["myspace"]}, "channels"),
+    ({**YES, "attribution": "nickname"}, "attribution"),
+    ({k: v for k, v in YES.items() if k != "attribution"}, "attribution"),
+    ({**YES, "valid_until": "30/06/2099"}, "valid_until"),
+    ({**YES, "valid_until": "2020-01-01"}, "valid_until"),
+], ids=["no-channel", "unknown-channel", "unknown-attribution", "no-attribution", "date-form", "date-passed"])
+def test_the_ledger_itself_refuses_a_yes_without_a_valid_scope(setting, factories, scope, field):
+    """Whatever form sent it: the yes names where, how she is named, and a future end."""
+    item = factories.send(factories.item(setting["campaign"], people=[(setting["maria"], "quoted", None)]))
+    with pytest.raises(ledger.DecisionRefused) as refused:
+        decide(setting["app"], setting["maria"], item, scope=scope)
+    assert refused.value.field == field
+    assert not Decision.select().where(Decision.outcome == "given").exists()
+
+
+def test_a_yes_until_a_date_written_as_text_keeps_that_date(setting, factories):
+    item = factories.send(factories.item(setting["campaign"], people=[(setting["maria"], "quoted", None)]))
+    decision = decide(setting["app"], setting["maria"], item, scope={**YES, "valid_until": "2099-06-30"})
+    assert json.loads(decision.scope)["valid_until"] == "2099-06-30"
+
+
 def test_two_people_deciding_at_once_are_both_recorded(setting, factories):
     app = setting["app"]
     item = factories.send(factories.item(setting["campaign"], people=[(setting["maria"], "quoted", None),

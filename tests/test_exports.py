@@ -140,7 +140,7 @@ def test_what_a_scheduler_cannot_take_as_it_is_is_left_out_and_said(app, factori
     assert rows(session.get(f"/drafting/{campaign.slug}/exports/sprout-instagram.csv")
                 .get_data(as_text=True), header=True) == []
     page = session.get(f"/drafting/{campaign.slug}/exports").get_data(as_text=True)
-    assert "spreadsheets run as a formula" in page and "schedule it by hand with the image" in page
+    assert "spreadsheets run as a formula" in page and "a photo or a card with no image attached" in page
     assert "less than 10 minutes from now" in page
 
 

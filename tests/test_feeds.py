@@ -12,7 +12,6 @@ from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR
 from werkzeug import Response
 
 from amplify.feeds.models import FeedEntry, FeedSource, PollJob
-from tests.conftest import USE_PG
 
 FEEDS = Path(__file__).parent / "feeds"
 RSS = "application/rss+xml"

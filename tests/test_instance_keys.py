@@ -20,10 +20,16 @@ def upgraded(make_app, **overrides):
     return app
 
 
+def app_key(make_app, name):
+    return make_app(migrate=False).config[name]
+
+
 def test_upgrade_records_a_fingerprint_of_each_key_not_the_key(make_app):
     upgraded(make_app)
     rows = {row.name: row.fingerprint for row in InstanceKey.select()}
-    assert rows == {"SECRET_KEY": keys.fingerprint("test-secret"), "AUDIT_KEY": keys.fingerprint("test-audit-key")}
+    publishing = app_key(make_app, "PUBLISHING_KEY")  # generated into the instance folder
+    assert rows == {"SECRET_KEY": keys.fingerprint("test-secret"), "AUDIT_KEY": keys.fingerprint("test-audit-key"),
+                    "PUBLISHING_KEY": keys.fingerprint(publishing)}
     assert "test-secret" not in rows["SECRET_KEY"] and len(rows["AUDIT_KEY"]) == 64
 
 
@@ -37,8 +43,9 @@ def test_a_lost_instance_folder_refuses_to_start_instead_of_making_new_keys(make
     with pytest.raises(KeysDoNotMatch) as refused:
         make_app(migrate=False, SECRET_KEY="", AUDIT_KEY="")
     message = str(refused.value)
-    assert refused.value.names == ["SECRET_KEY", "AUDIT_KEY"]
+    assert refused.value.names == ["SECRET_KEY", "AUDIT_KEY", "PUBLISHING_KEY"]
     assert "set SECRET_KEY or restore" in message and "set AMPLIFY_AUDIT_KEY or restore" in message
+    assert "set AMPLIFY_PUBLISHING_KEY or restore" in message
     assert str(instance / "audit_key") in message
 
 

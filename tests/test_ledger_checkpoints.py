@@ -233,6 +233,40 @@ def test_an_edited_checkpoint_file_is_refused(world):
     assert result.exit_code == 1 and "was not signed with this chain's key" in result.output
 
 
+def test_an_unreadable_checkpoint_file_is_refused_and_reset_replaces_it(world):
+    app = world["app"]
+    with app.app_context():
+        path = Decision.checkpoint_path()
+    path.write_text("{not json")
+    result = run(app, "consent", "verify")
+    assert result.exit_code == 1 and f"the checkpoint {path} cannot be read" in result.output
+    reset = run(app, "consent", "verify", "--reset-checkpoint")
+    assert reset.exit_code == 0, reset.output
+    assert AuditEvent.select().order_by(AuditEvent.seq.desc()).first().summary_data()["before"] is None
+    assert run(app, "consent", "verify").exit_code == 0
+
+
+def test_a_checkpoint_that_cannot_be_written_leaves_the_committed_rows_and_says_so(world, caplog):
+    """The rows are committed before the checkpoint moves: a full disk or a broken folder
+    is logged, the decision stays, and the next write that can catches the checkpoint up."""
+    app = world["app"]
+    with app.app_context():
+        lock = Decision.checkpoint_path().with_suffix(".lock")
+    lock.unlink()
+    lock.mkdir()  # opening the lock file now fails
+    with app.app_context():
+        ledger.record_decision(world["maria"], "item", Item.get_by_id(world["item"].id),
+                               world["item"].content_hash, "refused", method="review_page")
+    assert Decision.select().count() == 4
+    assert "could not write the checkpoint of decision" in caplog.text
+    lock.rmdir()
+    with app.app_context():
+        assert Decision.checkpoint()[0] == 3  # left behind, not wrong
+        ledger.record_decision(world["maria"], "item", Item.get_by_id(world["item"].id),
+                               world["item"].content_hash, "given", method="review_page", scope=YES)
+        assert Decision.checkpoint() == (5, Decision.get(Decision.seq == 5).hash)
+
+
 def test_reset_checkpoint_after_restoring_an_older_backup(world):
     app = world["app"]
     Decision.delete().where(Decision.seq == 3).execute()  # as if the backup were older

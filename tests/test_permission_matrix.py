@@ -26,6 +26,7 @@ POST /consent/help/<id:request_id>/handled                           admin comms
 POST /consent/links/<id:link_id>/send                                admin comms events
 GET  /drafting/<slug>/exports/<any(hootsuite,sprout):scheduler>-<channel>.csv admin comms events viewer
 GET  /favicon.ico                                                    public
+GET  /m/<media_token>.<any(jpg,png,webp):ext>                        public
 GET  /invitations/events/<id:event_id>/deadlines                     admin comms events viewer
 POST /items/<id:item_id>/comments                                    admin comms events
 POST /items/bulk                                                     admin comms
@@ -44,6 +45,7 @@ GET  /auth/login                                                     public
 POST /auth/login                                                     public
 POST /auth/logout                                                    public
 POST /auth/password                                                  admin comms events viewer
+POST /auth/time-zone                                                 admin comms events viewer
 GET  /campaigns/                                                     admin comms events viewer
 GET  /campaigns/<slug>                                               admin comms events viewer
 GET  /campaigns/<slug>/edit                                          admin comms
@@ -81,6 +83,15 @@ GET  /drafting/<slug>/exports/publications.ics                       admin comms
 GET  /drafting/<slug>/talking-points                                 admin comms events viewer
 POST /drafting/count                                                 admin comms
 GET  /feeds/                                                         admin comms events viewer
+GET  /publishing/                                                    admin comms events viewer
+GET  /publishing/accounts/new                                        admin
+POST /publishing/accounts/new                                        admin
+POST /publishing/accounts/<id:account_id>/test                       admin
+POST /publishing/accounts/<id:account_id>/delete                     admin
+GET  /publishing/items/<id:item_id>/send                             admin comms
+POST /publishing/items/<id:item_id>/send                             admin comms
+POST /publishing/sendings/<id:sending_id>/cancel                     admin comms
+POST /publishing/posts/<id:post_id>/retry                            admin comms
 GET  /feeds/coverage                                                 admin comms events viewer
 GET  /feeds/entries/<id:entry_id>                                    admin comms events viewer
 POST /feeds/entries/<id:entry_id>/amplify                            admin comms
@@ -111,12 +122,27 @@ POST /invitations/<id:invitation_id>/outcome                         admin comms
 POST /invitations/<id:invitation_id>/support                         admin comms events
 POST /invitations/<id:invitation_id>/trip                            admin comms events
 POST /invitations/<id:invitation_id>/visa                            admin comms events
+GET  /invitations/<id:invitation_id>/visa-letter                     admin comms events
+POST /invitations/<id:invitation_id>/visa-letter                     admin comms events
 GET  /invitations/deadlines                                          admin comms events viewer
 POST /invitations/deadlines/remind                                   admin comms events
 POST /invitations/deadlines/remind-all                               admin comms events
 GET  /invitations/events/                                            admin comms events viewer
 GET  /invitations/events/<id:event_id>                               admin comms events viewer
 POST /invitations/events/<id:event_id>                               admin comms events
+GET  /invitations/events/<id:event_id>/meetings/new                  admin comms events
+POST /invitations/events/<id:event_id>/meetings/new                  admin comms events
+POST /invitations/events/<id:event_id>/per-diem                      admin comms events
+GET  /invitations/events/<id:event_id>/per-diem.csv                  admin comms events
+GET  /invitations/meetings/<id:meeting_id>                           admin comms events viewer
+POST /invitations/meetings/<id:meeting_id>                           admin comms events
+GET  /invitations/meetings/<id:meeting_id>/sheet                     admin comms events viewer
+POST /invitations/meetings/<id:meeting_id>/debrief                   admin comms events
+POST /invitations/meetings/<id:meeting_id>/commitments               admin comms events
+POST /invitations/commitments/<id:commitment_id>/done                admin comms events
+GET  /invitations/events/<id:event_id>/delegation-list               admin comms events viewer
+POST /invitations/events/<id:event_id>/delegation-list               admin comms events viewer
+GET  /invitations/events/<id:event_id>/delegation-list.csv           admin comms events viewer
 GET  /invitations/events/<id:event_id>/edit                          admin comms events
 POST /invitations/events/<id:event_id>/edit                          admin comms events
 GET  /invitations/events/calendar                                    admin comms events viewer
@@ -149,6 +175,7 @@ POST /media/cards/new                                                admin comms
 GET  /media/cards/preview.png                                        admin comms
 GET  /people/                                                        admin comms events viewer
 GET  /people/activists/                                              admin comms events viewer
+GET  /people/activists/found                                         admin comms events viewer
 GET  /people/activists/<id:activist_id>                              admin comms events viewer
 GET  /people/activists/<id:activist_id>/contact                      admin comms events
 GET  /people/activists/<id:activist_id>/edit                         admin comms events

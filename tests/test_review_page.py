@@ -285,3 +285,34 @@ def test_sending_the_form_without_choosing_an_answer_says_so(client, person):
     assert response.status_code == 400
     assert "Elige sí, no o cambiar algo." in response.get_data(as_text=True)
     assert Decision.latest(person["maria"].id, "item", person["item"].id).outcome == "requested"
+
+
+def test_her_page_reads_in_the_same_queries_with_one_thing_waiting_or_many(app, client, person, factories):
+    """Issue 13: cards, images, earlier versions, what went out and the messages she may
+    approve are read in a fixed number of queries, not one or more per thing."""
+    from amplify.campaigns.models import CampaignOrganization
+    from amplify.items.models import Publication
+    from tests.test_bounded_pages import measure
+
+    maria, campaign = person["maria"], person["campaign"]
+    CampaignOrganization.create(campaign=campaign, organization=maria.organization_id)
+    other = factories.campaign("Otra campaña")  # names no organization: any spokesperson approves
+    path = f"/r/{person['token']}"
+
+    def more(n):
+        for k in range(n):
+            factories.message(campaign, title=f"Mensaje {n}-{k}")
+            factories.message(other, title=f"Otro mensaje {n}-{k}")
+            factories.message(campaign, title=f"En portugués {n}-{k}", language="pt")  # she reads only es
+            factories.send(factories.item(campaign, people=[(maria, "quoted", None)], title=f"Más {n}-{k}"))
+            out = factories.item(campaign, people=[(maria, "quoted", None)], title=f"Publicado {n}-{k}")
+            Publication.create(item=out, channel="x", url=f"https://example.org/{out.id}", published_at=utcnow())
+
+    more(1)
+    small = measure(app, client, [path])[path]
+    more(6)
+    large = measure(app, client, [path])[path]
+    page = client.get(path).get_data(as_text=True)
+    assert page.count('<article id="variant-') == 14  # 7 + 7 in Spanish, none in Portuguese
+    assert page.count("example.org/") >= 7  # what went out with her name on it, each listed
+    assert small[0] == large[0], (small, large)

@@ -22,7 +22,9 @@ PUBLIC = {"static", "htmx_js", "healthz", "favicon", "auth.login", "auth.logout"
           # Shared reports: the signed share link is the key.
           "shared.report", "shared.csv",
           # A release shared with a journalist: the signed share link is the key.
-          "press_shared.release", "press_shared.release_docx"}
+          "press_shared.release", "press_shared.release_docx",
+          # Images in scheduler files: the signed, expiring address is the key.
+          "media_links.image"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

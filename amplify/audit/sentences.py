@@ -13,7 +13,7 @@ from amplify.auth.models import User
 from amplify.campaigns.models import STATES as VARIANT_STATES, Campaign, Message, MessageVariant
 from amplify.feeds.models import ENTRY_STATES, FeedEntry, FeedSource
 from amplify.i18n import language_name
-from amplify.invitations.models import STATES as INVITATION_STATES, Event, Invitation
+from amplify.invitations.models import STATES as INVITATION_STATES, Event, Invitation, Meeting
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
 from amplify.press.models import Journalist, Outlet, Release
@@ -37,6 +37,12 @@ VERBS = {
     "trip": _l("%(who)s updated the trip of %(subject)s"),
     "outcome": _l("%(who)s recorded the outcome of %(subject)s"),
     "purge": _l("%(who)s purged the passport number of %(subject)s"),
+    "letter": _l("%(who)s made a visa letter for %(subject)s"),
+    "delegation_list": _l("%(who)s made the delegation list of %(subject)s"),
+    "per_diem": _l("%(who)s set the per diem of %(subject)s"),
+    "debrief": _l("%(who)s recorded the debrief of %(subject)s"),
+    "commitment": _l("%(who)s recorded a commitment or follow-up of %(subject)s"),
+    "commitment_done": _l("%(who)s marked a commitment or follow-up of %(subject)s as done"),
     "draft": _l("%(who)s drafted %(subject)s"),
     "sent": _l("%(who)s sent %(subject)s"),
     "discard": _l("%(who)s discarded %(subject)s"),
@@ -44,6 +50,12 @@ VERBS = {
     "shown": _l("%(who)s showed %(subject)s"),
     "archive": _l("%(who)s archived %(subject)s"),
     "restore": _l("%(who)s brought back %(subject)s"),
+    "planned": _l("%(who)s planned %(subject)s for direct publishing"),
+    "cancelled": _l("%(who)s cancelled a sending of %(subject)s"),
+    "refused": _l("%(subject)s was not sent: it was no longer cleared"),
+    "failed": _l("Sending %(subject)s failed"),
+    "account_connected": _l("%(who)s connected a publishing account"),
+    "account_disconnected": _l("%(who)s disconnected a publishing account"),
 }
 STATE_LABELS = {"invitation": INVITATION_STATES, "messagevariant": VARIANT_STATES, "feedentry": ENTRY_STATES}
 
@@ -72,6 +84,9 @@ def _names(subject_type, ids):
     if subject_type == "event":
         return {str(e.id): (e.title, url_for("invitations.event", event_id=e.id))
                 for e in Event.select(Event.id, Event.title).where(Event.id.in_(ids))}
+    if subject_type == "meeting":
+        return {str(m.id): (m.title, url_for("invitations.meeting", meeting_id=m.id))
+                for m in Meeting.select(Meeting.id, Meeting.title).where(Meeting.id.in_(ids))}
     if subject_type == "user":
         return {str(u.id): (u.name or u.email, url_for("users.edit", user_id=u.id))
                 for u in User.select(User.id, User.name, User.email).where(User.id.in_(ids))}
@@ -145,6 +160,11 @@ def sentences(events):
             after = (json.loads(event.summary or "{}").get("after") or {}).get("language")
             text = _l("%(who)s changed their language to %(language)s", who=who,
                       language=language_name(after) if after else _l("the browser's choice"))
+            said[event.seq] = escape(text)
+        elif event.action == "account.time_zone":
+            after = (json.loads(event.summary or "{}").get("after") or {}).get("time_zone")
+            text = _l("%(who)s changed their time zone to %(zone)s", who=who,
+                      zone=after or _l("the campaign's"))
             said[event.seq] = escape(text)
         elif verb in states:
             said[event.seq] = Markup("%s: <strong>%s</strong>") % (subject, states[verb])

@@ -19,6 +19,7 @@ class User(BaseModel):
     password_hash = peewee.CharField()
     role = peewee.CharField()
     language = peewee.CharField(null=True)
+    time_zone = peewee.CharField(default="")  # IANA name; empty: the campaign's, then the installation's
     active = peewee.BooleanField(default=True)
     created_at = UTCDateTimeField(default=utcnow)
     last_login_at = UTCDateTimeField(null=True)
@@ -36,7 +37,7 @@ class User(BaseModel):
     def audit_view(self):
         """What the audit log keeps of an account (never the password hash)."""
         return {"email": self.email, "name": self.name, "role": self.role,
-                "language": self.language, "active": self.active}
+                "language": self.language, "time_zone": self.time_zone, "active": self.active}
 
     @classmethod
     def normalise_email(cls, email):

@@ -7,7 +7,7 @@ from flask_babel import format_timedelta, gettext as _
 
 from amplify import audit, security
 from amplify.auth import throttle
-from amplify.auth.forms import LanguageForm, LoginForm, PasswordForm
+from amplify.auth.forms import LanguageForm, LoginForm, PasswordForm, TimeZoneForm
 from amplify.auth.models import User, UserSession
 from amplify.db import database, utcnow
 from amplify.items.forms import ActionForm
@@ -101,10 +101,30 @@ def account():
     return render("auth/account.html", **account_context(language_form, password_form))
 
 
-def account_context(language_form, password_form):
+@bp.post("/time-zone")
+@security.requires("view")
+def choose_time_zone():
+    """The staff member's own time zone: planned times are entered and shown in it."""
+    user = g.user
+    form = TimeZoneForm(prefix="tz")
+    if not form.validate_on_submit():
+        return render("auth/account.html", status=form_status(form),
+                      **account_context(LanguageForm(language=user.language or ""), PasswordForm(prefix="pw"),
+                                        form))
+    before = user.audit_view()
+    with database.atomic():
+        user.time_zone = form.time_zone.data or ""
+        user.save()
+        audit.record("account.time_zone", user, {"before": before, "after": user.audit_view()})
+    flash(_("Your time zone was saved."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def account_context(language_form, password_form, time_zone_form=None):
     """The account page: settings forms, and the sessions open in the user's name."""
     sessions = UserSession.open_ones().where(UserSession.user == g.user)
     return {"language_form": language_form, "password_form": password_form, "role_labels": ROLE_LABELS,
+            "time_zone_form": time_zone_form or TimeZoneForm(prefix="tz", time_zone=g.user.time_zone),
             "sessions": sessions.order_by(UserSession.last_seen_at.desc()), "current_session": g.session_row,
             "action": ActionForm()}
 

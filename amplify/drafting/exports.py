@@ -2,8 +2,10 @@
 campaign kit. Every row goes through ``clearance``: an item that is not cleared is left out.
 
 A scheduler file carries exactly the text each person agreed to, nothing added; only items
-not yet published (a second upload would post them twice); and times in the time zone the
-scheduler reads them in, on the grid it accepts. Whatever a file cannot hold as it is, it
+not yet published (a second upload would post them twice); times in the time zone the
+scheduler reads them in, on the grid it accepts; and, where the tool's bulk format takes an
+image by URL (Sprout Social), the item's image as a signed, expiring address
+(``media.links``). Whatever a file cannot hold as it is, it
 leaves out and says why, and every post it moves is listed (``SchedulerFile``). The rules
 followed, and where they come from, are in ``docs/schedulers.md``.
 """
@@ -23,6 +25,7 @@ from amplify import spreadsheets
 from amplify.consent.clearance import clearance
 from amplify.db import utcnow
 from amplify.items.models import CHANNELS, Item
+from amplify.media import links as media_links
 from amplify.platforms import for_api, platforms
 
 MAX_ROWS = 350  # both Hootsuite and Sprout Social take at most 350 posts per file
@@ -35,8 +38,11 @@ KIT_FILE_MODE = stat.S_IFREG | 0o644  # readable by everyone after unzipping
 
 LEFT_OUT = {
     "formula": _l("It starts with a character that spreadsheets run as a formula: copy it by hand."),
-    "image": _l("It needs its image, which a scheduler file cannot carry: schedule it by hand "
-                "with the image from the kit."),
+    "image": _l("Hootsuite's bulk file has no column for images: schedule it by hand with the image "
+                "from the kit."),
+    "images": _l("Sprout Social's file takes one image per post and this one has several: schedule it "
+                 "by hand with the images from the kit."),
+    "no_image": _l("It is a photo or a card with no image attached: attach its image to the item first."),
     "too_soon": _l("It is planned less than 10 minutes from now: the scheduler would refuse it."),
     "too_many": _l("The file is full (350 posts): export again after these are scheduled."),
 }
@@ -76,6 +82,8 @@ class Row:
     planned: datetime  # in the export's time zone
     at: datetime  # when the file schedules it, in the export's time zone
     moved: str = ""  # a key of MOVED when ``at`` differs from ``planned``
+    image_url: str = ""  # the signed address of its image (Sprout Social only)
+    image_until: datetime | None = None  # when that address stops working
 
 
 @dataclass
@@ -92,6 +100,10 @@ class SchedulerFile:
         return [row for row in self.rows if row.moved]
 
     @property
+    def with_images(self):
+        return [row for row in self.rows if row.image_url]
+
+    @property
     def filename_zone(self):
         return str(self.zone).replace("/", "_")
 
@@ -102,11 +114,14 @@ class SchedulerFile:
     def csv(self):
         """Hootsuite: no header; date-time, message (no URL column: a link is only where it
         is part of the cleared text). Sprout Social: headers ``date``, ``time_24hr``,
-        ``message_text``. Both with a BOM (Excel's "CSV UTF-8", which both tools tell people
-        to save as, writes one)."""
+        ``message_text``, and ``image_url`` when a post has an image. Both with a BOM (Excel's
+        "CSV UTF-8", which both tools tell people to save as, writes one)."""
         day = DATE_ORDERS[self.date_order]
         if self.scheduler == "hootsuite":
             return spreadsheets.write([(row.at.strftime(f"{day} %H:%M"), row.text) for row in self.rows])
+        if self.with_images:
+            return spreadsheets.write([(row.at.strftime(day), row.at.strftime("%H:%M"), row.text, row.image_url)
+                                       for row in self.rows], ["date", "time_24hr", "message_text", "image_url"])
         return spreadsheets.write([(row.at.strftime(day), row.at.strftime("%H:%M"), row.text)
                                    for row in self.rows], ["date", "time_24hr", "message_text"])
 
@@ -121,14 +136,17 @@ def scheduler_file(campaign, scheduler, channel, zone, date_order="dmy", now=Non
     """The posts of one channel for one scheduler: cleared, planned, not yet published,
     text exactly as cleared, times in ``zone`` moved only as the tool requires."""
     export = SchedulerFile(scheduler, channel, zone, date_order)
-    earliest = (now or utcnow()) + MIN_LEAD
+    now = now or utcnow()
+    earliest = now + MIN_LEAD
     previous = None
     for item, text in cleared_items(campaign, channel, states=("cleared",)):
-        if spreadsheets.starts_like_formula(text):
-            export.left_out.append((item, "formula"))
-            continue
-        if item.kind in ("photo", "quote_card") or item.images().exists():
-            export.left_out.append((item, "image"))
+        images = list(item.images())
+        problem = ("formula" if spreadsheets.starts_like_formula(text)
+                   else "no_image" if item.kind in ("photo", "quote_card") and not images
+                   else "image" if images and scheduler == "hootsuite"
+                   else "images" if len(images) > 1 else None)
+        if problem:
+            export.left_out.append((item, problem))
             continue
         planned = item.planned_at.astimezone(zone).replace(second=0, microsecond=0)
         if planned < earliest:
@@ -138,6 +156,9 @@ def scheduler_file(campaign, scheduler, channel, zone, date_order="dmy", now=Non
             export.left_out.append((item, "too_many"))
             continue
         row = Row(item, text, planned, planned)
+        if images:
+            row.image_until = media_links.expiry(item, now)
+            row.image_url = media_links.image_url(item, images[0], row.image_until)
         if scheduler == "hootsuite":
             row.at = _next_grid_mark(planned)
             row.moved = "grid" if row.at != planned else ""
@@ -211,6 +232,8 @@ def kit_zip(campaign):
                 kit.writestr(_kit_entry(picture), bytes(image.asset.data))
                 index.append(f"  - {picture} — alt text: {image.alt_text}")
         index += ["", "Every text here was cleared: each person it names, quotes or shows agreed to",
-                  "this exact version. Do not edit them: an edited text needs their consent again."]
+                  "this exact version. Do not edit them: an edited text needs their consent again.",
+                  "Images are the ones they agreed to, with their metadata (camera, GPS) removed.",
+                  "Post each with its alt text."]
         kit.writestr(_kit_entry("README.txt"), "\n".join(index) + "\n")
     return out.getvalue()

@@ -2,14 +2,14 @@
 platform counts, check for what could expose someone."""
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _, ngettext
 
 from amplify import limits, security
-from amplify.calendars import is_time_zone, month, time_zones
+from amplify.calendars import is_time_zone, month, time_zones, zone_for
 from amplify.campaigns.forms import content_language_choices
 from amplify.campaigns.models import AUDIENCES, Campaign, Message, MessageVariant
 from amplify.drafting import exports, sheets
@@ -194,20 +194,21 @@ def kit(slug):
 def calendar_page(slug):
     """Planned publications and key dates by month, a row per week (no JavaScript)."""
     campaign = Campaign.get_or_404(Campaign.slug == slug)
-    today = date.today()
+    zone = zone_for(g.user, campaign)  # days are the viewer's days: 23:30 in Lima is tomorrow in UTC
+    today = datetime.now(zone.info).date()
     shown = month(request.args.get("month"), today)
-    start = datetime.combine(shown.start, time.min, tzinfo=timezone.utc)
-    end = datetime.combine(shown.end, time.max, tzinfo=timezone.utc)
+    start = datetime.combine(shown.start, time.min, tzinfo=zone.info)
+    end = datetime.combine(shown.end, time.max, tzinfo=zone.info)
     by_day = {}
     for item in Item.select().where((Item.campaign == campaign) & (Item.planned_at >= start)
                                     & (Item.planned_at <= end)).order_by(Item.planned_at):
-        by_day.setdefault(item.planned_at.astimezone(timezone.utc).date(), []).append(item)
+        by_day.setdefault(item.planned_at.astimezone(zone.info).date(), []).append(item)
     key_dates = {}  # anniversaries too: a key date shows every year on its day
     for entry in campaign.key_dates:
         day = date.fromisoformat(entry["date"])
         key_dates.setdefault((day.month, day.day), []).append(f"{entry['label']} ({day.year})")
     return render("drafting/calendar.html", campaign=campaign, weeks=shown.weeks, month=shown.first,
-                  by_day=by_day, key_dates=key_dates, today=today,
+                  by_day=by_day, key_dates=key_dates, today=today, zone=zone,
                   previous=shown.previous, following=shown.following)
 
 

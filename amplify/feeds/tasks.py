@@ -126,3 +126,8 @@ def start_in_process():
     consumer = InProcessConsumer(huey, workers=WORKERS, periodic=True, worker_type="thread")
     consumer.start()
     return consumer
+
+
+# A consumer started as ``huey_consumer amplify.feeds.tasks.huey`` must know every task on
+# this huey, also those of the packages built on it (imported last: they import ``huey``).
+import amplify.publishing.tasks  # noqa: E402,F401

@@ -10,6 +10,7 @@ from amplify.invitations import deadlines
 from amplify.invitations.models import (
     NEEDS_REASON,
     NEEDS_START,
+    PASSPORT_DETAILS,
     STATES,
     Invitation,
     InvitationChange,
@@ -137,14 +138,15 @@ def save_visa(invitation, **fields):
 
 def purge(today):
     """Delete sensitive fields that are due; returns how many invitations were purged."""
-    due = Invitation.select().where((Invitation.purge_on <= today) & (Invitation.passport_number != ""))
+    due = Invitation.select().where((Invitation.purge_on <= today) & (
+        (Invitation.passport_number != "") | (Invitation.passport_name != "") | (Invitation.nationality != "")))
     count = 0
     with database.atomic():
         for invitation in due:
-            invitation.passport_number = ""
+            invitation.passport_number = invitation.passport_name = invitation.nationality = ""
             invitation.save()
             deadlines.refresh([invitation])
-            audit.record("invitation.purge", invitation, {"purged": ["passport_number"]})
+            audit.record("invitation.purge", invitation, {"purged": list(PASSPORT_DETAILS)})
             count += 1
     return count
 
@@ -191,11 +193,23 @@ def record_media_consent(invitation, uses, *, method, recorded_by=None, witness=
         notice=notice, review_link=review_link, request_key=request_key, **guardian)
 
 
+# Travel dates further than this from the event are a typo (a wrong year, a wrong month).
+TRAVEL_MARGIN_DAYS = 30
+MAX_PER_DIEM_CENTS = 1_000_000  # 10,000 a night in any currency: beyond, surely a typo
+
+
 def save_trip(invitation, **fields):
     """Travel dates, risk, mitigation, check-in and interpretation for this trip."""
     travel_on, return_on = fields.get("travel_on"), fields.get("return_on")
+    event, margin = invitation.event, timedelta(days=TRAVEL_MARGIN_DAYS)
     if travel_on and return_on and return_on < travel_on:
         raise NotAllowed(_l("The return cannot be before the departure."), "return_on")
+    if travel_on and not event.starts_on - margin <= travel_on <= event.ends_on:
+        raise NotAllowed(_l("She leaves between %(n)d days before the event and its last day: check the date.",
+                            n=TRAVEL_MARGIN_DAYS), "travel_on")
+    if return_on and not event.starts_on <= return_on <= event.ends_on + margin:
+        raise NotAllowed(_l("She comes back between the event's first day and %(n)d days after it ends: "
+                            "check the date.", n=TRAVEL_MARGIN_DAYS), "return_on")
     if fields.get("risk_level") in ("medium", "high") and not fields.get("checkin_contact", "").strip():
         raise NotAllowed(_l("A trip at medium or high risk needs a check-in contact."), "checkin_contact")
     for name, value in fields.items():
@@ -207,6 +221,21 @@ def save_trip(invitation, **fields):
         # Risk notes and contacts stay out of the audit log: only which fields changed.
         audit.record("invitation.trip", invitation, {"changed": sorted(fields)})
     return invitation
+
+
+def save_per_diem(event, rate_cents, currency):
+    """The per diem paid a night to each person travelling to ``event`` (None: no rate)."""
+    if rate_cents is not None and not 0 <= rate_cents <= MAX_PER_DIEM_CENTS:
+        raise NotAllowed(_l("A per diem is between 0 and 10,000 a night: check the amount."), "rate")
+    if rate_cents is not None and not (len(currency) == 3 and currency.isalpha()):
+        raise NotAllowed(_l("Three letters, e.g. USD, EUR, BRL."), "currency")
+    event.per_diem_cents = rate_cents
+    event.per_diem_currency = currency.upper() if rate_cents is not None else ""
+    event.updated_at = utcnow()
+    with database.atomic():
+        event.save()
+        audit.record("event.per_diem", event, {"rate_cents": rate_cents, "currency": event.per_diem_currency})
+    return event
 
 
 def save_outcome(invitation, outcome, follow_ups, evaluated_on, item_ids):

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from amplify.db import database
 from amplify.invitations import passports
-from amplify.invitations.models import PRIVATE_KINDS, Deadline, Event, Invitation, Support
+from amplify.invitations.models import PRIVATE_KINDS, Commitment, Deadline, Event, Invitation, Meeting, Support
 from amplify.people.models import Activist, add_months
 
 NO_ANSWER_DAYS = 10
@@ -35,7 +35,11 @@ KINDS = {
     "reimbursement": _l("Reimburse what she paid"),
     "checkin": _l("Safety check-in after return"),
     "purge": _l("Sensitive details to purge"),
+    "commitment": _l("Commitment obtained: check it was kept"),
+    "follow_up": _l("Follow-up after a meeting"),
 }
+# Deadlines of what came out of a meeting (no reminder is drafted for them: the owner acts).
+MEETING_KINDS = ("commitment", "follow_up")
 UPCOMING = ("invited", "accepted", "confirmed", "reserve")
 AFTER = ("attended", "attended_remotely", "debriefed", "no_show")
 
@@ -77,7 +81,7 @@ def for_invitation(invitation, unpaid):
     if invitation.risk_level in ("medium", "high") and not invitation.checked_in_on \
             and state in ("confirmed", "attended", "attended_remotely", "debriefed"):
         add("checkin", invitation.returns_on + timedelta(days=CHECKIN_AFTER_DAYS))
-    if invitation.passport_number and invitation.purge_on:
+    if invitation.has_passport_details and invitation.purge_on:
         add("purge", invitation.purge_on)
     return found
 
@@ -112,16 +116,24 @@ def _store(invitation_filter, event_filter, batch=1000):
     rows = []
     invitations = (Invitation.select(Invitation, Event).join(Event)
                    .where(invitation_filter & (Invitation.state.in_(UPCOMING + AFTER)
-                                               | (Invitation.passport_number != ""))))
+                                               | (Invitation.passport_number != "")
+                                               | (Invitation.passport_name != "")
+                                               | (Invitation.nationality != ""))))
     for invitation in invitations.iterator():
-        rows += [dict(kind=d.kind, due_on=d.due_on, invitation=invitation.id, event=invitation.event_id)
+        rows += [dict(kind=d.kind, due_on=d.due_on, invitation=invitation.id, event=invitation.event_id,
+                      commitment=None)
                  for d in for_invitation(invitation, invitation.id in unpaid)]
         if len(rows) >= batch:
             Deadline.insert_many(rows).execute()
             rows = []
-    rows += [dict(kind="accreditation", due_on=day, invitation=None, event=event_id)
+    rows += [dict(kind="accreditation", due_on=day, invitation=None, event=event_id, commitment=None)
              for event_id, day in Event.select(Event.id, Event.accreditation_deadline)
              .where(event_filter & Event.accreditation_deadline.is_null(False)).tuples()]
+    rows += [dict(kind=kind, due_on=day, invitation=None, event=event_id, commitment=commitment_id)
+             for commitment_id, kind, day, event_id in
+             Commitment.select(Commitment.id, Commitment.kind, Commitment.due_on, Meeting.event)
+             .join(Meeting).join(Event)
+             .where(event_filter & Commitment.due_on.is_null(False) & Commitment.done_on.is_null()).tuples()]
     for start in range(0, len(rows), batch):
         Deadline.insert_many(rows[start:start + batch]).execute()
 
@@ -131,8 +143,9 @@ def in_window(today, horizon_days=30, private=True):
     (unordered, its people and events joined): one query, paged by the caller. Trip safety
     and passport deadlines only when ``private`` (for roles that see contacts)."""
     horizon = today + timedelta(days=horizon_days)
-    query = (Deadline.select(Deadline, Invitation, Event, Activist)
+    query = (Deadline.select(Deadline, Invitation, Event, Activist, Commitment)
              .join(Event, on=(Deadline.event == Event.id)).switch(Deadline)
+             .join(Commitment, peewee.JOIN.LEFT_OUTER, on=(Deadline.commitment == Commitment.id)).switch(Deadline)
              .join(Invitation, peewee.JOIN.LEFT_OUTER, on=(Deadline.invitation == Invitation.id))
              .join(Activist, peewee.JOIN.LEFT_OUTER, on=(Invitation.activist == Activist.id))
              .where((Deadline.due_on <= horizon)

@@ -37,7 +37,10 @@ def build(base_url, today=None, private=True):
     for item in due(today, horizon_days=365, private=private):
         entry = CalendarEvent()
         who = item.invitation.activist.display_name if item.invitation and item.invitation.activist_id else ""
-        entry.add("uid", f"due-{item.kind}-{item.event.id}-{item.invitation.id if item.invitation else 0}@amplify")
+        owner = item.invitation.id if item.invitation else 0
+        if item.commitment_id:  # several of one meeting may fall on one day: one entry each
+            who, owner = f"{item.commitment.who}: {item.commitment.what[:80]}", f"c{item.commitment_id}"
+        entry.add("uid", f"due-{item.kind}-{item.event.id}-{owner}@amplify")
         entry.add("dtstamp", last_change(item.event, item.invitation))
         entry.add("summary", " · ".join(p for p in (str(item.label), who, item.event.title) if p))
         entry.add("dtstart", item.on)

@@ -11,13 +11,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from amplify import limits
 from amplify.campaigns.forms import parse_links
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.consent.models import STAFF_METHODS
 from amplify.forms import CheckboxesField, Form, MaxLength, options, parsed_by
-from amplify.i18n import country_choices
+from amplify.i18n import LANGUAGES, country_choices
+from amplify.people.picker import PersonField
 from amplify.invitations.models import (
     ARRANGEMENTS,
+    COMMITMENT_KINDS,
     KINDS,
     LEVELS,
     MEDIA_USES,
@@ -62,15 +65,15 @@ class EventForm(Form):
 
 
 class InvitationForm(Form):
-    activist = SelectField(_l("Activist"), validate_choice=False,
-                           description=_l("Leave empty when an organization is asked to choose."))
+    activist = PersonField(_l("Activist"), validators=[MaxLength(200)],
+                           description=_l("Type part of a name or a reference, then choose. Leave empty when an "
+                                          "organization is asked to choose."))
     organization = SelectField(_l("Organization asked to choose"), validate_choice=False)
     role = SelectField(_l("Role"), choices=options(ROLES.items()))
     answer_due = DateField(_l("Answer due"), validators=[Optional()])
 
-    def __init__(self, *args, activists=(), organizations=(), **kwargs):
+    def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
         self.organization.choices = options([("", "—")] + [(str(o.id), o.name) for o in organizations])
 
 
@@ -82,14 +85,14 @@ class MoveForm(Form):
                              description=_l("Who, not when: the date has its own field."))
     decided_on = DateField(_l("When the movement decided (for a nomination)"), validators=[Optional()],
                            description=_l("Empty: today."))
-    activist = SelectField(_l("Activist chosen"), validate_choice=False)
+    activist = PersonField(_l("Activist chosen"), validators=[MaxLength(200)],
+                           description=_l("Type part of a name or a reference, then choose."))
     method = SelectField(_l("How she answered (when you record her yes or no)"), validate_choice=False,
                          choices=options([("", "—")] + list(STAFF_METHODS.items())))
 
-    def __init__(self, *args, states=(), activists=(), **kwargs):
+    def __init__(self, *args, states=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = options(states)
-        self.activist.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
 
 
 class SupportForm(Form):
@@ -118,6 +121,17 @@ class VisaForm(Form):
     passport_expiry = DateField(_l("Passport expiry"), validators=[Optional()])
     passport_number = StringField(_l("Passport number"), validators=[MaxLength(40)],
                                   description=_l("Sensitive: deleted on the purge date after the event."))
+    passport_name = StringField(_l("Name as in the passport"), validators=[MaxLength(200)],
+                                description=_l("For the visa letter; deleted with the passport number."))
+    nationality = SelectField(_l("Nationality"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nationality.choices = options(country_choices())
+
+    def validate_nationality(self, field):
+        if field.data and field.data not in {code for code, _name in country_choices()}:
+            raise ValidationError(_l("Choose a country from the list."))
 
 
 class TripForm(Form):
@@ -163,3 +177,61 @@ class MediaConsentForm(Form):
                            description=_l("Nothing ticked records a no."))
     method = SelectField(_l("How she answered"), choices=options(STAFF_METHODS.items()))
     witness = StringField(_l("Witness (optional)"), validators=[MaxLength(200)])
+
+
+class DocumentForm(Form):
+    """A letter or list filled in from its template, as staff edited it before download."""
+
+    language = SelectField(_l("Language"), choices=options(LANGUAGES.items()))
+    text = TextAreaField(_l("Text"), validators=[DataRequired(), MaxLength(20_000)],
+                         description=_l("Edit as you need: this text goes into the document as it is here."))
+
+
+class PerDiemForm(Form):
+    """The per diem paid a night to each person travelling to the event."""
+
+    rate = DecimalField(_l("Per diem a night"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("A per diem cannot be negative.")),
+        NumberRange(max=10_000, message=_l("A per diem is between 0 and 10,000 a night: check the amount."))],
+        description=_l("Paid for each night away, from her travel dates. Empty: no per diem."))
+    currency = StringField(_l("Currency (ISO code, e.g. USD)"), validators=[MaxLength(3)])
+
+    def validate_currency(self, field):
+        value = (field.data or "").strip()
+        if self.rate.data is not None and not (len(value) == 3 and value.isalpha()):
+            raise ValidationError(_l("Three letters, e.g. USD, EUR, BRL."))
+
+
+class MeetingForm(Form):
+    """A meeting in a decision space, and what we prepare for it."""
+
+    title = StringField(_l("Meeting"), validators=[DataRequired(), MaxLength(limits.NAME)],
+                        description=_l("E.g. “Meeting with the Labour Ministry's delegation”."))
+    space = StringField(_l("Who we meet"), validators=[MaxLength(limits.NAME)],
+                        description=_l("A ministry, a committee, a delegation."))
+    held_on = DateField(_l("Day"), validators=[DataRequired()])
+    language = SelectField(_l("Language of the meeting"), choices=options(LANGUAGES.items()))
+    attendees = CheckboxesField(_l("Who attends from the delegation"), coerce=str, validate_choice=False)
+    asks = TextAreaField(_l("What we ask"), validators=[MaxLength(limits.TEXT)])
+    background = TextAreaField(_l("Background"), validators=[MaxLength(limits.TEXT)])
+    objections = TextAreaField(_l("Objections we expect, and our answers"), validators=[MaxLength(limits.TEXT)])
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendees.choices = options([(str(i.id), f"{i.activist.display_name} ({i.role_label})")
+                                          for i in invitations])
+
+
+class DebriefForm(Form):
+    debrief = TextAreaField(_l("What happened"), validators=[MaxLength(limits.TEXT)])
+    debriefed_on = DateField(_l("Debriefed on"), validators=[Optional()])
+
+
+class CommitmentForm(Form):
+    """One commitment obtained (who promised what, by when) or one follow-up of ours."""
+
+    kind = SelectField(_l("Kind"), choices=options(COMMITMENT_KINDS.items()))
+    who = StringField(_l("Who"), validators=[DataRequired(), MaxLength(limits.NAME)],
+                      description=_l("Who promised it, or who of us owns the follow-up."))
+    what = TextAreaField(_l("What"), validators=[DataRequired(), MaxLength(2000)])
+    due_on = DateField(_l("By when"), validators=[Optional()])

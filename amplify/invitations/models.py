@@ -73,6 +73,9 @@ NEEDS_START = ("attended", "attended_remotely", "no_show", "debriefed")
 NEEDS_REASON = ("declined", "withdrawn", "cancelled", "refused_by_host", "no_show")
 
 
+# What a visa letter names, and a purge deletes after the event (contact roles only).
+PASSPORT_DETAILS = {"passport_name": _l("Name as in the passport"), "nationality": _l("Nationality"),
+                    "passport_number": _l("Passport number")}
 RISK_LEVELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
 # What the person may separately agree to at the event, through the consent ledger.
 MEDIA_USES = {"named": _l("Being named"), "photographed": _l("Being photographed"),
@@ -116,6 +119,8 @@ class Event(BaseModel):
     frameworks = ListField(default=list)
     campaign = peewee.ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
     notes = peewee.TextField(default="")
+    per_diem_cents = peewee.IntegerField(null=True)  # a night, for each person travelling
+    per_diem_currency = peewee.CharField(default="")
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -149,6 +154,8 @@ class Invitation(BaseModel):
     visa_outcome = peewee.CharField(default="")
     passport_expiry = peewee.DateField(null=True)
     passport_number = peewee.CharField(default="")  # sensitive: purged after the event
+    passport_name = peewee.CharField(default="")  # as in the passport, for the visa letter; purged too
+    nationality = peewee.CharField(default="")  # ISO 3166 code, for the visa letter; purged too
     purge_on = peewee.DateField(null=True)
     risk_level = peewee.CharField(default="")
     mitigation = peewee.TextField(default="")
@@ -185,6 +192,11 @@ class Invitation(BaseModel):
         return self.return_on or self.event.ends_on
 
     @property
+    def nights(self):
+        """Nights away, from her travel dates (the event's first and last day by default)."""
+        return max(0, (self.returns_on - self.travels_on).days)
+
+    @property
     def purge_pending(self):
         """Whether the purge date is still to come (the page says "will be purged")."""
         return self.purge_on is not None and self.purge_on > date.today()
@@ -197,6 +209,15 @@ class Invitation(BaseModel):
     @property
     def passport_problem(self):
         return passports.problem(self)
+
+    @property
+    def passport_details_missing(self):
+        """What a visa letter needs and is not recorded (the form's labels)."""
+        return [label for name, label in PASSPORT_DETAILS.items() if not getattr(self, name)]
+
+    @property
+    def has_passport_details(self):
+        return bool(self.passport_number or self.passport_name or self.nationality)
 
     @property
     def risk_label(self):
@@ -293,6 +314,57 @@ class InvitationItem(BaseModel):
         indexes = ((("invitation", "item"), True),)
 
 
+class Meeting(BaseModel):
+    """A meeting in a decision space (a ministry, an ILO committee) during an event: what
+    we ask and expect there before it, what was promised after it."""
+
+    event = peewee.ForeignKeyField(Event, backref="meetings", on_delete="CASCADE")
+    title = peewee.CharField()
+    space = peewee.CharField(default="")  # who we meet: "Ministerio de Trabajo", "Comité de la OIT"
+    held_on = peewee.DateField()
+    language = peewee.CharField(max_length=8)
+    asks = peewee.TextField(default="")
+    background = peewee.TextField(default="")
+    objections = peewee.TextField(default="")  # anticipated objections, and our answers
+    debrief = peewee.TextField(default="")
+    debriefed_on = peewee.DateField(null=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingAttendee(BaseModel):
+    """Someone of the delegation at the meeting, through her invitation to the event."""
+
+    meeting = peewee.ForeignKeyField(Meeting, backref="attendees", on_delete="CASCADE")
+    invitation = peewee.ForeignKeyField(Invitation, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("meeting", "invitation"), True),)
+
+
+COMMITMENT_KINDS = {"commitment": _l("Commitment obtained"), "follow_up": _l("Our follow-up")}
+
+
+class Commitment(BaseModel):
+    """After a meeting: what someone there promised, by when ("commitment"), or what we
+    must do next and who owns it ("follow_up"). Both are deadlines until done."""
+
+    meeting = peewee.ForeignKeyField(Meeting, backref="commitments", on_delete="CASCADE")
+    kind = peewee.CharField()
+    who = peewee.CharField()  # who promised it, or who owns the follow-up
+    what = peewee.TextField()
+    due_on = peewee.DateField(null=True)
+    done_on = peewee.DateField(null=True)
+    created_at = UTCDateTimeField(default=utcnow)
+
+    @property
+    def kind_label(self):
+        return COMMITMENT_KINDS.get(self.kind, self.kind)
+
+
 # Deadlines and reminders about trip safety and passports: only roles that see contact
 # details see them (never the viewer role), on every page and feed that lists them.
 PRIVATE_KINDS = frozenset({"checkin", "passport", "passport_rule", "purge"})
@@ -333,6 +405,7 @@ class Deadline(BaseModel):
     due_on = peewee.DateField()
     invitation = peewee.ForeignKeyField(Invitation, null=True, on_delete="CASCADE", backref="+")
     event = peewee.ForeignKeyField(Event, on_delete="CASCADE", backref="+")
+    commitment = peewee.ForeignKeyField(Commitment, null=True, on_delete="CASCADE", backref="+")
 
     class Meta:
         indexes = ((("due_on", "kind"), False),)
@@ -350,6 +423,8 @@ class Deadline(BaseModel):
     @property
     def key(self):
         """Names this deadline, so a reminder drafted for it can be found again."""
+        if self.commitment_id:
+            return f"{self.kind}:c{self.commitment_id}"
         return f"{self.kind}:{self.invitation_id if self.invitation_id else 'e' + str(self.event_id)}"
 
     def overdue(self, today):

@@ -1,34 +1,29 @@
-"""Events and invitations (``/invitations``): a board by state, events, fairness."""
+"""Invitations (``/invitations``): the board by state, each invitation, deadlines and the outbox,
+fairness, calendar feeds. Events, meetings and documents have their own views modules."""
 
 from datetime import date, timedelta
 
 import peewee
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _, ngettext
 from peewee import fn
 
 from amplify import audit, security
 from amplify.auth.models import User
-from amplify.campaigns.forms import parse_links
-from amplify.campaigns.models import Campaign
 from amplify.db import capped_count, database, utcnow
-from amplify.forms import form_status
-from amplify.invitations import fairness
-from amplify.invitations.deadlines import GROUPS, between, find, grouped, in_window, still_open
+from amplify.invitations import documents_views, event_views, fairness, meeting_views  # noqa: F401 (routes join bp)
+from amplify.invitations.deadlines import GROUPS, find, grouped, in_window, still_open
+from amplify.invitations.blueprint import bp
 from amplify.invitations.changes import (
-    add_invitation,
     add_support,
     media_consent,
     move,
     record_media_consent,
-    save_event,
     save_outcome,
     save_trip,
     save_visa,
 )
 from amplify.invitations.forms import (
-    EventForm,
-    InvitationForm,
     MediaConsentForm,
     MoveForm,
     OutcomeForm,
@@ -59,7 +54,6 @@ from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
 from amplify.web import PAGE_SIZE, int_arg, keyset_page, render
 
-bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 PRESS_FOLLOW_UPS_SHOWN = 50
 
 
@@ -97,10 +91,15 @@ def board_context(problem=None):
     if q:
         query = query.where(Activist.display_name.contains(q) | Organization.name.contains(q)
                             | Event.title.contains(q))
+    # Without a search, a column is counted from the invitation table alone: through the
+    # index on (state, event, id), never by reading invitations in table order.
+    counted = query if q else Invitation.select(Invitation.id)
+    if event_id and not q:
+        counted = counted.where(Invitation.event == event_id)
     columns, totals = {}, {}
     for state in STATES:  # two bounded queries per column, whether it has cards or not
         shown = query.where(Invitation.state == state)
-        totals[state] = capped_count(shown.select(Invitation.id), COUNTED_UP_TO)
+        totals[state] = capped_count(counted.where(Invitation.state == state).select(Invitation.id), COUNTED_UP_TO)
         shown = shown.order_by(Event.starts_on, Invitation.id)
         if state == paged:
             columns[state] = list(shown.paginate(page, PAGE_SIZE))
@@ -285,117 +284,8 @@ def send_reminder(reminder_id):
     return outbox_page(reminder, problem)
 
 
-@bp.get("/events/")
-@security.requires("view")
-def events():
-    return render("invitations/events.html",
-                  events=keyset_page(Event.select(), Event, [Event.starts_on, Event.id]))
-
-
-@bp.get("/events/calendar")
-@security.requires("view")
-def calendar_page():
-    """Events and deadlines by month, a row per week (no JavaScript)."""
-    from amplify.calendars import month
-
-    today = date.today()
-    shown = month(request.args.get("month"), today)
-    by_day = {}
-    for event in Event.select().where((Event.starts_on <= shown.end) & (Event.ends_on >= shown.start)):
-        day = max(event.starts_on, shown.start)
-        while day <= min(event.ends_on, shown.end):
-            by_day.setdefault(day, {"events": [], "due": []})["events"].append(event)
-            day += timedelta(days=1)
-    if shown.end >= today - timedelta(days=366):
-        for item in between(today, shown.start, shown.end, private=security.can("see_contacts")):
-            by_day.setdefault(item.on, {"events": [], "due": []})["due"].append(item)
-    return render("invitations/calendar.html", weeks=shown.weeks, month=shown.first, by_day=by_day,
-                  today=today, previous=shown.previous, following=shown.following)
-
-
-def event_fields(form):
-    return {
-        "title": form.title.data.strip(), "kind": form.kind.data, "level": form.level.data,
-        "host": (form.host.data or "").strip(), "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data, "place": (form.place.data or "").strip(), "country": form.country.data or "",
-        "online": form.online.data, "interpretation": form.interpretation.data,
-        "accreditation_route": (form.accreditation_route.data or "").strip(),
-        "accreditation_deadline": form.accreditation_deadline.data,
-        "seats_per_organization": form.seats_per_organization.data,
-        "links": parse_links(form.links.data), "frameworks": form.frameworks.data,
-        "campaign": int(form.campaign.data) if form.campaign.data else None,
-        "notes": (form.notes.data or "").strip(),
-    }
-
-
-def event_page(form, event):
-    if form.validate_on_submit():
-        try:
-            saved = save_event(event, **event_fields(form))
-        except NotAllowed as refused:
-            getattr(form, refused.field).errors.append(refused.message)
-        else:
-            flash(_("Event saved."), "success")
-            return redirect(url_for("invitations.event", event_id=saved.id))
-    return render("invitations/event_form.html", form=form, event=event if event.id else None,
-                  status=form_status(form))
-
-
-@bp.route("/events/new", methods=["GET", "POST"])
-@security.requires("edit_people")
-def new_event():
-    form = EventForm(campaigns=Campaign.select().order_by(Campaign.name))
-    return event_page(form, Event())
-
-
-@bp.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
-@security.requires("edit_people")
-def edit_event(event_id):
-    event = Event.get_or_404(Event.id == event_id)
-    form = EventForm(obj=event, campaigns=Campaign.select().order_by(Campaign.name))
-    if request.method == "GET":
-        form.links.data = "\n".join(event.links)
-        form.campaign.data = str(event.campaign_id or "")
-    return event_page(form, event)
-
-
-def invitation_form():
-    return InvitationForm(activists=Activist.select().order_by(Activist.display_name),
-                          organizations=Organization.select().order_by(Organization.name))
-
-
-@bp.route("/events/<id:event_id>", methods=["GET", "POST"])
-@security.requires("view")
-def event(event_id):
-    """An event, its invitations, and a form to add one."""
-    event = Event.get_or_404(Event.id == event_id)
-    form = invitation_form()
-    if request.method == "POST":
-        if not security.can("edit_people"):
-            abort(403)
-        if form.validate_on_submit():
-            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
-            organization = Organization.get_or_none(Organization.id == int(form.organization.data)) \
-                if form.organization.data else None
-            if form.activist.data and activist is None:
-                form.activist.errors.append(_("Choose people from the list."))
-            else:
-                try:
-                    add_invitation(event, g.user, activist=activist, organization=organization,
-                                   role=form.role.data, answer_due=form.answer_due.data)
-                except NotAllowed as refused:
-                    form.activist.errors.append(refused.message)
-                else:
-                    flash(_("Invitation logged."), "success")
-                    return redirect(url_for("invitations.event", event_id=event.id))
-    invitations = event.invitations.order_by(Invitation.id)
-    return render("invitations/event.html", event=event, invitations=invitations, form=form,
-                  status=form_status(form))
-
-
 def move_form(invitation, formdata=None):
-    return MoveForm(formdata=formdata, states=[(s, STATES[s]) for s in invitation.next_states()],
-                    activists=Activist.select().order_by(Activist.display_name))
+    return MoveForm(formdata=formdata, states=[(s, STATES[s]) for s in invitation.next_states()])
 
 
 @bp.route("/<id:invitation_id>", methods=["GET", "POST"])
@@ -407,7 +297,7 @@ def invitation(invitation_id):
         if not security.can("edit_people"):
             abort(403)
         if form.validate_on_submit():
-            activist = Activist.get_or_none(Activist.id == int(form.activist.data)) if form.activist.data else None
+            activist = form.activist.chosen()
             try:
                 move(invitation, form.state.data, g.user, form.reason.data, form.decided_by.data, activist,
                      method=form.method.data or "", decided_on=form.decided_on.data)
@@ -450,7 +340,7 @@ def invitation_page(invitation, form=None, support_form=None, visa_form=None, tr
         # The form's choices are words; the column is yes/no/unknown (obj would win over a keyword).
         visa_form.visa_required.data = {True: "yes", False: "no"}.get(invitation.visa_required, "")
         if not security.can("see_contacts"):
-            visa_form.passport_number.data = ""
+            visa_form.passport_number.data = visa_form.passport_name.data = visa_form.nationality.data = ""
     uses, decision = media_consent(invitation)
     if consent_form is None:
         consent_form = MediaConsentForm(formdata=None, uses=[u for u, yes in uses.items() if yes])
@@ -561,7 +451,8 @@ def visa(invitation_id):
                   visa_appointment_on=form.visa_appointment_on.data,
                   visa_lodged_on=form.visa_lodged_on.data, visa_outcome=(form.visa_outcome.data or "").strip(),
                   passport_expiry=form.passport_expiry.data,
-                  passport_number=(form.passport_number.data or "").strip())
+                  passport_number=(form.passport_number.data or "").strip(),
+                  passport_name=(form.passport_name.data or "").strip(), nationality=form.nationality.data or "")
         flash(_("Visa details saved."), "success")
         return redirect(url_for("invitations.invitation", invitation_id=invitation.id))
     return invitation_page(invitation, visa_form=form)

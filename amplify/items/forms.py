@@ -1,20 +1,30 @@
 import difflib
+from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 import wtforms
 from wtforms import (
-    DateTimeLocalField, FieldList, FormField, SelectField, StringField, TextAreaField,
+    DateTimeLocalField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Optional
 
 from amplify import limits
+from amplify.calendars import TimeDoesNotExist, to_utc
 from amplify.campaigns.forms import content_language_choices, is_web_url
 from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.items.models import APPEARANCES, CHANNELS, KINDS, TOKEN
-from amplify.people.models import ATTRIBUTIONS
+from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.people.picker import PersonField
 
 PERSON_ROWS = 3
+# Said under the planned time: which zone it is in, and whose zone that is.
+ZONE_HINTS = {
+    "yours": _l("In %(zone)s, your time zone (change it on your account page)."),
+    "campaign": _l("In %(zone)s, the campaign's time zone (set your own on your account page)."),
+    "installation": _l("In %(zone)s, this installation's time zone (set your own on your account page)."),
+    "entered": _l("In %(zone)s, the time zone this form was filled in."),
+}
 
 
 class PersonRow(wtforms.Form):
@@ -23,7 +33,8 @@ class PersonRow(wtforms.Form):
 
     # Checked by ItemForm.validate_people, for the rows that name someone (empty rows are
     # left alone).
-    activist = SelectField(_l("Person"), validate_choice=False)
+    activist = PersonField(_l("Person"), validators=[MaxLength(200)],
+                           description=_l("Type part of a name or a reference, then choose."))
     appearance = SelectField(_l("How they appear"), choices=options(APPEARANCES.items()),
                              validate_choice=False)
     attribution = SelectField(
@@ -52,27 +63,30 @@ class ItemForm(Form):
         _l("Alt text of the image"), validators=[MaxLength(2000)],
         description=_l("What the image shows, for people who cannot see it. Required before review; "
                        "X allows 1000 characters, Mastodon 1500, Bluesky 2000."))
-    planned_at = DateTimeLocalField(_l("Planned publication (UTC)"), validators=[Optional()],
+    planned_at = DateTimeLocalField(_l("Planned publication"), validators=[Optional()],
                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    planned_zone = HiddenField()  # the zone the time was shown and entered in
 
-    def __init__(self, *args, campaigns=(), activists=(), variant_choices=(), assets=(), **kwargs):
+    def __init__(self, *args, campaigns=(), variant_choices=(), assets=(), zone=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.planned_utc = None  # the planned time in UTC, once validated
+        if zone is not None:
+            self.planned_zone.data = zone.name
+            self.planned_at.description = ZONE_HINTS[zone.source] % {"zone": zone.name}
         self.image.choices = options([("", _l("No image"))] + [(a.sha256, a.label or a.sha256[:12]) for a in assets])
         self.asset_shas = {a.sha256 for a in assets}
         self.campaign.choices = options((str(c.id), c.name) for c in campaigns)
         self.language.choices = options(content_language_choices())
         self.variants.choices = options(variant_choices)
-        people = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
-        for row in self.people:
-            row.activist.choices = people
-        self.activist_refs = {str(a.id): a.ref for a in activists}
 
     def insert_person(self, row_index):
         """Append the {ref} of the person chosen in a row to the text (the "Insert in text"
         button without JavaScript, which inserts it at the cursor instead)."""
         rows = list(self.people)
         row = rows[int(row_index)] if row_index.isdigit() and int(row_index) < len(rows) else None
-        ref = self.activist_refs.get(row.activist.data) if row is not None else None
+        person = row.activist.chosen() if row is not None else None
+        ref = person.ref if person is not None else None
         if ref is None:
             self.people.errors = [str(_l("Choose the person first, then insert."))]
             return
@@ -90,8 +104,6 @@ class ItemForm(Form):
     def validate_people(self, field):
         rows = [row for row in field if row.activist.data]
         ids = [row.activist.data for row in rows]
-        if any(i not in self.activist_refs for i in ids):
-            raise ValidationError(_l("Choose people from the list."))
         for row in rows:
             if row.appearance.data not in APPEARANCES:
                 row.appearance.errors.append(_l("Choose how they appear."))
@@ -117,20 +129,24 @@ class ItemForm(Form):
             raise ValidationError(_l("At most %(n)d characters on this platform.", n=limit))
 
     def validate_planned_at(self, field):
-        from datetime import datetime, timezone
-
-        now = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
-        if field.data and field.data < now \
-                and field.data != getattr(self, "_current_planned", None):
+        if not field.data:
+            return
+        try:
+            self.planned_utc = to_utc(field.data, self.zone.name)
+        except TimeDoesNotExist:
+            raise ValidationError(_l("This time does not exist in %(zone)s: the clocks skip it that night "
+                                     "(daylight saving). Choose another time.", zone=self.zone.name))
+        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        if self.planned_utc < now and self.planned_utc != getattr(self, "_current_planned", None):
             raise ValidationError(_l("This date has already passed."))
 
     def validate_text(self, field):
         refs = set(TOKEN.findall(field.data or ""))
-        chosen = {self.activist_refs.get(row.activist.data) for row in self.people if row.activist.data}
+        chosen = {row.activist.chosen().ref for row in self.people if row.activist.chosen()}
         unknown = sorted(refs - chosen)
         if unknown:
             problem = _l("The text names {%(ref)s}, who is not among the people below.", ref=unknown[0])
-            close = closest_ref(unknown[0], chosen - {None}) or closest_ref(unknown[0], self.activist_refs.values())
+            close = closest_ref(unknown[0], chosen) or closest_ref(unknown[0], similar_refs(unknown[0]))
             if close in chosen:
                 hint = _l("Did you mean {%(ref)s}?", ref=close)
             elif close:
@@ -140,6 +156,12 @@ class ItemForm(Form):
             raise ValidationError(f"{problem} {hint}".strip())
         if not (field.data or "").strip() and not self.variants.data:
             raise ValidationError(_l("Write the text, or choose the messages it is built from."))
+
+
+def similar_refs(ref, limit=500):
+    """References that start like ``ref`` (a bounded few, however many people there are)."""
+    return [r for (r,) in Activist.select(Activist.ref).where(Activist.ref.startswith(ref[:3]))
+            .order_by(Activist.ref).limit(limit).tuples()]
 
 
 def closest_ref(ref, refs):

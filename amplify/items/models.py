@@ -220,9 +220,9 @@ class Item(BaseModel):
 
     @classmethod
     def search(cls, campaign=None, state="", q="", channel="", language="", person=None, week=None,
-               archived=False):
+               archived=False, zone=timezone.utc):
         """Items matching the list's filters (unordered: the list pages them by
-        ``list_order``); ``week`` is the Monday of a planned week."""
+        ``list_order``); ``week`` is the Monday of a planned week, in ``zone`` (the viewer's)."""
         query = cls.select(cls, Campaign).join(Campaign)
         query = query.where(cls.archived_at.is_null(not archived))
         if campaign:
@@ -236,8 +236,9 @@ class Item(BaseModel):
         if person:
             query = query.where(cls.id.in_(ItemPerson.select(ItemPerson.item).where(ItemPerson.activist == person)))
         if week:
-            start = datetime.combine(week, time.min, tzinfo=timezone.utc)
-            query = query.where((cls.planned_at >= start) & (cls.planned_at < start + timedelta(days=7)))
+            start = datetime.combine(week, time.min, tzinfo=zone)
+            end = datetime.combine(week + timedelta(days=7), time.min, tzinfo=zone)  # a week with a clock change
+            query = query.where((cls.planned_at >= start) & (cls.planned_at < end))
         if q:
             query = query.where(cls.title.contains(q) | cls.text.contains(q))
         return query

@@ -1,11 +1,12 @@
 """Items and their path to publication (``/items``)."""
 
-from datetime import date, timezone
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _, ngettext
 
 from amplify import security
+from amplify.calendars import Zone, is_time_zone, wall_clock, zone_for
 from amplify.campaigns.forms import content_language_choices
 from amplify.campaigns.models import Campaign, Message, MessageVariant
 from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
@@ -33,7 +34,8 @@ PEOPLE_TO_FILTER = 300
 @security.requires("view")
 def index():
     filters = list_filters(request.args)
-    items = keyset_page(Item.search(**filters), Item, Item.list_order())
+    zone = zone_for(g.user)  # a planned week is the viewer's week
+    items = keyset_page(Item.search(**filters, zone=zone.info), Item, Item.list_order())
     # The person filter lists the first people by name (and the one chosen): bounded however
     # many people there are; anyone else is found by searching the text.
     people = (Activist.select(Activist.id, Activist.display_name)
@@ -43,7 +45,7 @@ def index():
     return render("items/index.html", "items/_rows.html", items=items,
                   filters=filters, states=STATES, campaigns=Campaign.select().order_by(Campaign.name),
                   channels=CHANNELS, languages=content_language_choices(), action=ActionForm(),
-                  people=people)
+                  people=people, zone=zone)
 
 
 def list_filters(args):
@@ -101,9 +103,22 @@ def all_variant_choices():
     return [(str(v.id), f"{v.message.campaign.name} · {v.message.title} ({v.language})") for v in query]
 
 
-def item_form(item=None, **kwargs):
+def form_zone(campaign=None):
+    """The zone the planned time is shown and entered in: on a posted form, the one it was
+    filled in (said on the page); else the staff member's, the campaign's, the installation's."""
+    usual = zone_for(g.user, campaign)
+    posted = request.form.get("planned_zone", "") if request.method == "POST" else ""
+    if posted and posted != usual.name and is_time_zone(posted):
+        return Zone(posted, "entered")
+    return usual
+
+
+def item_form(item=None, campaign=None, **kwargs):
+    zone = form_zone(item.campaign if item is not None else campaign)
+    if item is None and campaign is not None:
+        kwargs["campaign"] = str(campaign.id)
     if item is not None:  # not obj=item: the form's people and variants are rows, not methods
-        planned = item.planned_at.astimezone(timezone.utc).replace(tzinfo=None) if item.planned_at else None
+        planned = wall_clock(item.planned_at, zone.name) if item.planned_at else None
         kwargs.update(title=item.title, kind=item.kind, language=item.language,
                       channel=item.channel, text=item.text, planned_at=planned)
     if item is not None:
@@ -112,22 +127,21 @@ def item_form(item=None, **kwargs):
                       alt_text=current.alt_text if current else "")
     form = ItemForm(
         campaigns=Campaign.select().order_by(Campaign.name),
-        activists=Activist.select().order_by(Activist.display_name),
         variant_choices=all_variant_choices(),
         assets=Asset.select(Asset.id, Asset.sha256, Asset.label).order_by(Asset.created_at.desc()),
-        **kwargs,
+        zone=zone, **kwargs,
     )
     if item is not None and item.planned_at:  # an unchanged past date may stay
-        form._current_planned = item.planned_at.astimezone(timezone.utc).replace(tzinfo=None)
+        form._current_planned = item.planned_at.replace(second=0, microsecond=0)
     if item is not None and request.method == "GET":
         form.campaign.data = str(item.campaign_id)
         form.variants.data = [str(v.id) for v in item.variants()]
         people = list(item.people())
         while len(form.people) < len(people) + 1:
             form.people.append_entry()
-            form.people[-1].activist.choices = form.people[0].activist.choices
         for row, person in zip(form.people, people):
             row.activist.data = str(person.activist_id)
+            row.activist.person = person.activist
             row.appearance.data = person.appearance
             row.attribution.data = person.attribution or ""
     return form
@@ -151,8 +165,7 @@ def save_from_form(form, item):
                          images=[(asset, form.alt_text.data)] if asset else [],
                          campaign=campaign, kind=form.kind.data, title=form.title.data,
                          language=form.language.data, channel=form.channel.data, text=text,
-                         planned_at=form.planned_at.data.replace(tzinfo=timezone.utc)
-                         if form.planned_at.data else None)
+                         planned_at=form.planned_utc if form.planned_at.data else None)
     except NotAllowed as refused:
         form.title.errors.append(refused.message)
         return None
@@ -162,7 +175,7 @@ def save_from_form(form, item):
 @security.requires("edit_campaigns")
 def new():
     campaign = Campaign.get_or_none(Campaign.slug == request.args.get("campaign", ""))
-    form = item_form(campaign=str(campaign.id) if campaign else None)
+    form = item_form(campaign=campaign)
     if "insert" in request.form:
         form.insert_person(request.form["insert"])
     elif form.validate_on_submit():

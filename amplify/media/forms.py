@@ -8,6 +8,7 @@ from amplify.forms import Form, MaxLength, options
 from amplify.items.models import CHANNELS
 from amplify.media.cards import SIZE_LABELS, TEMPLATES
 from amplify.people.models import ATTRIBUTIONS
+from amplify.people.picker import PersonField
 
 
 
@@ -46,14 +47,14 @@ class CardForm(Form):
                          description=_l("The quote, the figure, the headline or the event."))
     secondary = StringField(_l("Second line"), validators=[MaxLength(300)],
                             description=_l("For a quote, leave empty: the person's chosen name goes here."))
-    person = SelectField(_l("Person quoted or shown"), validate_choice=False)
+    person = PersonField(_l("Person quoted or shown"), validators=[MaxLength(200)],
+                         description=_l("Type part of a name or a reference, then choose."))
     attribution = SelectField(_l("Named on the card as"), choices=options(ATTRIBUTIONS.items()))
     title = StringField(_l("Title (for staff)"), validators=[DataRequired(), MaxLength(200)])
 
-    def __init__(self, *args, campaigns=(), activists=(), **kwargs):
+    def __init__(self, *args, campaigns=(), **kwargs):
         from amplify.campaigns.forms import content_language_choices
 
         super().__init__(*args, **kwargs)
         self.campaign.choices = options((str(c.id), c.name) for c in campaigns)
-        self.person.choices = options([("", "—")] + [(str(a.id), a.display_name) for a in activists])
         self.language.choices = options(content_language_choices())

@@ -16,7 +16,7 @@ from amplify.media.cards import SIZES, TEMPLATES, Card, CardRefused, render as r
 from amplify.media.forms import BlurForm, CardForm, UploadForm
 from amplify.media.models import Asset
 from amplify.media.scrub import ImageRefused
-from amplify.people.models import ATTRIBUTIONS, Activist
+from amplify.people.models import ATTRIBUTIONS
 from amplify.web import render
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -95,7 +95,7 @@ def blur(sha):
 def card_from(form, campaign):
     """The Card to draw, the person's name as fixed for the card included."""
     secondary = form.secondary.data or ""
-    person = Activist.get_or_none(Activist.id == int(form.person.data)) if form.person.data else None
+    person = form.person.chosen()
     if person is not None and form.template.data == "quote" and not secondary:
         secondary = person.name_for(form.attribution.data, anonymous_label(form.language.data))
     return Card(form.template.data, form.size.data, (form.main_text.data or "").strip(), secondary.strip(),
@@ -104,8 +104,7 @@ def card_from(form, campaign):
 
 
 def card_form(**kwargs):
-    return CardForm(campaigns=Campaign.select().order_by(Campaign.name),
-                    activists=Activist.select().order_by(Activist.display_name), **kwargs)
+    return CardForm(campaigns=Campaign.select().order_by(Campaign.name), **kwargs)
 
 
 def preview_args():

@@ -10,6 +10,7 @@ from amplify.people.models import (
     ATTRIBUTIONS, OUR_ROLES, RISK_LEVELS, Activist, Organization, save_activist, save_organization,
 )
 from amplify.people.forms import country_choices
+from amplify.people.picker import SUGGESTED, label, suggestions
 from amplify.forms import form_status
 from amplify.web import int_arg, keyset_page, render
 
@@ -107,6 +108,19 @@ def activists():
         organizations=Organization.select().order_by(Organization.name),
         countries=country_choices(),
     )
+
+
+@bp.get("/activists/found")
+@security.requires("view")
+def found():
+    """At most SUGGESTED people matching what was typed: the options of a form's person
+    field as staff type (htmx sends the field's value under its own name, ``field``), or a
+    small page to look someone's reference up without JavaScript (``q``)."""
+    field = request.args.get("field", "")
+    typed = (request.args.get(field, "") if field and field != "field" else "") or request.args.get("q", "")
+    typed = typed.strip()[:200]
+    return render("people/found.html", "people/_found.html", people=suggestions(typed), q=typed,
+                  label=label, limit=SUGGESTED)
 
 
 def activist_form(activist=None):

@@ -24,7 +24,8 @@ from amplify.consent.models import Decision
 from amplify.db import month_of, month_text
 from amplify.feeds.models import FeedEntry
 from amplify.invitations import fairness
-from amplify.invitations.models import COUNTED, Event, Invitation, terms_hash
+from amplify.invitations.models import COUNTED, Commitment, Event, Invitation, Meeting, MeetingAttendee, terms_hash
+from amplify.invitations.naming import answers_to_be_named, may_name
 from amplify.items.models import Item, ItemPerson, ItemVariant, Publication
 from amplify.people.models import Activist, Organization
 from amplify.press.models import Coverage, Journalist, Outlet, Pitch, Release
@@ -32,6 +33,7 @@ from amplify.press.models import Coverage, Journalist, Outlet, Pitch, Release
 ANSWERS = ("given", "refused", "changes_requested")
 OUTCOMES = ("given", "refused", "changes_requested", "withdrawn")
 REACHED = ("attended", "attended_remotely", "debriefed")
+COMMITMENTS = 200  # the latest commitments obtained that a report lists
 LEVEL_ORDER = ("local", "national", "regional", "global")
 
 
@@ -67,6 +69,9 @@ class CampaignScope:
 
     def coverage(self, query):
         return query.where(FeedEntry.campaign == self.campaign)
+
+    def meetings(self, query):
+        return query.where(Event.campaign == self.campaign)
 
     def pool(self):
         org_ids = CampaignOrganization.select(CampaignOrganization.organization).where(
@@ -110,6 +115,12 @@ class OrganizationScope:
     def coverage(self, query):
         return query.where(FeedEntry.campaign.in_(self.campaigns()))
 
+    def meetings(self, query):
+        """Meetings its people attended."""
+        attended = (MeetingAttendee.select(MeetingAttendee.meeting).join(Invitation)
+                    .where(Invitation.activist.in_(self.people()) | (Invitation.organization == self.organization)))
+        return query.where(Meeting.id.in_(attended))
+
     def pool(self):
         return Activist.select().where(Activist.organization == self.organization)
 
@@ -142,6 +153,7 @@ class Report:
     coverage: list = field(default_factory=list)  # (month, count)
     press: list = field(default_factory=list)  # (outlet, country, language, sent, answered, interviews, coverage)
     press_quotes: list = field(default_factory=list)  # (day, outlet, title, url, named, unnamed)
+    commitments: list = field(default_factory=list)  # (day, space, meeting, who, what, by when)
     frameworks: list = field(default_factory=list)  # (code, label)
 
     @property
@@ -231,10 +243,7 @@ def build(scope, since, until, anonymous_label="—"):
         firsts.setdefault(row[1], Reached(*row))  # their first, if twice in the period
     named_at_event = consent_to_be_named(firsts.values())
     for first in firsts.values():
-        may_name = first.attribution != "anonymous" and (
-            named_at_event.get(first.invitation_id) is True
-            or (first.risk_level != "high" and named_at_event.get(first.invitation_id) is not False))
-        if may_name:
+        if may_name(first.attribution, first.risk_level, named_at_event.get(first.invitation_id)):
             person = Activist(display_name=first.display_name, pseudonym=first.pseudonym)
             report.first_time_named.append((person.name_for(first.attribution, anonymous_label),
                                             first.event_title, first.level))
@@ -273,6 +282,14 @@ def build(scope, since, until, anonymous_label="—"):
                                        ).distinct().tuples():
         codes |= set(listed if isinstance(listed, list) else Event.frameworks.python_value(listed))
     report.frameworks = [(code, FRAMEWORKS[code]) for code in FRAMEWORKS if code in codes]
+
+    # Commitments obtained in meetings held in the period (one query, the latest COMMITMENTS).
+    obtained = scope.meetings(
+        Commitment.select(Meeting.held_on, Meeting.space, Meeting.title, Commitment.who, Commitment.what,
+                          Commitment.due_on)
+        .join(Meeting).join(Event)
+        .where((Commitment.kind == "commitment") & (Meeting.held_on >= since) & (Meeting.held_on <= until)))
+    report.commitments = list(obtained.order_by(Meeting.held_on.desc(), Commitment.id).limit(COMMITMENTS).tuples())
     return report
 
 
@@ -386,20 +403,4 @@ class Reached:
 def consent_to_be_named(reached):
     """``{invitation id: True | False}`` where the person answered, for the event's current
     terms, whether they may be named there (one query)."""
-    reached = list(reached)
-    if not reached:
-        return {}
-    latest = {}
-    for decision in (Decision.select(Decision.subject_id, Decision.activist, Decision.content_hash,
-                                     Decision.outcome, Decision.scope)
-                     .where((Decision.subject_type == "invitation")
-                            & Decision.subject_id.in_([r.invitation_id for r in reached]))
-                     .order_by(Decision.seq)):
-        latest[(decision.subject_id, decision.activist_id)] = decision
-    answers = {}
-    for first in reached:
-        decision = latest.get((first.invitation_id, first.activist_id))
-        if decision is None or decision.content_hash != first.content_hash:
-            continue
-        answers[first.invitation_id] = decision.outcome == "given" and "named" in decision.scope_data.get("uses", [])
-    return answers
+    return answers_to_be_named({r.invitation_id: (r.activist_id, r.content_hash) for r in reached})

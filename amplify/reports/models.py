@@ -22,3 +22,26 @@ class ReportShare(BaseModel):
 
     def usable(self, now=None):
         return self.revoked_at is None and self.expires_at > (now or utcnow())
+
+
+class ReportGeneration(BaseModel):
+    """One row: a number that database triggers raise on every write to a table a report
+    reads (migration 0026). A cached report is used only while the number is the one it
+    was computed at, so no write — a decision, a withdrawal, a publication — can leave a
+    report showing a figure it made false."""
+    n = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "report_generation"
+
+
+class ReportCache(BaseModel):
+    """A report's figures (``figures.Report`` as JSON), keyed by scope, period and
+    language, valid at one generation only."""
+    key = peewee.CharField(unique=True)
+    generation = peewee.BigIntegerField()
+    figures = peewee.TextField()
+    made_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "report_cache"

@@ -94,6 +94,10 @@ def tables(report):
                         _("Others, not named")],
                        [(day.isoformat(), outlet, title, url, ", ".join(named), unnamed)
                         for day, outlet, title, url, named, unnamed in report.press_quotes]))
+    found.append(Table("commitments", _("Commitments obtained"),
+                       [_("Day"), _("Who we met"), _("Meeting"), _("Who promised"), _("What"), _("By when")],
+                       [(day.isoformat(), space, title, who, what, due.isoformat() if due else "")
+                        for day, space, title, who, what, due in report.commitments]))
     found.append(Table("frameworks", _("Frameworks the work touched"), [_("Code"), _("Framework")],
                        [(code, str(label)) for code, label in report.frameworks]))
     return found

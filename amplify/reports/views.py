@@ -27,7 +27,8 @@ from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.people.models import Organization
-from amplify.reports.figures import CampaignScope, OrganizationScope, build
+from amplify.reports import cache
+from amplify.reports.figures import CampaignScope, OrganizationScope
 from amplify.reports.models import ReportShare
 from amplify.reports.tables import tables
 from amplify.web import render
@@ -80,12 +81,12 @@ def scope_for(kind, subject_id):
 
 
 def report_context(scope, since, until):
-    report = build(scope, since, until, anonymous_label=_("anonymous"))
+    report = cache.report(scope, since, until, anonymous_label=_("anonymous"))
     return {"report": report, "tables": tables(report), "scope": scope, "since": since, "until": until}
 
 
 def csv_response(scope, since, until, table_name, filename_stem):
-    report = build(scope, since, until, anonymous_label=_("anonymous"))
+    report = cache.report(scope, since, until, anonymous_label=_("anonymous"))
     table = next((t for t in tables(report) if t.name == table_name), None)
     if table is None:
         abort(404)

@@ -13,7 +13,8 @@ from amplify.consent.forms import DecisionForm
 from amplify.consent.models import FINAL, Decision
 from amplify.invitations.models import Invitation
 from amplify.people.models import Activist
-from amplify.items.models import CHANNELS, Item, ItemPerson, ItemVersion, anonymous_label, render_text
+from amplify.items.models import CHANNELS, Item, ItemImage, ItemPerson, ItemVersion, anonymous_label, render_text
+from amplify.media.models import Asset
 from amplify.textdiff import word_diff
 
 NAMED_AS = {
@@ -52,40 +53,76 @@ def plain_sentence(item, activist, attribution, channels, until, face):
     return " ".join(parts)
 
 
-def version_text(item, content_hash):
-    """The text of ``item`` at the version with ``content_hash``, if it was kept."""
-    version = ItemVersion.get_or_none((ItemVersion.item == item) & (ItemVersion.content_hash == content_hash))
-    return version.data()["text"] if version else None
-
-
-def last_decided_hash(item, activist):
-    decided = (Decision.select(Decision.content_hash)
-               .where((Decision.activist == activist) & (Decision.subject_type == "item")
-                      & (Decision.subject_id == item.id)
-                      & (Decision.outcome.in_(["given", "changes_requested", "refused"])))
-               .order_by(Decision.seq.desc()).first())
-    return decided.content_hash if decided else None
-
-
-def what_changed(item, names, since_hash):
-    """Word differences from the version ``since_hash`` to the current one, both as they
+def what_changed(item, names, old_text):
+    """Word differences from an earlier version's text to the current one, both as they
     would go out (names filled in the same way), or None when there is nothing to show."""
-    if not since_hash or since_hash == item.content_hash:
-        return None
-    old = version_text(item, since_hash)
-    if old is None:
+    if old_text is None:
         return None
     fallback = anonymous_label(item.language)
-    return word_diff(render_text(old, names, fallback), render_text(item.text, names, fallback))
+    return word_diff(render_text(old_text, names, fallback), render_text(item.text, names, fallback))
 
 
-def item_card(item, activist, language, form=None, seen_hash=None):
-    """Everything her page shows about one item; ``seen_hash`` is the version she was
-    looking at when she answered, if it was replaced meanwhile."""
-    person = ItemPerson.get((ItemPerson.item == item) & (ItemPerson.activist == activist))
+def people_of(item_ids):
+    """``{item id: [ItemPerson with its activist]}`` for many items, in one query."""
+    people = {}
+    if item_ids:
+        for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
+                       .where(ItemPerson.item.in_(list(item_ids))).order_by(Activist.display_name)):
+            people.setdefault(person.item_id, []).append(person)
+    return people
+
+
+def item_cards(items, activist, language, failed=None, stale=None):
+    """The cards of ``items`` (all waiting for ``activist``), read in a fixed number of
+    queries however many there are: the people and images of every item, her last choice of
+    name, her last answer to each item and the earlier versions she answered, each in one
+    query.
+    ``failed`` maps an item id to a form to show again, ``stale`` to the version she was
+    looking at when it was replaced."""
+    failed, stale = failed or {}, stale or {}
+    ids = [item.id for item in items]
+    if not ids:
+        return []
+    people = people_of(ids)
+    decided = {}  # her last answer's version, per item
+    for subject_id, content_hash in (
+            Decision.select(Decision.subject_id, Decision.content_hash)
+            .where((Decision.activist == activist) & (Decision.subject_type == "item")
+                   & Decision.subject_id.in_(ids) & Decision.outcome.in_(["given", "changes_requested", "refused"]))
+            .order_by(Decision.seq).tuples()):
+        decided[subject_id] = content_hash
+    earlier = {item.id: stale.get(item.id) or decided.get(item.id) for item in items}
+    earlier = {item_id: h for item_id, h in earlier.items() if h}
+    texts = {}
+    if earlier:
+        for version in ItemVersion.select().where(ItemVersion.item.in_(list(earlier))
+                                                  & ItemVersion.content_hash.in_(set(earlier.values()))):
+            texts[(version.item_id, version.content_hash)] = version.data()["text"]
+    images = {}
+    for image in (ItemImage.select(ItemImage, Asset).join(Asset).where(ItemImage.item.in_(ids))
+                  .order_by(ItemImage.position, ItemImage.id)):
+        images.setdefault(image.item_id, []).append(image)
+    last = last_attribution(activist)
+    cards = []
+    for item in items:
+        since = earlier.get(item.id)
+        old_text = texts.get((item.id, since)) if since and since != item.content_hash else None
+        card = item_card(item, activist, language, people.get(item.id, []), last, old_text,
+                         form=failed.get(item.id), seen_hash=stale.get(item.id))
+        cards.append(dict(card, images=images.get(item.id, [])))
+    return cards
+
+
+def item_card(item, activist, language, people, last, old_text, form=None, seen_hash=None):
+    """Everything her page shows about one item, from what ``item_cards`` read: the item's
+    ``people`` (ItemPerson rows with their activists), her ``last`` choice of name, and the
+    text of the version she answered before (``old_text``), if it was replaced since;
+    ``seen_hash`` is the version she was looking at when she answered, if it was replaced
+    meanwhile."""
+    person = next(p for p in people if p.activist_id == activist.id)
     until = ledger.default_valid_until(item.campaign)
     fixed = person.attribution
-    attribution = fixed or last_attribution(activist) or activist.default_attribution
+    attribution = fixed or last or activist.default_attribution
     if attribution == "pseudonym" and not activist.pseudonym:
         attribution = "first_name"
     face = person.appearance == "shown" and activist.face_may_be_shown
@@ -93,7 +130,7 @@ def item_card(item, activist, language, form=None, seen_hash=None):
         formdata=None, prefix=f"i{item.id}", content_hash=item.content_hash,
         channels=[item.channel], attribution=attribution, face=face, valid_until=until)
     chosen = form.attribution.data or attribution
-    names = item.names_for(activist, chosen)
+    names = item.names_for(activist, chosen, people)
     options = {code: activist.name_for(code, anonymous_label(item.language)) for code in
                ([fixed] if fixed else ["full_name", "first_name", "pseudonym", "anonymous"])
                if code != "pseudonym" or activist.pseudonym}
@@ -108,7 +145,7 @@ def item_card(item, activist, language, form=None, seen_hash=None):
         "stale": bool(seen_hash and seen_hash != item.content_hash),
         "foreign": None if activist.reads(item.language) else language_name(item.language),
         "campaign": item.campaign.name_for(activist),
-        "changes": what_changed(item, names, seen_hash or last_decided_hash(item, activist)),
+        "changes": what_changed(item, names, old_text),
         "team_words": marks if item.composed_text and any(kind == "ins" for kind, _text in marks) else None,
     }
 
@@ -166,12 +203,7 @@ def answers(activist, limit=50):
         ids = {d.subject_id for d in decisions if d.subject_type == kind}
         if ids:
             subjects.update({(kind, s.id): s for s in model.select().where(model.id.in_(ids))})
-    people = {}
-    item_ids = [key[1] for key in subjects if key[0] == "item"]
-    if item_ids:
-        for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
-                       .where(ItemPerson.item.in_(item_ids))):
-            people.setdefault(person.item_id, []).append(person)
+    people = people_of([key[1] for key in subjects if key[0] == "item"])
     return [{"decision": d, "about": about(d, subjects.get((d.subject_type, d.subject_id)), activist,
                                            people.get(d.subject_id, []) if d.subject_type == "item" else None)}
             for d in decisions]

@@ -18,7 +18,8 @@ from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
-from amplify.review.cards import about, about_item, answers, item_card, variant_card
+from amplify.review import trips
+from amplify.review.cards import about, about_item, answers, item_cards, people_of, variant_card
 from amplify.review.help import ask_help
 from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
@@ -91,17 +92,21 @@ def page_context(link, failed=None, stale=None):
     mine = list(Invitation.select(Invitation, Event).join(Event)
                 .where(Invitation.activist == activist).order_by(Event.starts_on.desc()))
     pending = ledger.pending_for(activist)
-    items = [item_card(item, activist, language, failed.get(("item", item.id)), stale.get(("item", item.id)))
-             for item in pending[:SHOWN_AT_ONCE]]
+    items = item_cards(pending[:SHOWN_AT_ONCE], activist, language,
+                       {key[1]: form for key, form in failed.items() if key[0] == "item"},
+                       {key[1]: seen for key, seen in stale.items() if key[0] == "item"})
     coming, events_more = at_events(mine)
     variants = [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
                 for v in ledger.variants_pending_for(activist)]
+    published = ledger.consented_publications(activist)
+    people = people_of([item.id for item, _decision, _pubs in published])
     return {
         "link": link, "activist": activist, "token": request.view_args["token"], "items": items,
         "variants": variants, "published": [
             {"item": item, "decision": decision, "publications": pubs,
-             "about": about_item(item, activist, decision.scope_data.get("attribution") if decision else None)}
-            for item, decision, pubs in ledger.consented_publications(activist)],
+             "about": about_item(item, activist, decision.scope_data.get("attribution") if decision else None,
+                                 people.get(item.id, []))}
+            for item, decision, pubs in published],
         "answers": answers(activist), "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
         "invitations": sorted((i for i in mine if i.state == "invited"), key=lambda i: i.event.starts_on)[:SHOWN_AT_ONCE],
@@ -122,11 +127,15 @@ def at_events(invitations):
     coming = sorted((i for i in invitations if i.state in MEDIA_CONSENT_STATES), key=lambda i: i.event.starts_on)
     shown = coming[:SHOWN_AT_ONCE]
     latest = Decision.latest_by_subject("invitation", [i.id for i in shown], shown[0].activist_id) if shown else {}
+    support = trips.support_by_invitation(shown)
     rows = []
     for invitation in shown:
         uses, decision = media_consent(invitation, latest.get(invitation.id, {}).get(invitation.activist_id))
+        answered = any(value is not None for value in uses.values())
         rows.append({"invitation": invitation, "uses": uses, "labels": MEDIA_USES, "decision": decision,
-                     "notice": notices.for_invitation(invitation, notice_language())})
+                     "notice": notices.for_invitation(invitation, notice_language()),
+                     "trip": trips.trip(invitation, support.get(invitation.id, []), answered)
+                     if invitation.state in trips.HER_TRIPS else None})
     return rows, len(coming) - len(shown)
 
 

@@ -1,14 +1,15 @@
-// "Insert in text": the {ref} of the person chosen in the row goes in at the cursor.
-// Without JavaScript the button submits the form and the server appends it instead.
+// "Insert in text": the {ref} of the person chosen in the row ("Name (ref)", as the
+// suggestions give it) goes in at the cursor. Without JavaScript, or for a name typed
+// without its reference, the button submits the form and the server appends it instead.
 (function () {
   var form = document.getElementById("item-form");
   var text = document.getElementById("text");
   if (!form || !text) return;
-  var refs = JSON.parse(form.dataset.refs || "{}");
   form.querySelectorAll("button.insert-person").forEach(function (button) {
     button.addEventListener("click", function (event) {
-      var select = button.closest(".person-row").querySelector("select");
-      var ref = select && refs[select.value];
+      var input = button.closest(".person-row").querySelector("input[list]");
+      var found = input && /\(([^()]+)\)\s*$/.exec(input.value);
+      var ref = found && found[1].trim();
       if (!ref) return;  // nobody chosen: the server says so
       event.preventDefault();
       var token = "{" + ref + "}";

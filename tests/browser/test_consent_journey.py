@@ -46,7 +46,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
     staff.get_by_label("Language").select_option("es")
     staff.get_by_label("Channel").select_option("x")
     staff.get_by_label("Text", exact=True).fill("«Sin nosotras no funciona ninguna casa» — {%s}" % maria.ref)
-    staff.locator("#people-0-activist").select_option(label="María Quispe")
+    staff.locator("#people-0-activist").fill("María Quispe")
     staff.locator("#people-0-appearance").select_option("quoted")
     staff.get_by_role("button", name="Save").click()
     staff.wait_for_url(re.compile(r"/items/\d+$"))

@@ -20,7 +20,12 @@ def test_pasted_text_is_counted_and_a_person_is_inserted_at_the_cursor(app, brow
     text.fill("«Cuidamos hogares» — ¡Ratifica el C189!")
     staff.locator("#counter mark").wait_for(state="detached")
     text.evaluate("t => { t.focus(); t.selectionStart = t.selectionEnd = t.value.indexOf('¡'); }")
-    staff.locator("#people-0-activist").select_option(label="María Quispe (ficticia)")
+    person = staff.locator("#people-0-activist")
+    person.fill("Quispe")  # htmx fills the suggestions as she types: "Name (ref)"
+    suggestion = staff.locator("#people-found option").first
+    suggestion.wait_for(state="attached")
+    assert suggestion.get_attribute("value") == f"María Quispe (ficticia) ({maria.ref})"
+    person.fill(suggestion.get_attribute("value"))
     staff.locator(".person-row").first.get_by_role("button", name="Insert in text").click()
     assert text.input_value() == "«Cuidamos hogares» — {%s} ¡Ratifica el C189!" % maria.ref
     assert staff.url.endswith(f"/items/new?campaign={campaign.slug}")  # no round trip

@@ -1,0 +1,5 @@
+import sys
+
+from tests.pds import main
+
+main(sys.argv[1:])

@@ -1,0 +1,102 @@
+"""Issue 13: a report is computed once and read again from its cache while nothing it
+reads changed; any write — a decision, a withdrawal, a bulk update — shows at once."""
+
+import csv
+import io
+import json
+
+from amplify.db import database
+from amplify.feeds.models import FeedEntry
+from amplify.items.models import Publication
+from tests.test_reports import SINCE, UNTIL, at, counting_queries, decide, world  # noqa: F401 (a fixture)
+
+QUERY = f"?since={SINCE}&until={UNTIL}&lang=en"
+
+
+def table(session, slug, name):
+    response = session.get(f"/reports/campaigns/{slug}/{name}.csv{QUERY}")
+    assert response.status_code == 200
+    return dict(tuple(row) for row in csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+                if len(row) == 2)
+
+
+def test_a_report_seen_again_is_read_from_its_cache_in_a_few_queries(app, world, login):
+    session = login("viewer")
+    path = f"/reports/campaigns/{world['campaign'].slug}{QUERY}"
+    with counting_queries() as first:
+        page = session.get(path).get_data(as_text=True)
+    with counting_queries() as again:
+        assert session.get(path).get_data(as_text=True) == page
+    assert len(first) >= 15 and len(again) <= 8, (len(first), len(again))
+
+
+def test_a_new_decision_and_a_withdrawal_change_the_report_at_once(app, world, login, factories):
+    session = login("viewer")
+    slug, people, items = world["campaign"].slug, world["people"], world["items"]
+    before = table(session, slug, "consent")
+    assert before["Given"] == "1" and before["Withdrawn"] == "1"
+    assert table(session, slug, "consent") == before  # now from the cache
+    decide(app, people["bea"], items["bea"], "given", at((9, 20)), scope=json.dumps(
+        {"attribution": "full_name", "channels": ["x"], "face": False, "valid_until": None}))
+    after = table(session, slug, "consent")
+    assert after["Given"] == "2" and after["Withdrawn"] == "1"
+    decide(app, people["bea"], items["bea"], "withdrawn", at((9, 21)))
+    assert table(session, slug, "consent")["Withdrawn"] == "2"
+
+
+def test_bulk_writes_outside_the_ledger_change_the_report_at_once(app, world, login):
+    """Triggers, not the code paths: an UPDATE of many rows, or a delete, shows too."""
+    session = login("viewer")
+    slug = world["campaign"].slug
+    assert table(session, slug, "coverage") == {"Month": "Mentions", "2026-09": "2", "2026-10": "1"}
+    with app.app_context():
+        FeedEntry.update(state="new").where(FeedEntry.title == "Nota 3").execute()
+    assert table(session, slug, "coverage") == {"Month": "Mentions", "2026-09": "2"}
+    with app.app_context():
+        Publication.delete().where(Publication.channel == "mastodon").execute()
+    response = session.get(f"/reports/campaigns/{slug}/publications.csv{QUERY}").get_data(as_text=True)
+    assert "Mastodon" not in response
+
+
+def test_every_table_a_report_reads_has_the_trigger(app, world):
+    """The tables named in the report's own queries, both scopes: each one's writes raise
+    the generation (a table added to a report later without its trigger fails here)."""
+    import re
+
+    from amplify.db import is_postgres
+    from amplify.migrations import available
+    from amplify.reports import cache
+    from amplify.reports.figures import CampaignScope, OrganizationScope, build
+
+    migration = next(module for number, _name, module in available() if number == 26)
+    assert migration.READS == cache.READS
+    with app.app_context(), counting_queries() as statements:
+        build(CampaignScope(world["campaign"]), SINCE, UNTIL)
+        build(OrganizationScope(world["sindicato"]), SINCE, UNTIL)
+    read = {name for sql in statements for name in re.findall(r'(?:FROM|JOIN) "(\w+)"', sql)}
+    assert read and read <= set(cache.READS), read - set(cache.READS)
+    with app.app_context():
+        for name in cache.READS:
+            if is_postgres():
+                found = database.execute_sql("SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = %s::regclass "
+                                             "AND tgname LIKE 'report_generation%%'", (name,)).fetchone()[0]
+                assert found == 2, name  # rows (deferred to the commit) and TRUNCATE
+            else:
+                found = database.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
+                                             "AND tbl_name = ? AND name LIKE 'report_generation%'",
+                                             (name,)).fetchone()[0]
+                assert found == 3, name  # INSERT, UPDATE, DELETE
+
+
+def test_only_the_latest_reports_are_kept(app, world, login, monkeypatch):
+    from amplify.reports import cache
+    from amplify.reports.models import ReportCache
+
+    monkeypatch.setattr(cache, "KEPT", 2)
+    session = login("viewer")
+    for month in ("06", "07", "08", "09"):
+        assert session.get(f"/reports/campaigns/{world['campaign'].slug}?since=2026-{month}-01&until=2026-10-31"
+                           ).status_code == 200
+    with app.app_context():
+        kept = [key.split(":")[2] for (key,) in ReportCache.select(ReportCache.key).tuples()]
+    assert sorted(kept) == ["2026-08-01", "2026-09-01"]
