@@ -358,6 +358,9 @@ def test_an_interview_request_needs_a_spokesperson_and_the_report_shows_the_trai
     response = staff.post(f"/press/pitches/{pitch.id}", {"answer": "interview_requested",
                                                         "spokesperson": str(desk["maria"].id)})
     assert response.status_code == 302 and Pitch.get().spokesperson_id == desk["maria"].id
+    report_url = f"/reports/campaigns/{desk['campaign'].slug}?since=2026-01-01&until=2027-12-31"
+    before = staff.get(report_url).get_data(as_text=True)  # kept in the report cache from here
+    assert "Trabajadoras exigen el C189" not in before
     response = staff.post(f"/press/releases/{desk['release'].id}/coverage", {
         "title": "Trabajadoras exigen el C189", "url": "https://diario.example/nota", "published_on": "2026-12-01",
         "pitch": str(pitch.id), "quotes_carried": "y"})
@@ -372,8 +375,7 @@ def test_an_interview_request_needs_a_spokesperson_and_the_report_shows_the_trai
     page = staff.get(f"/press/releases/{desk['release'].id}").get_data(as_text=True)
     assert "Trabajadoras exigen el C189" in page and "spokesperson: María Quispe" in page
     assert "Radio: las trabajadoras del hogar" in page and "found by the feeds" in page
-    report = staff.get(f"/reports/campaigns/{desk['campaign'].slug}?since=2026-01-01&until=2027-12-31")
-    text = report.get_data(as_text=True)
+    text = staff.get(report_url).get_data(as_text=True)  # a new pitch answer and coverage, never stale
     trail = text.split('id="t-press"', 1)[1].split("</section>", 1)[0]
     assert "La República" in trail and "<td>PE</td><td>Español</td><td>1</td><td>1</td><td>1</td><td>1</td>" in trail
     quotes = text.split('id="t-press_quotes"', 1)[1].split("</section>", 1)[0]

@@ -274,8 +274,6 @@ def build(scope, since, until, anonymous_label="—"):
         (FeedEntry.state == "coverage") & (FeedEntry.seen_at >= start) & (FeedEntry.seen_at < end)))
     report.coverage = [(month_text(m), n) for m, n in coverage.group_by(month).order_by(month).tuples()]
 
-    report.press, report.press_quotes = press_trail(scope, since, until, anonymous_label)
-
     # Frameworks the work touched: the campaign's own and those of the events (one query).
     codes = scope.frameworks()
     for (listed,) in scope.invitations(Event.select(Event.frameworks).join(Invitation).where(in_period)
@@ -294,6 +292,14 @@ def build(scope, since, until, anonymous_label="—"):
 
 
 LATEST = 200
+
+
+def with_press(report, anonymous_label):
+    """``report`` with the press desk's trail filled in, computed now: the press tables are
+    not among those whose writes expire a cached report (``cache.READS``), so these five
+    queries run on every view and are never stale."""
+    report.press, report.press_quotes = press_trail(report.scope, report.since, report.until, anonymous_label)
+    return report
 
 
 def press_trail(scope, since, until, anonymous_label):
