@@ -49,6 +49,7 @@ def create_app(config=None):
     from amplify.people.views import bp as people_bp
     from amplify.protection.views import bp as protection_bp
     from amplify.notifications.views import bp as notifications_bp
+    from amplify.press.views import bp as press_bp, shared_bp as press_shared_bp
     from amplify.publishing.views import bp as publishing_bp
     from amplify.review.views import bp as review_bp
     from amplify.users.views import bp as users_bp
@@ -56,7 +57,7 @@ def create_app(config=None):
     for blueprint in (home_bp, auth_bp, users_bp, people_bp, campaigns_bp, items_bp, drafting_bp,
                       media_bp, media_links_bp, invitations_bp, feeds_bp, reports_bp, shared_bp, consent_bp,
                       review_bp, audit_bp, notifications_bp, outreach_bp, publishing_bp, protection_bp,
-                      actors_bp):
+                      actors_bp, press_bp, press_shared_bp):
         app.register_blueprint(blueprint)
 
     from amplify import notifications

@@ -391,7 +391,7 @@ def more_world(factories):
     sending = Sending.create(item=Item.select().first(), account=account, planned_at=utcnow(), key="world")
     post = RemotePost.create(sending=sending, position=0, remote_key="1", uri="https://127.0.0.1/1",
                              state="failed")
-    return {"account_id": account.id, "sending_id": sending.id, "post_id": post.id,
+    return {**press_world(), "account_id": account.id, "sending_id": sending.id, "post_id": post.id,
             "source_id": source.id, "entry_id": entry.id, "table": "coverage", "share_id": share.id,
             "media_token": media_token, **power_map_world(factories, Campaign.select().first()),
             "job_id": PollJob.create(total=1, done=1, source_ids=[str(source.id)]).id,
@@ -415,6 +415,23 @@ def power_map_world(factories, campaign):
                                    data={"name": "Defensoría", "kind": "institution", "reason": "Importa"})
     return {"actor_id": minister.id, "relationship_id": relationship.id, "map_share_id": share.id,
             "suggestion_id": suggestion.id, "decision": "decline"}
+
+
+def press_world():
+    """One of each thing of the press desk, for the route-walking tests."""
+    from amplify.db import utcnow
+    from amplify.items.models import Item
+    from amplify.press.models import Journalist, Outlet, Pitch, Release, ReleaseShare
+
+    outlet = Outlet.create(name="Diario de Prueba", kind="newspaper")
+    journalist = Journalist.create(name="Periodista de Prueba", outlet=outlet, email="p@diario.example",
+                                   email_key="p@diario.example", private_contacts="+51 900 000 009")
+    item = Item.select().order_by(Item.id).first()
+    release = Release.get_or_none(Release.item == item) or Release.create(item=item)
+    share = ReleaseShare.create(release=release, nonce="press-" + str(release.id), expires_at=utcnow())
+    pitch = Pitch.create(release=release, journalist=journalist, method="self", content_hash=item.content_hash)
+    return {"outlet_id": outlet.id, "journalist_id": journalist.id, "release_id": release.id,
+            "release_share_id": share.id, "pitch_id": pitch.id}
 
 
 def rebuild_deadlines(app):

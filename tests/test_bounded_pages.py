@@ -45,7 +45,28 @@ def grow(app, factories, world, count):
         factories.reminder(invitation)
         factories.feed_entry(source, title=f"Nota {n} {org.id}")
         factories.feed_entry(source, title=f"Cobertura {n} {org.id}", state="coverage", campaign=campaign.id)
+        grow_press(world, n, org.id, speaker, person)
     rebuild_deadlines(app)
+
+
+def grow_press(world, n, key, speaker, person):
+    """One more journalist (with an outlet) pitched the world's release, with a follow-up
+    due, an interview asked for, a recall to make, and coverage from the pitch; one more
+    spokesperson offering interviews."""
+    from amplify.db import utcnow
+    from amplify.press.models import Coverage, InterviewOffer, Journalist, Outlet, Pitch, Release
+
+    InterviewOffer.create(activist=person, formats=["radio"], topics="Cuidados")
+    release = Release.get_by_id(world["release_id"])
+    outlet = Outlet.create(name=f"Medio {n} {key}", kind="radio")
+    journalist = Journalist.create(name=f"Periodista {n} {key}", outlet=outlet, email=f"p{n}-{key}@medio.example",
+                                   email_key=f"p{n}-{key}@medio.example")
+    pitch = Pitch.create(release=release, journalist=journalist, method="self", content_hash="x",
+                         follow_up_on=date.today(), spokesperson=speaker, recall_required_at=utcnow())
+    Pitch.create(release=release, journalist=world["journalist_id"], method="self", content_hash="x",
+                 follow_up_on=date.today())
+    Coverage.create(release=release, pitch=pitch, outlet=outlet, title=f"Nota {n} {key}",
+                    published_on=date.today())
 
 
 def measure(app, session, urls):

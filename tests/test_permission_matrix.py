@@ -239,6 +239,45 @@ POST /reports/share                                                  admin comms
 POST /reports/shares/<id:share_id>/revoke                            admin comms events
 GET  /s/<token>                                                      public
 GET  /s/<token>/<table>.csv                                          public
+GET  /press/                                                          admin comms events viewer
+GET  /press/journalists/                                              admin comms events viewer
+GET  /press/journalists/<id:journalist_id>                            admin comms events viewer
+GET  /press/journalists/<id:journalist_id>/contact                    admin comms events
+GET  /press/journalists/<id:journalist_id>/edit                       admin comms
+POST /press/journalists/<id:journalist_id>/edit                       admin comms
+GET  /press/journalists/export.csv                                    admin comms
+GET  /press/journalists/import                                        admin comms
+POST /press/journalists/import                                        admin comms
+GET  /press/journalists/new                                           admin comms
+POST /press/journalists/new                                           admin comms
+GET  /press/outlets/                                                  admin comms events viewer
+GET  /press/outlets/<id:outlet_id>                                    admin comms events viewer
+GET  /press/outlets/<id:outlet_id>/edit                               admin comms
+POST /press/outlets/<id:outlet_id>/edit                               admin comms
+GET  /press/outlets/new                                               admin comms
+POST /press/outlets/new                                               admin comms
+GET  /press/pitches/<id:pitch_id>                                     admin comms
+POST /press/pitches/<id:pitch_id>                                     admin comms
+POST /press/pitches/<id:pitch_id>/interview                           admin comms
+POST /press/pitches/<id:pitch_id>/recalled                            admin comms
+GET  /press/releases/<id:release_id>                                  admin comms events viewer
+POST /press/releases/<id:release_id>/contact                          admin comms
+POST /press/releases/<id:release_id>/coverage                         admin comms
+GET  /press/releases/<id:release_id>/email.txt                        admin comms events viewer
+POST /press/releases/<id:release_id>/embargo                          admin comms
+POST /press/releases/<id:release_id>/evidence                         admin comms
+GET  /press/releases/<id:release_id>/pitch                            admin comms
+POST /press/releases/<id:release_id>/pitch                            admin comms
+GET  /press/releases/<id:release_id>/release.docx                     admin comms events viewer
+POST /press/releases/<id:release_id>/shares                           admin comms
+GET  /press/releases/new                                              admin comms
+POST /press/releases/new                                              admin comms
+POST /press/shares/<id:release_share_id>/revoke                       admin comms
+GET  /press/spokespeople/                                             admin comms events viewer
+GET  /press/spokespeople/<id:activist_id>                             admin comms events
+POST /press/spokespeople/<id:activist_id>                             admin comms events
+GET  /s/press/<token>                                                 public
+GET  /s/press/<token>/release.docx                                    public
 GET  /users/                                                         admin
 GET  /users/<id:user_id>/edit                                        admin
 POST /users/<id:user_id>/edit                                        admin

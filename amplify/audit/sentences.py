@@ -17,6 +17,7 @@ from amplify.i18n import language_name
 from amplify.invitations.models import STATES as INVITATION_STATES, Event, Invitation, Meeting
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
+from amplify.press.models import Journalist, Outlet, Release
 
 # What someone did, by the last part of the action; %(subject)s is the linked subject.
 VERBS = {
@@ -119,6 +120,15 @@ def _names(subject_type, ids):
     if subject_type == "feedentry":
         return {str(e.id): (e.title, url_for("feeds.entry", entry_id=e.id))
                 for e in FeedEntry.select(FeedEntry.id, FeedEntry.title).where(FeedEntry.id.in_(ids))}
+    if subject_type == "journalist":
+        return {str(j.id): (j.name, url_for("press.journalist", journalist_id=j.id))
+                for j in Journalist.select(Journalist.id, Journalist.name).where(Journalist.id.in_(ids))}
+    if subject_type == "outlet":
+        return {str(o.id): (o.name, url_for("press.outlet", outlet_id=o.id))
+                for o in Outlet.select(Outlet.id, Outlet.name).where(Outlet.id.in_(ids))}
+    if subject_type == "release":
+        return {str(r.id): (r.item.title, url_for("press.release", release_id=r.id))
+                for r in Release.select(Release.id, Item.title).join(Item).where(Release.id.in_(ids))}
     return {}
 
 

@@ -4,18 +4,22 @@ An item is cleared only when every person it names, quotes or shows has, as thei
 in force, a *given* decision for the item's current content hash whose scope covers the
 item's channel, the way they appear and the attribution used, and has not expired; when
 every message variant it uses is approved; and, if it names someone at high risk, when a
-second staff member signed off its safety for this exact version. Nobody protected
-(``amplify.protection``) may be named, quoted or shown, whatever she said before. Exports, "mark as
-published" and the item's state all ask this function, and nothing else.
+second staff member signed off its safety for this exact version; and, for an item under
+embargo (a press release), only once the embargo has passed. Nobody protected
+(``amplify.protection``) may be named, quoted or shown, whatever she said before. Exports,
+"mark as published", the press desk's documents and e-mails and the item's state all ask
+this function, and nothing else. An embargoed release leaves only through its signed link
+(``/s/press/``), which shows what ``consented`` allows, stamped "embargoed until …".
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, lazy_gettext as _l
 
 from amplify.campaigns.models import Message, MessageVariant
 from amplify.consent.models import Decision
+from amplify.db import utcnow
 from amplify.items.models import Item, ItemPerson, ItemVariant, SafetyCheck, anonymous_label
 from amplify.people.models import Activist
 
@@ -45,10 +49,26 @@ class Clearance:
     item: Item
     people: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    embargoed_until: object = None  # the embargo's moment, while it has not passed
+
+    @property
+    def consented(self):
+        """Everyone agreed to this version and nothing else stands in the way, embargo
+        aside: what the item's state and stored verdict say, and what a signed embargo link
+        may show."""
+        return not self.problems and all(p.ok for p in self.people)
 
     @property
     def cleared(self):
-        return not self.problems and all(p.ok for p in self.people)
+        """It may go out to the public now."""
+        return self.consented and self.embargoed_until is None
+
+    @property
+    def embargo_problem(self):
+        if self.embargoed_until is None:
+            return None
+        return _l("Embargoed until %(when)s: before then it is shared only through its signed link.",
+                  when=format_datetime(self.item.embargo_local, "medium") + " " + (self.item.embargo_zone or "UTC"))
 
     @property
     def waiting(self):
@@ -93,15 +113,16 @@ def _person_status(item, person, decision, today):
     return PersonStatus(person, decision, True, None, name)
 
 
-def clearance(item, today=None):
+def clearance(item, today=None, now=None):
     """Whether ``item`` may go out now, and if not, who or what it waits for."""
-    return clearances([item], today)[item.id]
+    return clearances([item], today, now)[item.id]
 
 
-def clearances(items, today=None):
+def clearances(items, today=None, now=None):
     """``{item id: Clearance}`` for many items in five queries, whatever their number (a
     list page judges its rows at once, by the same rules as one item)."""
     today = today or date.today()
+    now = now or utcnow()
     items = list(items)
     ids = [item.id for item in items]
     results = {item.id: Clearance(item) for item in items}
@@ -126,6 +147,8 @@ def clearances(items, today=None):
                title=variant.message.title, language=variant.language))
     for item in items:
         result, decided = results[item.id], latest.get(item.id, {})
+        if item.embargoed(now):
+            result.embargoed_until = item.embargo_until
         for person in people[item.id]:
             result.people.append(_person_status(item, person, decided.get(person.activist_id), today))
         high_risk = any(p.activist.risk_level == "high" for p in people[item.id])

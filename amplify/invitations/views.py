@@ -31,6 +31,7 @@ from amplify.invitations.forms import (
     TripForm,
     VisaForm,
 )
+from amplify.press.models import Pitch
 from amplify.invitations.models import (
     COUNTED,
     MEDIA_CONSENT_STATES,
@@ -53,6 +54,7 @@ from amplify.people.models import Activist, Organization
 from amplify.rules import NotAllowed
 from amplify.web import PAGE_SIZE, int_arg, keyset_page, render
 
+PRESS_FOLLOW_UPS_SHOWN = 50
 
 
 @bp.app_context_processor
@@ -176,8 +178,12 @@ def deadlines_page(event):
     waiting = {(r.kind, r.invitation_id, r.event_id, r.due_on): r
                for r in Reminder.select().where(Reminder.sent_at.is_null() & (
                    Reminder.invitation.in_(invitation_ids) | Reminder.event.in_(event_ids)))}
+    # The press desk's follow-ups, on the same dashboard (computed from their own indexed
+    # column, not stored as deadlines: a pitch belongs to no event).
+    follow_ups = [] if event is not None else list(
+        Pitch.follow_ups(today + timedelta(days=30)).limit(PRESS_FOLLOW_UPS_SHOWN))
     return render("invitations/deadlines.html", items=items, groups=grouped(items, today), group_names=GROUPS,
-                  today=today, action=ActionForm(), waiting=waiting, event=event)
+                  today=today, action=ActionForm(), waiting=waiting, event=event, follow_ups=follow_ups)
 
 
 @bp.post("/deadlines/remind")

@@ -147,12 +147,13 @@ def refresh_state(item):
         if any(outcome in ("refused", "changes_requested") for outcome in answered):
             new = "draft"
         else:
-            new = "cleared" if result.cleared else "in_review"
+            new = "cleared" if result.consented else "in_review"
     else:
         new = item.state
-    until = result.until if result.cleared else None
-    if (new, result.cleared, until) != (item.state, item.cleared, item.cleared_until):
-        item.state, item.cleared, item.cleared_until = new, result.cleared, until
+    # The stored verdict is consent's; an embargo is judged at every door, by the clock.
+    until = result.until if result.consented else None
+    if (new, result.consented, until) != (item.state, item.cleared, item.cleared_until):
+        item.state, item.cleared, item.cleared_until = new, result.consented, until
         item.save()
 
 
@@ -164,10 +165,10 @@ def store_verdicts(items, today=None):
         batch = items[start:start + JUDGED_AT_ONCE]
         for item_id, result in clearances(batch, today).items():
             item = result.item
-            until = result.until if result.cleared else None
-            if (item.cleared, item.cleared_until) != (result.cleared, until):
-                item.cleared, item.cleared_until = result.cleared, until
-                Item.update(cleared=result.cleared, cleared_until=until).where(Item.id == item_id).execute()
+            until = result.until if result.consented else None
+            if (item.cleared, item.cleared_until) != (result.consented, until):
+                item.cleared, item.cleared_until = result.consented, until
+                Item.update(cleared=result.consented, cleared_until=until).where(Item.id == item_id).execute()
 
 
 def judge_unjudged():
@@ -197,6 +198,8 @@ def _rejudge_items_using(variant, **_):
 def publish(item, user, channel=None, url=""):
     """Log that a cleared item went out. Refused unless clearance says yes right now."""
     result = clearance(item)
+    if result.embargo_problem:
+        raise NotAllowed(result.embargo_problem)
     if not result.cleared or item.state not in ("cleared", "published"):
         raise NotAllowed(_l("Only a cleared item can be published."))
     with database.atomic():

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import peewee
 from flask_babel import force_locale, gettext, lazy_gettext as _l
@@ -29,6 +30,20 @@ KINDS = {
     "photo": _l("Photo"),
     "talking_points": _l("Talking-point sheet"),
     "press_quote": _l("Press quote"),
+    "press_release": _l("Press release"),
+    "story_pitch": _l("Story pitch"),
+    "interview": _l("Interview"),
+}
+# Made on the press desk (``/press``), which keeps their evidence, contact and embargo.
+PRESS_KINDS = ("press_release", "story_pitch")
+# What a press item is, said to the person it quotes in plain words on her review page.
+FOR_HER = {
+    "press_release": _l("A press release for journalists: we send it to newspapers, radio and "
+                        "TV so that they write about it."),
+    "story_pitch": _l("A story idea for journalists: we offer it to reporters so that they "
+                      "tell it."),
+    "interview": _l("An interview with a journalist: you would talk to them on the day, in the "
+                    "way and under the name written here. Say no if anything does not suit you."),
 }
 CHANNELS = {
     "x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "threads": "Threads",
@@ -87,6 +102,10 @@ class Item(BaseModel):
     cleared = peewee.BooleanField(null=True)
     cleared_until = peewee.DateField(null=True)
     archived_at = UTCDateTimeField(null=True)  # out of the lists; nothing else changes
+    # Not to go out before this moment (a press release's embargo); the zone it was given in,
+    # to say it back as staff and journalists expect ("10:00, Lima time").
+    embargo_until = UTCDateTimeField(null=True)
+    embargo_zone = peewee.CharField(default="")
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
@@ -113,6 +132,26 @@ class Item(BaseModel):
         if names is not None:
             old, new = render_text(old, names), render_text(new, names)
         return [(kind, text) for kind, text in word_diff(old, new) if kind != "del"]
+
+    @property
+    def for_her(self):
+        """What this kind of item is, in plain words, for the people it quotes ("" if the
+        kind says it well enough)."""
+        return FOR_HER.get(self.kind, "")
+
+    def embargoed(self, now=None):
+        """Whether the embargo has not passed yet."""
+        return self.embargo_until is not None and (now or utcnow()) < self.embargo_until
+
+    @property
+    def embargo_local(self):
+        """The embargo in the time zone it was given in."""
+        if self.embargo_until is None:
+            return None
+        try:
+            return self.embargo_until.astimezone(ZoneInfo(self.embargo_zone or "UTC"))
+        except (ZoneInfoNotFoundError, ValueError):
+            return self.embargo_until
 
     @property
     def state_label(self):

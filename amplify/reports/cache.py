@@ -17,7 +17,7 @@ from datetime import date, datetime
 from amplify.campaigns.models import FRAMEWORKS
 from amplify.db import database, utcnow
 from amplify.invitations.fairness import Fairness
-from amplify.reports.figures import Report, build
+from amplify.reports.figures import Report, build, with_press
 from amplify.reports.models import ReportCache, ReportGeneration
 
 # Every table ``figures.build`` reads: a write to any of them makes cached figures old.
@@ -39,11 +39,11 @@ def report(scope, since, until, anonymous_label="—"):
     now = generation()
     key = f"{scope.kind}:{scope.subject.id}:{since.isoformat()}:{until.isoformat()}:{anonymous_label}"
     if now is None:  # no generation row: nothing can vouch for a cached copy
-        return build(scope, since, until, anonymous_label)
+        return with_press(build(scope, since, until, anonymous_label), anonymous_label)
     kept = (ReportCache.select(ReportCache.figures)
             .where((ReportCache.key == key) & (ReportCache.generation == now)).tuples().first())
     if kept:
-        return decode(kept[0], scope)
+        return with_press(decode(kept[0], scope), anonymous_label)
     found = build(scope, since, until, anonymous_label)
     figures = encode(found)
     with database.atomic():
@@ -58,7 +58,7 @@ def report(scope, since, until, anonymous_label="—"):
         newest = ReportCache.select(ReportCache.id).order_by(ReportCache.made_at.desc(), ReportCache.id.desc())
         if ReportCache.select().count() > KEPT:
             ReportCache.delete().where(ReportCache.id.not_in(newest.limit(KEPT))).execute()
-    return found
+    return with_press(found, anonymous_label)
 
 
 def _tagged(value):

@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
-from peewee import fn
+from peewee import JOIN, Case, fn
 
 from amplify.campaigns.models import (
     FRAMEWORKS,
@@ -30,6 +30,7 @@ from amplify.invitations.models import COUNTED, Commitment, Event, Invitation, M
 from amplify.invitations.naming import answers_to_be_named, may_name
 from amplify.items.models import Item, ItemPerson, ItemVariant, Publication
 from amplify.people.models import Activist, Organization
+from amplify.press.models import Coverage, Journalist, Outlet, Pitch, Release
 
 ANSWERS = ("given", "refused", "changes_requested")
 OUTCOMES = ("given", "refused", "changes_requested", "withdrawn")
@@ -152,6 +153,8 @@ class Report:
     fairness: object = None
     fairness_groups: list = field(default_factory=list)  # (organization, country, pool, invited, invitations)
     coverage: list = field(default_factory=list)  # (month, count)
+    press: list = field(default_factory=list)  # (outlet, country, language, sent, answered, interviews, coverage)
+    press_quotes: list = field(default_factory=list)  # (day, outlet, title, url, named, unnamed)
     commitments: list = field(default_factory=list)  # (day, space, meeting, who, what, by when)
     frameworks: list = field(default_factory=list)  # (code, label)
 
@@ -295,6 +298,46 @@ def build(scope, since, until, anonymous_label="—"):
 LATEST = 200
 
 
+def with_press(report, anonymous_label):
+    """``report`` with the press desk's trail filled in, computed now: the press tables are
+    not among those whose writes expire a cached report (``cache.READS``), so these five
+    queries run on every view and are never stale."""
+    report.press, report.press_quotes = press_trail(report.scope, report.since, report.until, anonymous_label)
+    return report
+
+
+def press_trail(scope, since, until, anonymous_label):
+    """From pitch to coverage, by outlet, country and language: pitches sent, answers,
+    interviews asked for, coverage that came of them (two grouped queries); and the latest
+    coverage carrying quotes, with the people quoted named as they chose (three more)."""
+    start, end = start_of(since), start_of(until + timedelta(days=1))
+    released = Release.select(Release.id).where(Release.item.in_(scope.items()))
+    trail = {}
+    for outlet, country, language, sent, answered, interviews in (
+            Pitch.select(Outlet.name, Outlet.country, Item.language, fn.COUNT(Pitch.id),
+                         fn.SUM(Case(None, [(Pitch.answer != "", 1)], 0)),
+                         fn.SUM(Case(None, [(Pitch.answer == "interview_requested", 1)], 0)))
+            .join(Journalist).join(Outlet, JOIN.LEFT_OUTER).switch(Pitch).join(Release).join(Item)
+            .where(Pitch.release.in_(released) & (Pitch.sent_at >= start) & (Pitch.sent_at < end))
+            .group_by(Outlet.name, Outlet.country, Item.language).tuples()):
+        trail[(outlet or "", country or "", language)] = [sent, answered or 0, interviews or 0, 0]
+    for outlet, country, language, count in (
+            Coverage.select(Outlet.name, Outlet.country, Coverage.language, fn.COUNT(Coverage.id))
+            .join(Outlet, JOIN.LEFT_OUTER)
+            .where(Coverage.release.in_(released) & (Coverage.published_on >= since) & (Coverage.published_on <= until))
+            .group_by(Outlet.name, Outlet.country, Coverage.language).tuples()):
+        trail.setdefault((outlet or "", country or "", language), [0, 0, 0, 0])[3] = count
+    rows = [(*key, *values) for key, values in sorted(trail.items())]
+    carried = list(Coverage.select(Coverage, Outlet, Release).join(Outlet, JOIN.LEFT_OUTER).switch(Coverage)
+                   .join(Release).where(Coverage.release.in_(released) & Coverage.quotes_carried
+                                        & (Coverage.published_on >= since) & (Coverage.published_on <= until))
+                   .order_by(Coverage.published_on.desc(), Coverage.id.desc()).limit(LATEST))
+    said = as_they_chose({c.release.item_id for c in carried}, anonymous_label)
+    quotes = [(c.published_on, c.outlet.name if c.outlet_id else "", c.title, c.url or None,
+               *said.get(c.release.item_id, ([], 0))) for c in carried]
+    return rows, quotes
+
+
 def latest_publications(scope, start, end, anonymous_label):
     """The latest publications in the period and the people who consented to each, named
     as they chose on that item; anonymous and high-risk people counted, not named, and so
@@ -306,9 +349,18 @@ def latest_publications(scope, start, end, anonymous_label):
                 .where(Publication.item.in_(scope.items()) & (Publication.published_at >= start)
                        & (Publication.published_at < end))
                 .order_by(Publication.published_at.desc()).limit(LATEST).tuples())
-    item_ids = list({row[0] for row in rows})
+    said = as_they_chose({row[0] for row in rows}, anonymous_label)
+    return [(when.date(), channel, url if takedown == "none" and url else None, *said.get(item_id, ([], 0)))
+            for item_id, channel, url, when, takedown in rows]
+
+
+def as_they_chose(item_ids, anonymous_label):
+    """``{item id: (names, how many not named)}``: the people of each item named as they
+    chose on it; anonymous and high-risk people counted, not named, and so is anyone whose
+    last word on the item is not a yes (she withdrew, or refused a later version)."""
+    item_ids = list(item_ids)
     if not item_ids:
-        return []
+        return {}
     chosen = {}  # her last yes, refusal or withdrawal on each item: (outcome, scope)
     for subject_id, activist_id, outcome, scope_text in (
             Decision.select(Decision.subject_id, Decision.activist, Decision.outcome, Decision.scope)
@@ -321,8 +373,8 @@ def latest_publications(scope, start, end, anonymous_label):
                                    Activist.pseudonym, Activist.risk_level, Activist.protected_since)
                  .join(Activist).where(ItemPerson.item.in_(item_ids))):
         people.setdefault(link.item_id, []).append((link.attribution, link.activist))
-    found = []
-    for item_id, channel, url, when, takedown in rows:
+    found = {}
+    for item_id in item_ids:
         named, unnamed = [], 0
         for fixed, person in people.get(item_id, []):
             outcome, scope_text = chosen.get((item_id, person.id), (None, None))
@@ -332,7 +384,7 @@ def latest_publications(scope, start, end, anonymous_label):
                 unnamed += 1
             else:
                 named.append(person.name_for(attribution, anonymous_label))
-        found.append((when.date(), channel, url if takedown == "none" and url else None, named, unnamed))
+        found[item_id] = (named, unnamed)
     return found
 
 

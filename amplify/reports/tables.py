@@ -84,6 +84,16 @@ def tables(report):
                        [list(row) for row in report.fairness_groups]))
     found.append(Table("coverage", _("Coverage mentions by month"), [_("Month"), _("Mentions")],
                        [list(row) for row in report.coverage], chart=[tuple(row) for row in report.coverage]))
+    found.append(Table("press", _("From pitch to coverage, by outlet, country and language"),
+                       [_("Outlet"), _("Country"), _("Language"), _("Pitches sent"), _("Answers"),
+                        _("Interviews asked for"), _("Coverage")],
+                       [(outlet or _("no outlet"), country, LANGUAGES.get(lang, lang), *counts)
+                        for outlet, country, lang, *counts in report.press]))
+    found.append(Table("press_quotes", _("Coverage that carried quotes, and whose"),
+                       [_("Day"), _("Outlet"), _("Title"), _("Address"), _("Named, as they chose"),
+                        _("Others, not named")],
+                       [(day.isoformat(), outlet, title, url, ", ".join(named), unnamed)
+                        for day, outlet, title, url, named, unnamed in report.press_quotes]))
     found.append(Table("commitments", _("Commitments obtained"),
                        [_("Day"), _("Who we met"), _("Meeting"), _("Who promised"), _("What"), _("By when")],
                        [(day.isoformat(), space, title, who, what, due.isoformat() if due else "")

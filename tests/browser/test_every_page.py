@@ -59,7 +59,9 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories, 
                         "invitations.per_diem_csv",
                         # Files, and shared maps (axe-checked in test_power_map_journey.py).
                         "actors.spectrum_file", "actors.moved_file", "actors.neighbourhood_file",
-                        "actors.shared_map", "actors.shared_spectrum", "actors.shared_actor")})
+                        "actors.shared_map", "actors.shared_spectrum", "actors.shared_actor",
+                        "press.export_list", "press.release_docx", "press.release_email",
+                        "press_shared.release", "press_shared.release_docx")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     assert len(urls) >= 20
     urls = urls[shard::SHARDS]
