@@ -14,7 +14,8 @@ import peewee
 
 READS = ("publication", "item", "item_person", "item_variant", "message_variant", "decision", "invitation",
          "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry",
-         "meeting", "meeting_attendee", "commitment")
+         "meeting", "meeting_attendee", "commitment",
+         "outlet", "journalist", "release", "pitch", "press_coverage")
 
 INDEXES = (
     # The feeds inbox counts new entries per kind of source, up to 1,000: from this index

@@ -23,7 +23,8 @@ from amplify.reports.models import ReportCache, ReportGeneration
 # Every table ``figures.build`` reads: a write to any of them makes cached figures old.
 READS = ("publication", "item", "item_person", "item_variant", "message_variant", "decision", "invitation",
          "event", "activist", "organization", "campaign", "campaign_organization", "feed_entry",
-         "meeting", "meeting_attendee", "commitment")
+         "meeting", "meeting_attendee", "commitment",
+         "outlet", "journalist", "release", "pitch", "press_coverage")
 KEPT = 200  # reports kept at once (each a few to a few hundred KB of JSON)
 
 
@@ -43,8 +44,8 @@ def report(scope, since, until, anonymous_label="—"):
     kept = (ReportCache.select(ReportCache.figures)
             .where((ReportCache.key == key) & (ReportCache.generation == now)).tuples().first())
     if kept:
-        return with_press(decode(kept[0], scope), anonymous_label)
-    found = build(scope, since, until, anonymous_label)
+        return decode(kept[0], scope)
+    found = with_press(build(scope, since, until, anonymous_label), anonymous_label)
     figures = encode(found)
     with database.atomic():
         # Copies computed at an older generation can never be used again.
@@ -58,7 +59,7 @@ def report(scope, since, until, anonymous_label="—"):
         newest = ReportCache.select(ReportCache.id).order_by(ReportCache.made_at.desc(), ReportCache.id.desc())
         if ReportCache.select().count() > KEPT:
             ReportCache.delete().where(ReportCache.id.not_in(newest.limit(KEPT))).execute()
-    return with_press(found, anonymous_label)
+    return found
 
 
 def _tagged(value):

@@ -299,9 +299,8 @@ LATEST = 200
 
 
 def with_press(report, anonymous_label):
-    """``report`` with the press desk's trail filled in, computed now: the press tables are
-    not among those whose writes expire a cached report (``cache.READS``), so these five
-    queries run on every view and are never stale."""
+    """``report`` with the press desk's trail filled in (five queries; the press tables
+    are among those whose writes expire a cached report, ``cache.READS``)."""
     report.press, report.press_quotes = press_trail(report.scope, report.since, report.until, anonymous_label)
     return report
 
