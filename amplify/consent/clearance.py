@@ -3,7 +3,8 @@
 An item is cleared only when every person it names, quotes or shows has, as their decision
 in force, a *given* decision for the item's current content hash whose scope covers the
 item's channel, the way they appear and the attribution used, and has not expired; when
-every message variant it uses is approved; and, if it names someone at high risk, when a
+every message variant it uses is approved; when every face on its photos is blurred or is
+the face of a person it shows who agreed to it (``amplify.media.faces``); and, if it names someone at high risk, when a
 second staff member signed off its safety for this exact version. Exports, "mark as
 published" and the item's state all ask this function, and nothing else.
 """
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from amplify.campaigns.models import Message, MessageVariant
 from amplify.consent.models import Decision
 from amplify.items.models import Item, ItemPerson, ItemVariant, SafetyCheck, anonymous_label
+from amplify.media.faces import problem as faces_problem, unshown_faces
 from amplify.people.models import Activist
 
 REASONS = {
@@ -95,7 +97,7 @@ def clearance(item, today=None):
 
 
 def clearances(items, today=None):
-    """``{item id: Clearance}`` for many items in five queries, whatever their number (a
+    """``{item id: Clearance}`` for many items in seven queries, whatever their number (a
     list page judges its rows at once, by the same rules as one item)."""
     today = today or date.today()
     items = list(items)
@@ -120,6 +122,8 @@ def clearances(items, today=None):
         results[variant.itemvariant.item_id].problems.append(
             _l("The message “%(title)s” (%(language)s) is not approved.",
                title=variant.message.title, language=variant.language))
+    for item_id, count in unshown_faces(ids).items():
+        results[item_id].problems.append(faces_problem(count))
     for item in items:
         result, decided = results[item.id], latest.get(item.id, {})
         for person in people[item.id]:

@@ -90,6 +90,12 @@ def send_for_review(item):
                             "where it overflows) or make it a thread."))
     if any(not image.alt_text for image in item.images()):
         raise NotAllowed(_l("Every image needs its alt text before review."))
+    from amplify.media.faces import look_at_item_images, problem, unshown_faces
+
+    look_at_item_images(item)
+    faces = unshown_faces([item.id]).get(item.id)
+    if faces:
+        raise NotAllowed(problem(faces))
     unapproved = [v for v in item.variants() if v.state != "approved"]
     if unapproved:
         raise NotAllowed(_l("Every message it uses must be approved by the movement first."))

@@ -37,6 +37,9 @@
     start = null;
     if (!box.dataset.w || +box.dataset.w < 4 || +box.dataset.h < 4) { box.remove(); return; }
     var all = rows();
+    // The first empty row (the faces found fill the first ones when the page opens).
+    while (next < all.length && Array.prototype.some.call(all[next].querySelectorAll("input"),
+      function (input) { return input.value !== ""; })) next += 1;
     var row = next < all.length ? all[next] : another(all[all.length - 1], all.length);
     var inputs = row.querySelectorAll("input");
     ["x", "y", "w", "h"].forEach(function (key, index) { inputs[index].value = box.dataset[key]; });
