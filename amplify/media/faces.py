@@ -46,12 +46,12 @@ def problem(count):
 
 
 def look_at_item_images(item):
-    """Photos attached before faces were looked for are looked at now (a drawn quote card
-    has no photo in it)."""
+    """Photos attached before faces were looked for are looked at now — blurred copies made
+    then too: what their blurring hid is not found again (a drawn quote card has no photo)."""
     if item.kind == "quote_card":
         return
     for image in ItemImage.select(ItemImage, Asset).join(Asset).where(ItemImage.item == item):
-        if image.asset.faces_found is None and image.asset.derived_from is None:
+        if image.asset.faces_found is None:
             image.asset.look_for_faces()
 
 
