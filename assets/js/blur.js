@@ -60,6 +60,19 @@
     last.after(row);
     return row;
   }
+  // The regions already filled in (the faces found) are shown on the photo, numbered.
+  Array.prototype.forEach.call(rows(), function (row, index) {
+    var v = Array.prototype.map.call(row.querySelectorAll("input"), function (input) { return input.value; });
+    if (v.length < 4 || v.some(function (value) { return value === ""; })) return;
+    var shown = document.createElement("div");
+    shown.className = "blur-box proposed";
+    shown.textContent = String(index + 1);
+    shown.style.left = (100 * v[0] / natural.w) + "%";
+    shown.style.top = (100 * v[1] / natural.h) + "%";
+    shown.style.width = (100 * v[2] / natural.w) + "%";
+    shown.style.height = (100 * v[3] / natural.h) + "%";
+    stage.appendChild(shown);
+  });
   image.addEventListener("mousedown", begin);
   image.addEventListener("touchstart", begin, { passive: false });
   window.addEventListener("mousemove", move);
