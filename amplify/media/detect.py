@@ -67,8 +67,10 @@ def detect(clean_bytes, side=DETECT_SIDE, step=SCALE_STEP, neighbours=NEIGHBOURS
         pad_w, pad_h = w * MARGIN, h * MARGIN
         left, top = max(0.0, x - pad_w), max(0.0, y - pad_h * 1.25)  # hair above the box
         right, bottom = min(width, x + w + pad_w), min(height, y + h + pad_h)
-        boxes.append((round(left * scale), round(top * scale),
-                      max(1, round((right - left) * scale)), max(1, round((bottom - top) * scale))))
+        box = (round(left * scale), round(top * scale),
+               max(1, round((right - left) * scale)), max(1, round((bottom - top) * scale)))
+        if not covered(box, boxes, share=0.7, samples=4):  # a second hit on a face kept already
+            boxes.append(box)
     return boxes[:MAX_FACES], len(boxes)
 
 
