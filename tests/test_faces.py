@@ -201,3 +201,17 @@ def test_the_face_is_found_in_a_downscaled_12_megapixel_photo():
     boxes, found = detect(out.getvalue())
     x, y, w, h = FACE
     assert found == 1 and covered((1000 + 4 * x, 500 + 4 * y, 4 * w, 4 * h), boxes)
+
+
+def test_a_forged_or_expired_links_form_is_refused_whole(app, login, factories):
+    session = login("comms")
+    eileen = factories.activist("Eileen Prueba", face_may_be_shown=True)
+    asset = upload(session, "astronaut.png", "Astronauta")
+    face = asset.faces()[0]
+    forged = session.client.post(f"/media/{asset.sha256}/faces", data={
+        "faces-0-face": face.id, "faces-0-person": eileen.id,
+        "faces-7-face": "999", "faces-7-person": eileen.id})  # no CSRF token
+    assert forged.status_code == 400
+    assert Face.get_by_id(face.id).activist_id is None
+    session.post(f"/media/{asset.sha256}/faces", {"faces-0-face": "999", "faces-0-person": eileen.id})
+    assert Face.select().where(Face.activist.is_null(False)).count() == 0  # not a face of this photo

@@ -92,8 +92,9 @@ def face_links_form(faces, formdata=None):
         (str(a.id), a.display_name) for a in
         Activist.select(Activist.id, Activist.display_name)
         .where(Activist.face_may_be_shown == True).order_by(Activist.display_name)])  # noqa: E712
-    for row, face in zip(form.faces, shown):
+    for row in form.faces:
         row.person.choices = choices
+    for row, face in zip(form.faces, shown):
         row.person.label.text = _("Face %(n)d (left %(x)d, top %(y)d, %(w)d × %(h)d px)",
                                   n=faces.index(face) + 1, x=face.x, y=face.y, w=face.w, h=face.h)
     return form
