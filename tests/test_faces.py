@@ -215,3 +215,24 @@ def test_a_forged_or_expired_links_form_is_refused_whole(app, login, factories):
     assert Face.get_by_id(face.id).activist_id is None
     session.post(f"/media/{asset.sha256}/faces", {"faces-0-face": "999", "faces-0-person": eileen.id})
     assert Face.select().where(Face.activist.is_null(False)).count() == 0  # not a face of this photo
+
+
+def test_a_crowd_is_capped_and_said_so(app, login, factories, monkeypatch):
+    monkeypatch.setattr("amplify.media.detect.MAX_FACES", 12)
+    crowd = Image.new("RGB", (1600, 1200), (200, 200, 190))
+    with Image.open(io.BytesIO(package_image("astronaut.png"))) as image:
+        head = image.convert("RGB").crop((130, 20, 320, 230)).resize((171, 189))
+    for row in range(6):
+        for column in range(9):
+            crowd.paste(head, (column * 176, row * 196))
+    out = io.BytesIO()
+    crowd.save(out, format="JPEG", quality=60)
+    assert len(out.getvalue()) < 500_000  # not spooled to a file by the test client
+    session = login("comms")
+    response = session.post("/media/", {"image": (io.BytesIO(out.getvalue()), "crowd.jpg"), "label": "Multitud"},
+                            content_type="multipart/form-data")
+    asset = Asset.get(Asset.label == "Multitud")
+    assert asset.faces_found > 12 and len(asset.faces()) == 12
+    page = session.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Only the 12 largest are kept" in page
+    assert 'name="regions-11-x"' in page and 'name="regions-12-x"' not in page
