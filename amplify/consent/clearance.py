@@ -3,10 +3,10 @@
 An item is cleared only when every person it names, quotes or shows has, as their decision
 in force, a *given* decision for the item's current content hash whose scope covers the
 item's channel, the way they appear and the attribution used, and has not expired; when
-every message variant it uses is approved; when every face on its photos is blurred or is
-the face of a person it shows who agreed to it (``amplify.media.faces``); and, if it names someone at high risk, when a
-second staff member signed off its safety for this exact version. Exports, "mark as
-published" and the item's state all ask this function, and nothing else.
+every message variant it uses is approved; when every face found on its photos is blurred
+or is the face of a person it shows (``amplify.media.faces``); and, if it names someone at
+high risk, when a second staff member signed off its safety for this exact version.
+Exports, "mark as published" and the item's state all ask this function, and nothing else.
 """
 
 from dataclasses import dataclass, field
