@@ -195,6 +195,7 @@ POST /media/                                                         admin comms
 GET  /media/<sha>                                                    admin comms events viewer
 GET  /media/<sha>.<ext>                                              admin comms events viewer
 POST /media/<sha>/blur                                               admin comms
+POST /media/<sha>/faces                                              admin comms
 GET  /media/cards/new                                                admin comms
 POST /media/cards/new                                                admin comms
 GET  /media/cards/preview.png                                        admin comms

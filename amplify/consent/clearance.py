@@ -3,9 +3,10 @@
 An item is cleared only when every person it names, quotes or shows has, as their decision
 in force, a *given* decision for the item's current content hash whose scope covers the
 item's channel, the way they appear and the attribution used, and has not expired; when
-every message variant it uses is approved; and, if it names someone at high risk, when a
-second staff member signed off its safety for this exact version; and, for an item under
-embargo (a press release), only once the embargo has passed. Nobody protected
+every message variant it uses is approved; when every face found on its photos is blurred
+or is the face of a person it shows (``amplify.media.faces``); if it names someone at high
+risk, when a second staff member signed off its safety for this exact version; and, for an
+item under embargo (a press release), only once the embargo has passed. Nobody protected
 (``amplify.protection``) may be named, quoted or shown, whatever she said before. Exports,
 "mark as published", the press desk's documents and e-mails and the item's state all ask
 this function, and nothing else. An embargoed release leaves only through its signed link
@@ -21,6 +22,7 @@ from amplify.campaigns.models import Message, MessageVariant
 from amplify.consent.models import Decision
 from amplify.db import utcnow
 from amplify.items.models import Item, ItemPerson, ItemVariant, SafetyCheck, anonymous_label
+from amplify.media.faces import problem as faces_problem, unshown_faces
 from amplify.people.models import Activist
 
 REASONS = {
@@ -119,7 +121,7 @@ def clearance(item, today=None, now=None):
 
 
 def clearances(items, today=None, now=None):
-    """``{item id: Clearance}`` for many items in five queries, whatever their number (a
+    """``{item id: Clearance}`` for many items in seven queries, whatever their number (a
     list page judges its rows at once, by the same rules as one item)."""
     today = today or date.today()
     now = now or utcnow()
@@ -145,6 +147,8 @@ def clearances(items, today=None, now=None):
         results[variant.itemvariant.item_id].problems.append(
             _l("The message “%(title)s” (%(language)s) is not approved.",
                title=variant.message.title, language=variant.language))
+    for item_id, count in unshown_faces(ids).items():
+        results[item_id].problems.append(faces_problem(count))
     for item in items:
         result, decided = results[item.id], latest.get(item.id, {})
         if item.embargoed(now):

@@ -15,6 +15,7 @@ from amplify.items.models import (
     EDITABLE, Item, ItemImage, ItemPerson, ItemVariant, ItemVersion, Publication, SafetyCheck,
 )
 from amplify.items.signals import takedowns_confirmed
+from amplify.media.faces import look_at_item_images, problem as faces_problem, unshown_faces
 from amplify.people.models import Activist, activist_saved
 
 JUDGED_AT_ONCE = 500
@@ -103,6 +104,10 @@ def send_for_review(item):
                             "where it overflows) or make it a thread."))
     if any(not image.alt_text for image in item.images()):
         raise NotAllowed(_l("Every image needs its alt text before review."))
+    look_at_item_images(item)  # a photo attached before faces were looked for
+    faces = unshown_faces([item.id]).get(item.id)
+    if faces:
+        raise NotAllowed(faces_problem(faces))
     unapproved = [v for v in item.variants() if v.state != "approved"]
     if unapproved:
         raise NotAllowed(_l("Every message it uses must be approved by the movement first."))

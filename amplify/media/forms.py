@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 import wtforms
-from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from amplify.forms import Form, MaxLength, options
@@ -35,6 +35,19 @@ class BlurForm(Form):
     def rectangles(self):
         return [(r.x.data, r.y.data, r.w.data, r.h.data) for r in self.regions
                 if None not in (r.x.data, r.y.data, r.w.data, r.h.data)]
+
+
+class FaceLink(wtforms.Form):
+    """Whose face one found face is (a plain sub-form: the links form's token covers it)."""
+
+    face = HiddenField()
+    person = SelectField(validate_choice=False)
+
+
+class FaceLinksForm(Form):
+    ROWS = 40  # faces offered for a name: beyond, a crowd is blurred by area
+
+    faces = FieldList(FormField(FaceLink), max_entries=ROWS)
 
 
 class CardForm(Form):

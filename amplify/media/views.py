@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from amplify import security
 from amplify.campaigns.models import Campaign
 from amplify.db import database
-from amplify.forms import form_status
-from amplify.items.changes import save_item
+from amplify.forms import form_status, options
+from amplify.items.changes import save_item, store_verdicts
 from amplify.items.models import Item, anonymous_label
 from amplify.media.blur import blur_regions
 from amplify.media.cards import SIZES, TEMPLATES, Card, CardRefused, render as render_card
-from amplify.media.forms import BlurForm, CardForm, UploadForm
+from amplify.media.faces import carry_faces, items_using, link, to_blur
+from amplify.media.forms import BlurForm, CardForm, FaceLinksForm, UploadForm
 from amplify.media.models import Asset
 from amplify.media.scrub import ImageRefused
 from amplify.people.models import ATTRIBUTIONS
@@ -39,13 +40,19 @@ def index():
                 form.image.errors.append(_("Choose a photo."))
             else:
                 try:
+                    with upload.stream:  # a large upload is spooled to a file: closed here
+                        raw = upload.read()
                     with database.atomic():
-                        asset = Asset.upload(upload.read(), label=form.label.data or upload.filename,
+                        asset = Asset.upload(raw, label=form.label.data or upload.filename,
                                              uploaded_by=g.user)
                 except ImageRefused as refused:
                     form.image.errors.append(refused.message)
                 else:
                     flash(_("Photo saved, without its location and camera data."), "success")
+                    if asset.faces_found:
+                        flash(_("Faces found: %(n)d. They are proposed below as regions to blur; "
+                                "a face stays visible only if you link it to a person who agreed "
+                                "to show her face.", n=asset.faces_found), "warning")
                     return redirect(url_for("media.show", sha=asset.sha256))
     assets = Asset.select(Asset.id, Asset.sha256, Asset.mime, Asset.width, Asset.height, Asset.label,
                           Asset.created_at).order_by(Asset.created_at.desc()).limit(60)
@@ -62,12 +69,66 @@ def file(sha, ext):
                     headers={"Cache-Control": "private, max-age=86400, immutable"})
 
 
+def page(asset, form=None, links=None, status=200):
+    """The photo's page: the blur form (the faces still to blur proposed in it, unless the
+    form was posted) and the faces found, each with whose face it is."""
+    if form is None:
+        form = BlurForm(data={"regions": [dict(zip("xywh", box)) for box in to_blur(asset)] or [{}]})
+    faces = asset.faces()
+    return render("media/show.html", asset=asset, form=form, faces=faces,
+                  links=links or face_links_form(faces),
+                  source=Asset.get_or_none(Asset.sha256 == asset.derived_from) if asset.derived_from else None,
+                  status=status)
+
+
+def face_links_form(faces, formdata=None):
+    shown = faces_to_link(faces)
+    form = FaceLinksForm(formdata=formdata, data=None if formdata else {
+        "faces": [{"face": str(f.id), "person": str(f.activist_id or "")} for f in shown]})
+    if formdata is None:
+        while len(form.faces) < len(shown):
+            form.faces.append_entry()
+    choices = options([("", _("Nobody named: blur it"))] + [
+        (str(a.id), a.display_name) for a in
+        Activist.select(Activist.id, Activist.display_name)
+        .where(Activist.face_may_be_shown == True).order_by(Activist.display_name)])  # noqa: E712
+    for row in form.faces:
+        row.person.choices = choices
+    for row, face in zip(form.faces, shown):
+        row.person.label.text = _("Face %(n)d (left %(x)d, top %(y)d, %(w)d × %(h)d px)",
+                                  n=faces.index(face) + 1, x=face.x, y=face.y, w=face.w, h=face.h)
+    return form
+
+
+def faces_to_link(faces):
+    """The faces a person may be linked to: those not blurred, the largest first (a crowd
+    is blurred, not named face by face)."""
+    return sorted((f for f in faces if not f.blurred), key=lambda f: -f.w * f.h)[:FaceLinksForm.ROWS]
+
+
 @bp.get("/<sha>")
 @security.requires("view")
 def show(sha):
+    return page(load(sha))
+
+
+@bp.post("/<sha>/faces")
+@security.requires("edit_campaigns")
+def link_faces(sha):
     asset = load(sha)
-    return render("media/show.html", asset=asset, form=BlurForm(),
-                  source=Asset.get_or_none(Asset.sha256 == asset.derived_from) if asset.derived_from else None)
+    faces = asset.faces()
+    form = face_links_form(faces, formdata=request.form)
+    if form.validate_on_submit():
+        ids = {str(f.id) for f in faces_to_link(faces)}
+        choices = {int(row.face.data): int(row.person.data) if (row.person.data or "").isdigit() else None
+                   for row in form.faces if row.face.data in ids}
+        with database.atomic():
+            link(asset, choices)
+            store_verdicts(items_using(asset))
+        flash(_("Saved. A linked face stays visible only in items that show her, once she agrees."),
+              "success")
+        return redirect(url_for("media.show", sha=asset.sha256))
+    return page(asset, links=form, status=400)
 
 
 @bp.post("/<sha>/blur")
@@ -77,17 +138,19 @@ def blur(sha):
     form = BlurForm()
     if "add_region" in request.form and len(form.regions) < form.regions.max_entries:
         form.regions.append_entry()
-        return render("media/show.html", asset=asset, form=form, source=None)
+        return page(asset, form)
     if form.validate_on_submit() and form.rectangles():
         with database.atomic():
             blurred = Asset.store(blur_regions(bytes(asset.data), form.rectangles()),
                                   label=f"{asset.label} (blurred)", derived_from=asset.sha256,
                                   uploaded_by=g.user)
+            if asset.faces_found is not None:
+                carry_faces(asset, blurred, form.rectangles())
         flash(_("A blurred copy was made; the regions cannot be recovered from it."), "success")
         return redirect(url_for("media.show", sha=blurred.sha256))
     if not form.errors:
         form.regions[0].x.errors.append(_("Mark at least one region (left, top, width, height)."))
-    return render("media/show.html", asset=asset, form=form, source=None, status=400)
+    return page(asset, form, status=400)
 
 
 # Quote cards -----------------------------------------------------------------------------

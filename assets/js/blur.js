@@ -37,6 +37,9 @@
     start = null;
     if (!box.dataset.w || +box.dataset.w < 4 || +box.dataset.h < 4) { box.remove(); return; }
     var all = rows();
+    // The first empty row (the faces found fill the first ones when the page opens).
+    while (next < all.length && Array.prototype.some.call(all[next].querySelectorAll("input"),
+      function (input) { return input.value !== ""; })) next += 1;
     var row = next < all.length ? all[next] : another(all[all.length - 1], all.length);
     var inputs = row.querySelectorAll("input");
     ["x", "y", "w", "h"].forEach(function (key, index) { inputs[index].value = box.dataset[key]; });
@@ -57,6 +60,19 @@
     last.after(row);
     return row;
   }
+  // The regions already filled in (the faces found) are shown on the photo, numbered.
+  Array.prototype.forEach.call(rows(), function (row, index) {
+    var v = Array.prototype.map.call(row.querySelectorAll("input"), function (input) { return input.value; });
+    if (v.length < 4 || v.some(function (value) { return value === ""; })) return;
+    var shown = document.createElement("div");
+    shown.className = "blur-box proposed";
+    shown.textContent = String(index + 1);
+    shown.style.left = (100 * v[0] / natural.w) + "%";
+    shown.style.top = (100 * v[1] / natural.h) + "%";
+    shown.style.width = (100 * v[2] / natural.w) + "%";
+    shown.style.height = (100 * v[3] / natural.h) + "%";
+    stage.appendChild(shown);
+  });
   image.addEventListener("mousedown", begin);
   image.addEventListener("touchstart", begin, { passive: false });
   window.addEventListener("mousemove", move);
