@@ -17,7 +17,7 @@ from amplify.media.faces import carry_faces, items_using, link, to_blur
 from amplify.media.forms import BlurForm, CardForm, FaceLinksForm, UploadForm
 from amplify.media.models import Asset
 from amplify.media.scrub import ImageRefused
-from amplify.people.models import ATTRIBUTIONS
+from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.web import render
 
 bp = Blueprint("media", __name__, url_prefix="/media")
