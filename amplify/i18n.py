@@ -3,10 +3,23 @@ browser's, else the instance default."""
 
 from flask import g, has_request_context, request, session
 from flask_babel import Babel, format_decimal, get_locale, lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English", "fr": "Français"}
 
 babel = Babel()
+
+
+def _escaped(lazy):
+    return escape(str(lazy))
+
+
+# Flask-Babel's lazy string tells Jinja it is already HTML (its ``__html__`` returns the
+# text as it is), so a message formatted with what someone typed — "“%(line)s” is not a web
+# address" — would reach the page unescaped. No message of ours holds markup: escape them
+# all, like any other string.
+LazyString.__html__ = _escaped
 
 # CLDR territory codes that are not countries: groupings, pseudo-locales, uninhabited or
 # exceptionally reserved places (ISO 3166-1 lists none of these as a country one lives in).

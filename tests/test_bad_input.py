@@ -36,7 +36,8 @@ def test_every_form_survives_nasty_values(app, world, login, value):  # noqa: F8
         response = admin.post(url, {field: value for field in fields})
         assert response.status_code < 500, (url, value[:20], response.status_code)
         assert response.status_code not in (401, 403), (url, response.status_code)  # admin may post anywhere
-        assert "<script>alert(1)</script>" not in response.get_data(as_text=True), url  # echoed, escaped
+        if response.mimetype.startswith("text/"):  # a page, not a Word file made from the form
+            assert "<script>alert(1)</script>" not in response.get_data(as_text=True), url  # echoed, escaped
 
 
 @pytest.mark.parametrize("path, status, says", [  # "says": on the page; her name: only if no filter

@@ -66,3 +66,13 @@ def test_form_errors_come_in_the_users_language(app, login):
     page = response.get_data(as_text=True)
     assert "Corrige los campos marcados abajo." in page
     assert "Este campo es obligatorio." in page  # WTForms' own message, translated
+
+
+def test_a_lazy_message_holding_typed_text_is_escaped_on_a_page(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context():
+        message = lazy_gettext("“%(line)s” is not a web address (https://…).", line="<script>alert(1)</script>")
+        page = render_template_string("<p>{{ message }}</p>", message=message)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

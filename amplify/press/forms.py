@@ -197,9 +197,13 @@ class CoverageForm(Form):
         if not (field.data or "").strip() and not self.entry:
             raise ValidationError(_l("Give its title, or choose what the feeds found."))
 
-    def validate_published_on(self, field):
-        if not field.data and not self.entry:
-            raise ValidationError(_l("Give the day it came out."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Checked here: the field's Optional() ends its own checks when it is empty.
+        if valid and not self.published_on.data and not self.entry:
+            self.published_on.errors = [_l("Give the day it came out.")]
+            return False
+        return valid
 
     def validate_url(self, field):
         if field.data and not is_web_url(field.data.strip()):
