@@ -44,7 +44,7 @@ def test_compose_overflow_consent_export_publish(app, browser, live_server, make
     text.fill("«Cuidamos hogares» — {%s} ¡Ratifica el C189! #C189" % maria.ref)
     staff.locator("#people-0-activist").fill("María Quispe")
     staff.locator("#people-0-appearance").select_option("quoted")
-    staff.get_by_label("Planned publication (UTC)").fill(f"{date.today() + timedelta(days=2)}T10:30")
+    staff.get_by_label("Planned publication").fill(f"{date.today() + timedelta(days=2)}T10:30")
     staff.get_by_role("button", name="Save").click()
     staff.wait_for_url(item_url)
     assert "Not from approved wording" in staff.content()

@@ -48,7 +48,7 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     staff.goto(f"{live_server}/media/cards/new?campaign={campaign.slug}")
     staff.get_by_label("Title (for staff)").fill("Tarjeta de María")
     staff.get_by_label("Main text").fill("Sin nosotras no funciona ninguna casa.")
-    staff.get_by_label("Person quoted or shown").select_option(label="María Quispe")
+    staff.get_by_label("Person quoted or shown").fill("María Quispe")
     staff.get_by_label("Named on the card as").select_option("pseudonym")
     preview = staff.locator("#card-preview")
     # The live preview, loaded and decoded (Playwright retries the check; no sleeps).
