@@ -129,6 +129,37 @@ def test_visa_letter_in_each_language_is_edited_then_downloaded(app, login, fact
     assert len(made) == 4 and all("P123" not in e.summary and "QUISPE" not in e.summary for e in made)
 
 
+def pdf_text(data):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return reader, " ".join(" ".join(page.extract_text().split()) for page in reader.pages)  # cells wrap
+
+
+def test_the_letter_and_both_lists_also_download_as_pdf(app, login, factories):
+    event, ana, _bea = delegation(app, factories)
+    session = login("events")
+    letter = session.post(f"/invitations/{ana.id}/visa-letter", {
+        "language": "pt", "format": "pdf", "text": "Prezados senhores,\n\nANA MARIA QUISPE MAMANI — passaporte P123, “ação”."})
+    assert letter.status_code == 200 and letter.mimetype == "application/pdf"
+    assert letter.headers["Content-Disposition"].endswith('-pt.pdf"')
+    reader, text = pdf_text(letter.data)
+    assert "ANA MARIA QUISPE MAMANI — passaporte P123, “ação”." in text  # beyond Latin-1, as typed
+    assert reader.metadata.title == event.title and "P123" not in reader.metadata.title
+    with app.app_context():
+        made = AuditEvent.select().where(AuditEvent.action == "invitation.letter").get()
+    assert made.summary_data() == {"language": "pt", "format": "pdf"}
+    public = session.post(f"/invitations/events/{event.id}/delegation-list",
+                          {"language": "es", "format": "pdf", "text": "Delegación para la prensa"})
+    _reader, text = pdf_text(public.data)
+    assert "Delegación para la prensa" in text and "Nombre" in text and "Ana Quispe" in text
+    assert "Bea Lima" not in text and "ANA MARIA" not in text
+    accreditation = session.post(f"/invitations/events/{event.id}/delegation-list", {
+        "language": "en", "version": "passports", "format": "pdf", "text": "For accreditation"})
+    _reader, text = pdf_text(accreditation.data)
+    assert "Name as in the passport" in text and "ANA MARIA QUISPE MAMANI" in text
+
+
 def test_a_letter_without_passport_details_says_what_is_missing(app, login, factories):
     event, _ana, bea = delegation(app, factories)
     session = login("events")

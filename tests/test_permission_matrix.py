@@ -270,6 +270,7 @@ POST /press/releases/<id:release_id>/evidence                         admin comm
 GET  /press/releases/<id:release_id>/pitch                            admin comms
 POST /press/releases/<id:release_id>/pitch                            admin comms
 GET  /press/releases/<id:release_id>/release.docx                     admin comms events viewer
+GET  /press/releases/<id:release_id>/release.pdf                      admin comms events viewer
 POST /press/releases/<id:release_id>/shares                           admin comms
 GET  /press/releases/new                                              admin comms
 POST /press/releases/new                                              admin comms
@@ -279,6 +280,7 @@ GET  /press/spokespeople/<id:activist_id>                             admin comm
 POST /press/spokespeople/<id:activist_id>                             admin comms events
 GET  /s/press/<token>                                                 public
 GET  /s/press/<token>/release.docx                                    public
+GET  /s/press/<token>/release.pdf                                     public
 GET  /users/                                                         admin
 GET  /users/<id:user_id>/edit                                        admin
 POST /users/<id:user_id>/edit                                        admin

@@ -169,6 +169,12 @@ def test_a_release_needs_an_approved_message(desk):
     assert Release.select().count() == 1
 
 
+def pdf_text(data):
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
 def test_an_embargo_in_the_past_is_refused_and_nothing_changes(desk):
     response = embargo(desk, hours=-2)
     assert response.status_code == 400 and "must be in the future" in response.get_data(as_text=True)
@@ -198,6 +204,8 @@ def every_export(desk):
     results["talking points"] = said in response.get_data(as_text=True)
     response = staff.get(f"/press/releases/{release.id}/release.docx")
     results["docx"] = response.status_code == 200 and said in docx_text(response.data)
+    response = staff.get(f"/press/releases/{release.id}/release.pdf")
+    results["pdf"] = response.status_code == 200 and said in pdf_text(response.data)
     response = staff.get(f"/press/releases/{release.id}/email.txt")
     results["e-mail text"] = response.status_code == 200 and said in response.get_data(as_text=True)
     staff.post(f"/items/{item_id}/publications", {"channel": "press", "url": "https://diario.example/1"})
@@ -245,8 +253,11 @@ def test_the_signed_link_shows_it_embargoed_on_the_page_and_in_the_document_and_
     words = docx_text(document.data)
     assert document.status_code == 200 and words.count("EMBARGADO HASTA") >= 2 and "Flor del Valle" in words
     assert Document(io.BytesIO(document.data)).sections[0].header.paragraphs[0].text.startswith("EMBARGADO")
+    printed = pdf_text(visitor.get(f"/s/press/{token}/release.pdf").data)
+    assert printed.count("EMBARGADO HASTA") >= 1 and "Flor del Valle" in printed
     staff.post(f"/press/shares/{share.id}/revoke", {})
     assert visitor.get(f"/s/press/{token}").status_code == 410
+    assert visitor.get(f"/s/press/{token}/release.pdf").status_code == 410
     assert visitor.get(f"/s/press/{token}/release.docx").status_code == 410
     assert visitor.get("/s/press/not-a-token").status_code == 404
 

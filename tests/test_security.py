@@ -22,7 +22,7 @@ PUBLIC = {"static", "htmx_js", "healthz", "favicon", "auth.login", "auth.logout"
           # Shared reports: the signed share link is the key.
           "shared.report", "shared.csv",
           # A release shared with a journalist: the signed share link is the key.
-          "press_shared.release", "press_shared.release_docx",
+          "press_shared.release", "press_shared.release_docx", "press_shared.release_pdf",
           # Images in scheduler files: the signed, expiring address is the key.
           "media_links.image",
           # Shared power maps: the signed share link is the key.

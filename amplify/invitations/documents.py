@@ -17,7 +17,7 @@ from docx.shared import Pt
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext as _, ngettext
 
-from amplify import spreadsheets
+from amplify import pdf, spreadsheets
 from amplify.i18n import country_name
 from amplify.invitations.delegation import people
 from amplify.invitations.models import ROLES, SUPPORT_KINDS, Invitation, Support
@@ -181,6 +181,11 @@ def letter_docx(text, language, title, author):
     return _bytes(document)
 
 
+def letter_pdf(text, language, title, author):
+    """The letter as staff edited it, as PDF."""
+    return pdf.document(text, title=title, author=author, language=language)
+
+
 def headers(passports):
     """The list's column names in the current language."""
     names = [_("Name as in the passport") if passports else _("Name"), _("Nationality"), _("Role"),
@@ -209,6 +214,14 @@ def delegation_docx(text, listed, unnamed, passports, language, title, author):
         if unnamed:
             document.add_paragraph(not_named(unnamed))
         return _bytes(document)
+
+
+def delegation_pdf(text, listed, unnamed, passports, language, title, author):
+    """The delegation list as PDF: the opening text, then a table of the people."""
+    with force_locale(language):
+        return pdf.document(text, title=title, author=author, language=language,
+                            table=(headers(passports), [_cells(person, passports) for person in listed]),
+                            after=not_named(unnamed) if unnamed else "")
 
 
 def not_named(count):

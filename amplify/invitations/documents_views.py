@@ -15,6 +15,12 @@ from amplify.invitations.models import Event, Invitation
 from amplify.web import render
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+def as_pdf():
+    """Which of the form's two buttons was pressed: "Download as PDF" or as Word."""
+    return request.form.get("format") == "pdf"
 
 
 def download(body, mimetype, filename):
@@ -30,7 +36,7 @@ def chosen_language(event):
 @security.requires("see_contacts")
 def visa_letter(invitation_id):
     """Her visa letter, filled in from the template in the event's language (or the one
-    chosen), edited here, downloaded as Word. The audit log keeps that it was made."""
+    chosen), edited here, downloaded as Word or PDF. The audit log keeps that it was made."""
     invitation = Invitation.get_or_404(Invitation.id == invitation_id)
     if not invitation.activist_id:
         abort(404)
@@ -39,9 +45,12 @@ def visa_letter(invitation_id):
     form = DocumentForm(language=language)
     if request.method == "POST" and not missing and form.validate_on_submit():
         with database.atomic():
-            audit.record("invitation.letter", invitation, {"language": language})  # never the text
-        return download(documents.letter_docx(form.text.data, language, invitation.event.title, g.user.name),
-                        WORD, f"visa-letter-{invitation.id}-{language}.docx")
+            audit.record("invitation.letter", invitation, {"language": language,  # never the text
+                                                          "format": "pdf" if as_pdf() else "docx"})
+        made = documents.letter_pdf if as_pdf() else documents.letter_docx
+        return download(made(form.text.data, language, invitation.event.title, g.user.name),
+                        PDF if as_pdf() else WORD,
+                        f"visa-letter-{invitation.id}-{language}.{'pdf' if as_pdf() else 'docx'}")
     if request.method == "GET" and not missing:
         form.text.data = documents.visa_letter(invitation, language, g.user.name)
     return render("invitations/visa_letter.html", invitation=invitation, form=form, missing=missing,
@@ -68,10 +77,12 @@ def delegation_list(event_id):
     form = DocumentForm(language=language)
     if request.method == "POST" and form.validate_on_submit():
         with database.atomic():
-            audit.record("event.delegation_list", event, {"language": language, "passports": passports})
-        return download(documents.delegation_docx(form.text.data, listed, unnamed, passports, language,
-                                                  event.title, g.user.name),
-                        WORD, f"delegation-{event.id}-{language}.docx")
+            audit.record("event.delegation_list", event, {"language": language, "passports": passports,
+                                                          "format": "pdf" if as_pdf() else "docx"})
+        made = documents.delegation_pdf if as_pdf() else documents.delegation_docx
+        return download(made(form.text.data, listed, unnamed, passports, language, event.title, g.user.name),
+                        PDF if as_pdf() else WORD,
+                        f"delegation-{event.id}-{language}.{'pdf' if as_pdf() else 'docx'}")
     if request.method == "GET":
         form.text.data = documents.delegation_text(event, language, len(listed) + unnamed)
     return render("invitations/delegation_list.html", event=event, form=form, listed=listed, unnamed=unnamed,

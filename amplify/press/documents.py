@@ -9,6 +9,7 @@ from docx import Document
 from docx.shared import Pt
 from flask_babel import force_locale, format_datetime, gettext
 
+from amplify import pdf
 from amplify.drafting.sheets import WORD_LANGUAGES, _hyperlink, _set_language, _set_paper
 
 # Word refuses characters XML cannot hold (NUL and most control characters).
@@ -72,6 +73,23 @@ def docx(release, result, embargoed=False):
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def pdf_document(release, result, embargoed=False):
+    """The release as PDF, A4, in its language; ``embargoed`` stamps every page."""
+    item = release.item
+    labels = _labels(item.language)
+    stamp = embargo_line(item) if embargoed else ""
+    parts = [labels["kind"].get(item.kind, ""), item.title.upper(), result.published_text()]
+    evidence = list(release.evidence())
+    if evidence:
+        parts.append(labels["evidence"] + ":\n" + "\n".join(
+            f"• {row.figure} — {row.source}" + (f" <{row.url}>" if row.url else "") for row in evidence))
+    if release.contact_name:
+        parts.append(labels["contact"] + ": " + " · ".join(
+            part for part in (release.contact_name, release.contact_email, release.contact_phone) if part))
+    return pdf.document("\n\n".join(p for p in parts if p), title=item.title, author="", language=item.language,
+                        stamp=stamp)
 
 
 def email_text(release, result, link=None):

@@ -180,6 +180,19 @@ def release_docx(release_id):
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
+@bp.get("/releases/<id:release_id>/release.pdf")
+@security.requires("view")
+def release_pdf(release_id):
+    """The release as PDF, for the public: only once cleared and past its embargo."""
+    found = Release.get_or_404(Release.id == release_id)
+    result = clearance(found.item)
+    if not result.cleared:
+        return refused_export(found, result)
+    return Response(documents.pdf_document(found, result), headers={
+        "Content-Disposition": f'attachment; filename="release-{found.id}-v{found.item.version}.pdf"'},
+        mimetype="application/pdf")
+
+
 @bp.get("/releases/<id:release_id>/email.txt")
 @security.requires("view")
 def release_email(release_id):

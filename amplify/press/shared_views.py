@@ -78,3 +78,12 @@ def release_docx(token):
     return not_indexed(Response(body, headers={
         "Content-Disposition": f'attachment; filename="release-{found.id}.docx"'},
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+
+
+@shared_bp.get("/<token>/release.pdf")
+@security.personal
+def release_pdf(token):
+    share, found, result = opened(token)
+    body = documents.pdf_document(found, result, embargoed=result.embargoed_until is not None)
+    return not_indexed(Response(body, headers={
+        "Content-Disposition": f'attachment; filename="release-{found.id}.pdf"'}, mimetype="application/pdf"))

@@ -60,8 +60,8 @@ def test_every_page_on_a_phone(app, live_server, browser, make_user, factories, 
                         # Files, and shared maps (axe-checked in test_power_map_journey.py).
                         "actors.spectrum_file", "actors.moved_file", "actors.neighbourhood_file",
                         "actors.shared_map", "actors.shared_spectrum", "actors.shared_actor",
-                        "press.export_list", "press.release_docx", "press.release_email",
-                        "press_shared.release", "press_shared.release_docx")})
+                        "press.export_list", "press.release_docx", "press.release_pdf", "press.release_email",
+                        "press_shared.release", "press_shared.release_docx", "press_shared.release_pdf")})
     urls.append(f"/drafting/{campaign.slug}/talking-points?language=es")
     assert len(urls) >= 20
     urls = urls[shard::SHARDS]
