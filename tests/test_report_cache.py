@@ -4,6 +4,7 @@ reads changed; any write — a decision, a withdrawal, a bulk update — shows a
 import csv
 import io
 import json
+import re
 
 from amplify.db import database
 from amplify.feeds.models import FeedEntry
@@ -26,7 +27,9 @@ def test_a_report_seen_again_is_read_from_its_cache_in_a_few_queries(app, world,
     with counting_queries() as first:
         page = session.get(path).get_data(as_text=True)
     with counting_queries() as again:
-        assert session.get(path).get_data(as_text=True) == page
+        again_page = session.get(path).get_data(as_text=True)
+    token = re.compile(r'name="[\w-]*csrf_token"[^>]*value="[^"]*"')  # it carries the second it was made
+    assert token.sub("", again_page) == token.sub("", page)
     assert len(first) >= 15 and len(again) <= 8, (len(first), len(again))
 
 
