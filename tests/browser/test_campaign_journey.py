@@ -87,5 +87,6 @@ def test_pages_work_without_javascript(browser, live_server, make_user):
     assert page.url.endswith("/campaigns/sin-javascript")
     page.get_by_label("Search messages").fill("x")
     page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state()  # the page the click opened, loaded
     assert "q=x" in page.url and "No message matches" in page.content()
     context.close()

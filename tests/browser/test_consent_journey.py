@@ -53,6 +53,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
     item_url = staff.url
     no_violations(staff)
     staff.get_by_role("button", name="Send for review").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "In review" in staff.content()
 
     # A personal link for María, with its QR code.
@@ -77,6 +78,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
     card.locator("summary", has_text="Cambiar dónde, tu nombre o hasta cuándo").click()
     card.get_by_label(re.compile("Flor del Valle")).check()
     card.get_by_role("button", name="Sí, estoy de acuerdo").click()
+    phone.wait_for_load_state()  # the page the click opened, loaded
     assert "Gracias. Tu sí quedó registrado." in phone.content()
     phone_checks(browser, link)
 
@@ -90,6 +92,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
     staff.get_by_role("link", name="Edit").first.click()
     staff.get_by_label("Text", exact=True).fill("«Sin nosotras no funciona ningún hogar» — {%s}" % maria.ref)
     staff.get_by_role("button", name="Save").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "Cleared: everyone agreed" not in staff.content()
     assert staff.context.request.get(item_url + "/export.txt").status == 409
     staff.get_by_role("button", name="Send for review").click()
@@ -102,6 +105,7 @@ def test_consent_from_request_to_takedown(app, browser, live_server, make_user, 
     # María withdraws the earlier published item: it enters the take-down queue.
     phone.locator("#published-%d" % earlier.id).get_by_role("link", name="Quitarlo").click()
     phone.get_by_role("button", name="Sí, quitarlo").click()
+    phone.wait_for_load_state()  # the page the click opened, loaded
     assert "Lo estamos quitando de todas partes" in phone.content()
     assert "Esperando que lo quiten" in phone.locator("#published-%d" % earlier.id).inner_text()
     staff.goto(f"{live_server}/consent/takedowns")

@@ -28,6 +28,7 @@ def test_compose_overflow_consent_export_publish(app, browser, live_server, make
     assert staff.locator("article.draft").count() == 3
     assert not serious_violations(staff)
     staff.get_by_role("button", name="Create these drafts").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "3 drafts created" in staff.content()
 
     staff.get_by_role("link", name=re.compile(r"Trabajo es trabajo · X")).click()
@@ -58,6 +59,7 @@ def test_compose_overflow_consent_export_publish(app, browser, live_server, make
     card.locator("summary", has_text="Cambiar dónde, tu nombre o hasta cuándo").click()
     card.get_by_label(re.compile("Flor del Valle")).check()
     card.get_by_role("button", name="Sí, estoy de acuerdo").click()
+    phone.wait_for_load_state()  # the page the click opened, loaded
     assert "Gracias" in phone.content()
 
     staff.goto(f"{live_server}/drafting/{campaign.slug}/exports")
@@ -69,5 +71,6 @@ def test_compose_overflow_consent_export_publish(app, browser, live_server, make
     staff.goto(item_url)
     staff.get_by_label("Address of the publication").fill("https://x.example/status/1")
     staff.get_by_role("button", name="Mark as published").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "Publication logged." in staff.content()
     assert "https://x.example/status/1" in staff.content()

@@ -123,6 +123,7 @@ def test_her_journey(app, browser, live_server, factories, language):
     first_card = page.locator(f"#item-{first.id}")
     assert inside_first_screen(page, first_card.get_by_role("button", name=words["yes"]))
     first_card.get_by_role("button", name=words["yes"]).click()
+    page.wait_for_load_state()  # the page the click opened, loaded
     assert words["thanks_yes"] in page.content()
 
     # Ask for a change on the second: the comment is written first, behind one tap.
@@ -134,6 +135,7 @@ def test_her_journey(app, browser, live_server, factories, language):
 
     # The same yes sent again from the other tab: "we already have your answer", never a dead link.
     earlier.locator(f"#item-{first.id}").get_by_role("button", name=words["yes"]).click()
+    earlier.wait_for_load_state()  # the page the click opened, loaded
     assert words["already"] in earlier.content()
     assert words["dead"] not in earlier.content()
     assert Decision.select().where((Decision.subject_id == first.id) & (Decision.outcome == "given")).count() == 1
@@ -163,6 +165,7 @@ def test_her_journey(app, browser, live_server, factories, language):
     answers = page.locator(".answers-list li")
     assert "Sin nosotras no funciona ninguna casa" in page.locator(".answers-list").inner_text()
     answers.first.get_by_role("link", name=words["receipt"]).click()
+    page.wait_for_load_state()  # the page the click opened, loaded
     assert page.locator("h1").count() == 1 and "{" not in page.content()
     axe_clean(browser, page.url, language)
 

@@ -93,6 +93,7 @@ def test_the_activist_answers_from_her_page_behind_https(browser, https_server, 
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["cache-control"] == "no-store"
     phone.get_by_role("button", name="Sí, estoy de acuerdo").click()
+    phone.wait_for_load_state()  # the page the click opened, loaded
     assert "Gracias. Tu sí quedó registrado." in phone.content()
     # Her page names no one its secret address: the browser sent no Referer.
     assert posts and all("referer" not in headers for headers in posts)

@@ -57,6 +57,7 @@ def test_event_offer_nominate_accept_visa_deadline_attend_debrief(app, browser, 
     # Nominating without naming who chose is refused, with the input kept.
     staff.get_by_label("New state").select_option("nominated")
     staff.get_by_role("button", name="Save", exact=True).click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "Name who in the movement chose the person" in staff.content()
     step("nominated", **{"Who in the movement chose": "Asamblea del sindicato", "Activist chosen": "María Quispe"})
     step("invited")
@@ -74,11 +75,13 @@ def test_event_offer_nominate_accept_visa_deadline_attend_debrief(app, browser, 
     phone.goto(link)
     card = phone.locator("article.card").filter(has_text="Audiencia en el Congreso").first
     card.get_by_role("button", name="Sí, iré").click()
+    phone.wait_for_load_state()  # the page the click opened, loaded
     assert "Gracias" in phone.content()
     event_card = phone.locator("#event-%d" % Invitation.get().id)
     event_card.get_by_label("Que te nombren").check()
     event_card.get_by_label("Que te citen").check()
     event_card.get_by_role("button", name="Guardar mi elección").click()
+    phone.wait_for_load_state()  # the page the click opened, loaded
     assert "Tu elección quedó registrada" in phone.content()
     phone_checks(browser, link)
     assert Invitation.get().state == "accepted"
@@ -96,6 +99,7 @@ def test_event_offer_nominate_accept_visa_deadline_attend_debrief(app, browser, 
     staff.get_by_label("Budget").fill("650")
     staff.get_by_label("Currency (ISO code, e.g. USD)").fill("USD")
     staff.locator("form[action$='/support'] button[type=submit]").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "budget 650.00, actual 0.00" in staff.content()
     no_violations(staff)
 

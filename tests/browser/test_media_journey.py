@@ -31,6 +31,7 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     staff.get_by_label("Photo", exact=True).set_input_files(str(photo))
     staff.get_by_label("Label (for staff)").fill("Marcha")
     staff.get_by_role("button", name="Upload").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "without its location and camera data" in staff.content()
     assert not serious_violations(staff)
 
@@ -42,6 +43,7 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     staff.mouse.up()
     assert int(staff.locator("#regions-0-w").input_value()) > 50  # drawn, in real pixels
     staff.get_by_role("button", name="Make a blurred copy").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "cannot be recovered" in staff.content()
     assert "Blurred copy of" in staff.content()
 
@@ -58,6 +60,7 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     staff.wait_for_url(re.compile(r"/items/\d+$"))
     item_url = staff.url
     staff.get_by_role("button", name="Send for review").click()
+    staff.wait_for_load_state()  # the page the click opened, loaded
     assert "In review" in staff.content()
 
     _, token = factories.link(maria)
@@ -69,6 +72,7 @@ def test_upload_blur_card_consent_export(app, browser, live_server, make_user, f
     assert not serious_violations(phone)
     card = phone.locator("article.card").filter(has_text="Sin nosotras")
     card.get_by_role("button", name="Sí, estoy de acuerdo").click()
+    phone.wait_for_load_state()  # the page the click opened, loaded
     assert "Gracias" in phone.content()
 
     staff.goto(item_url)
