@@ -167,42 +167,33 @@ def refused_export(found, result):
     return redirect(url_for("press.release", release_id=found.id))
 
 
-@bp.get("/releases/<id:release_id>/release.docx")
-@security.requires("view")
-def release_docx(release_id):
-    """The release as Word, for the public: only once cleared and past its embargo."""
+def release_file(release_id, make, extension, mimetype):
+    """The release as a file for the public: only once cleared and past its embargo."""
     found = Release.get_or_404(Release.id == release_id)
     result = clearance(found.item)
     if not result.cleared:
         return refused_export(found, result)
-    return Response(documents.docx(found, result), headers={
-        "Content-Disposition": f'attachment; filename="release-{found.id}-v{found.item.version}.docx"'},
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return Response(make(found, result), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="release-{found.id}-v{found.item.version}.{extension}"'})
+
+
+@bp.get("/releases/<id:release_id>/release.docx")
+@security.requires("view")
+def release_docx(release_id):
+    return release_file(release_id, documents.docx, "docx",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @bp.get("/releases/<id:release_id>/release.pdf")
 @security.requires("view")
 def release_pdf(release_id):
-    """The release as PDF, for the public: only once cleared and past its embargo."""
-    found = Release.get_or_404(Release.id == release_id)
-    result = clearance(found.item)
-    if not result.cleared:
-        return refused_export(found, result)
-    return Response(documents.pdf_document(found, result), headers={
-        "Content-Disposition": f'attachment; filename="release-{found.id}-v{found.item.version}.pdf"'},
-        mimetype="application/pdf")
+    return release_file(release_id, documents.pdf_document, "pdf", "application/pdf")
 
 
 @bp.get("/releases/<id:release_id>/email.txt")
 @security.requires("view")
 def release_email(release_id):
-    """The release as the text of an e-mail: only once cleared and past its embargo."""
-    found = Release.get_or_404(Release.id == release_id)
-    result = clearance(found.item)
-    if not result.cleared:
-        return refused_export(found, result)
-    return Response(documents.email_text(found, result), mimetype="text/plain", headers={
-        "Content-Disposition": f'attachment; filename="release-{found.id}-v{found.item.version}.txt"'})
+    return release_file(release_id, documents.email_text, "txt", "text/plain")
 
 
 @bp.post("/releases/<id:release_id>/shares")
