@@ -332,6 +332,7 @@ def main():
     parser.add_argument("--url", help="PostgreSQL URL (default: a database of its own on 127.0.0.1)")
     parser.add_argument("--requests", type=int, default=24, help="requests per page and level (default 24)")
     parser.add_argument("--only", help="pages to load, comma-separated names as printed (default: all)")
+    parser.add_argument("--build-only", action="store_true", help="build (or check) the data set and stop")
     args = parser.parse_args()
     if args.db == "postgresql":
         url = args.url or f"postgresql://postgres@127.0.0.1:5432/amplify_load_{args.size}"
@@ -345,6 +346,8 @@ def main():
     with app.app_context():
         migrations.upgrade(database.obj)
     world = build(app, SCALES[args.size], url)
+    if args.build_only:
+        return
     world["only"] = {name.strip() for name in args.only.split(",")} if args.only else None
     measured = queries_and_bytes(app, world)
     database.close()

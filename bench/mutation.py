@@ -54,7 +54,9 @@ TESTS = {
     "media/scrub.py": ["tests/test_scrub_formats.py", "tests/test_media_scrub.py", "tests/test_media.py"],
     "platforms.py": ["tests/test_platforms.py", "tests/test_drafting.py", "tests/test_composer.py"],
 }
-PER_MUTANT_SECONDS = 300  # a mutant that loops forever is stopped and counted as killed
+# A mutant that loops forever is stopped and counted as killed (--timeout: the platforms'
+# tests take seconds, so a shorter limit there saves minutes per looping mutant).
+PER_MUTANT_SECONDS = 300
 
 
 # Mutations ------------------------------------------------------------------------------
@@ -406,13 +408,17 @@ def report(module, results):
 
 
 def main():
+    global PER_MUTANT_SECONDS  # noqa: PLW0603 — the limit run_tests() reads
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--module", action="append", choices=MODULES, help="a module to mutate (repeatable)")
     parser.add_argument("--all", action="store_true", help="every module")
     parser.add_argument("--tests", nargs="*", help="test files to trace instead of the module's own list")
     parser.add_argument("--refresh-coverage", action="store_true", help="trace the suite again")
     parser.add_argument("--limit", type=int, help="only the first N mutants of each module (a smoke run)")
+    parser.add_argument("--timeout", type=int, default=PER_MUTANT_SECONDS,
+                        help=f"seconds before a mutant's run is stopped and counted as killed (default {PER_MUTANT_SECONDS})")
     args = parser.parse_args()
+    PER_MUTANT_SECONDS = args.timeout
     modules = MODULES if args.all else (args.module or [])
     if not modules:  # `make bench` runs every script: this one takes minutes per module
         print("mutation.py: skipped — name a --module or say --all (see bench/README.md)")

@@ -5,6 +5,7 @@ import re
 import threading
 from datetime import date, timedelta
 
+import peewee
 import pytest
 
 from amplify.chain import ChainBroken
@@ -13,6 +14,7 @@ from amplify.consent.clearance import clearance
 from amplify.consent.models import Decision
 from amplify.db import database
 from amplify.items.models import Item, ItemVersion, Publication
+from amplify.people.models import Activist
 
 YES = {"channels": ["x"], "attribution": "pseudonym", "face": False, "valid_until": None}
 # Fixed dates, far from the real clock: a consent's last day, and a day long gone.
@@ -448,3 +450,16 @@ def test_expire_records_expiry_and_lists_published_items(setting, factories, log
     assert [i.id for i in affected] == [item.id]
     assert Decision.latest(setting["maria"].id, "item", item.id).outcome == "expired"
     assert item.title in session.get("/consent/").get_data(as_text=True)
+
+
+def test_a_write_refused_for_another_reason_than_a_twin_is_not_passed_off_as_one(setting, factories):
+    """The unique request key's path answers only a double submission: any other refusal by
+    the database (here a person who does not exist) is raised, and nothing is written."""
+    app = setting["app"]
+    item = factories.send(factories.item(setting["campaign"], people=[(setting["maria"], "quoted", None)]))
+    before = Decision.select().count()
+    nobody = Activist(id=987654, display_name="Nadie")
+    with pytest.raises(peewee.IntegrityError):
+        decide(app, nobody, item, outcome="refused", request_key="a-form")
+    assert Decision.select().count() == before
+    assert Decision.get_or_none(Decision.request_key == "a-form") is None

@@ -110,3 +110,15 @@ def test_a_jpeg_in_cmyk_comes_out_as_an_rgb_jpeg():
         assert (result.format, result.mode) == ("JPEG", "RGB")
         red, green, blue = result.getpixel((4, 4))
         assert red > 200 and green < 60 and blue < 60
+
+
+@pytest.mark.parametrize("setting", WARNING_SETTINGS)
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])  # Pillow decodes a WebP whole when it opens it
+def test_an_image_whose_header_reads_but_whose_pixels_are_cut_off_is_refused_as_damaged(app, setting, fmt):
+    """The header opens (format and size known); the pixels end halfway: refused when they
+    are read, with the damaged-image message, not a 500."""
+    noise = Image.effect_noise((400, 300), 60).convert("RGB")  # does not compress away
+    whole = encoded(noise, fmt)
+    with Image.open(io.BytesIO(whole[: len(whole) // 2])) as header_only:
+        assert header_only.format == fmt and header_only.size == (400, 300)
+    assert refusal(app, whole[: len(whole) // 2], setting) == "The image is damaged or incomplete."
