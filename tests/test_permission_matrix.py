@@ -223,13 +223,16 @@ POST /people/organizations/<id:org_id>/edit                          admin comms
 GET  /people/organizations/new                                       admin comms events
 POST /people/organizations/new                                       admin comms events
 GET  /r/<token>                                                      public
+GET  /r/<token>/answers                                              public
 GET  /r/<token>/decisions/<id:decision_id>                           public
 GET  /r/<token>/decisions/<id:decision_id>.json                      public
 GET  /r/<token>/images/<sha>.png                                     public
+GET  /r/<token>/invitations                                          public
 POST /r/<token>/invitations/<id:invitation_id>                       public
 POST /r/<token>/invitations/<id:invitation_id>/media                 public
 POST /r/<token>/items/<id:item_id>                                   public
 POST /r/<token>/items/<id:item_id>/withdraw                          public
+GET  /r/<token>/published                                            public
 POST /r/<token>/variants/<id:variant_id>                             public
 GET  /reports/                                                       admin comms events viewer
 GET  /reports/campaigns/<slug>                                       admin comms events viewer

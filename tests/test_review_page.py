@@ -313,6 +313,47 @@ def test_her_page_reads_in_the_same_queries_with_one_thing_waiting_or_many(app, 
     more(6)
     large = measure(app, client, [path])[path]
     page = client.get(path).get_data(as_text=True)
-    assert page.count('<article id="variant-') == 14  # 7 + 7 in Spanish, none in Portuguese
-    assert page.count("example.org/") >= 7  # what went out with her name on it, each listed
+    # 7 + 7 in Spanish wait, none in Portuguese: ten shown, the rest counted
+    assert page.count('<article id="variant-') == 10 and "Te esperan 4 más" in page
+    assert page.count("example.org/") == 2 * 7  # what went out with her name on it: link text and href
     assert small[0] == large[0], (small, large)
+
+
+def test_her_history_lists_show_the_latest_and_page_through_the_rest(app, client, person, factories):
+    """Issue 13: what went out with her consent, her answers and her invitations are bounded
+    on her page; every one stays reachable (each with its "take it down"), only hers."""
+    from amplify.consent import ledger
+    from amplify.items.models import Publication
+
+    maria, campaign, token = person["maria"], person["campaign"], person["token"]
+    other = factories.activist("Ana Souza")
+    out = []
+    for k in range(23):
+        item = factories.send(factories.item(campaign, people=[(maria, "quoted", None)], title=f"Salió {k}"))
+        with app.app_context():
+            ledger.record_decision(maria, "item", item, item.content_hash, "given", method="review_page",
+                                   scope={"channels": ["x"], "attribution": "pseudonym"})
+        Publication.create(item=item, channel="x", url=f"https://x.example/{item.id}", published_at=utcnow())
+        out.append(item.id)
+    theirs = factories.item(campaign, people=[(other, "quoted", None)], title="De Ana")
+    Publication.create(item=theirs, channel="x", url=f"https://x.example/{theirs.id}", published_at=utcnow())
+
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert page.count('<li id="published-') == 10
+    assert f'href="/r/{token}/published"' in page and "Ver las 23 cosas publicadas" in page
+    assert page.count('<li id="decision-') == 10 and "Ver tus 23 respuestas" in page
+
+    seen, takedowns = [], 0
+    for number in (1, 2):
+        listed = client.get(f"/r/{token}/published?page={number}").get_data(as_text=True)
+        assert f"Página {number} de 2" in listed
+        seen += [int(i) for i in re.findall(r'<li id="published-(\d+)"', listed)]
+        takedowns += listed.count("/withdraw\"")
+    assert sorted(seen) == sorted(out) and len(seen) == 23  # each once, newest first, none of Ana's
+    assert takedowns == 23 and f"x.example/{theirs.id}" not in listed
+    answers = client.get(f"/r/{token}/answers?page=2").get_data(as_text=True)
+    assert answers.count('<li id="decision-') == 3 and answers.count("Ver el comprobante") == 3
+
+    for bad in ("0", "-1", "999", "abc", "1e9", "2" * 40):  # the first page, never a 500
+        response = client.get(f"/r/{token}/published?page={bad}")
+        assert response.status_code == 200 and "Página 1 de 2" in response.get_data(as_text=True)

@@ -17,7 +17,8 @@ from tests.conftest import PASSWORD, TOKEN, csrf_token, more_world
 PUBLIC = {"static", "htmx_js", "healthz", "favicon", "auth.login", "auth.logout", "auth.choose_language",
           # The personal review pages: no account, the signed link is the key.
           "review.page", "review.decide_item", "review.decide_variant", "review.withdraw",
-          "review.receipt", "review.receipt_download", "review.image",
+          "review.receipt", "review.receipt_download", "review.image", "review.published",
+          "review.all_answers", "review.invitations",
           "review.answer_invitation", "review.media_consent", "review.ask_for_help", "invitations.feed",
           # Shared reports: the signed share link is the key.
           "shared.report", "shared.csv",

@@ -264,16 +264,13 @@ def variants_pending_for(activist):
             or mine.content_hash != variant.content_hash]
 
 
-def consented_publications(activist):
-    """Items with this person that went out, with the decision in force and publications."""
-    from amplify.items.models import Item, ItemPerson, Publication
+def consented_publications(activist, limit=None, offset=0):
+    """Items with this person that went out, newest first, with the decision in force and
+    publications (``limit`` of them from ``offset``: her page shows the latest few)."""
+    from amplify.items.models import Item, Publication
 
-    # Her items first, each then checked for a publication: never a list of every
-    # publication's item (a scan of all publications, at years of data).
-    went_out = Publication.select(Publication.id).where(Publication.item == Item.id)
-    items = list(Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
-                 .where((ItemPerson.activist == activist) & fn.EXISTS(went_out))
-                 .order_by(Item.updated_at.desc()))
+    items = list(_went_out_with(activist).order_by(Item.updated_at.desc(), Item.id.desc())
+                 .limit(limit).offset(offset or None))
     ids = [item.id for item in items]
     latest = Decision.latest_by_subject("item", ids, activist.id)
     publications = {}
@@ -281,6 +278,20 @@ def consented_publications(activist):
         publications.setdefault(publication.item_id, []).append(publication)
     return [(item, latest.get(item.id, {}).get(activist.id), publications.get(item.id, []))
             for item in items]
+
+
+def count_consented_publications(activist):
+    return _went_out_with(activist).count()
+
+
+def _went_out_with(activist):
+    """Her items, each then checked for a publication: never a list of every publication's
+    item (a scan of all publications, at years of data)."""
+    from amplify.items.models import Item, ItemPerson, Publication
+
+    went_out = Publication.select(Publication.id).where(Publication.item == Item.id)
+    return (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
+            .where((ItemPerson.activist == activist) & fn.EXISTS(went_out)))
 
 
 def create_link(activist, created_by, days=None):

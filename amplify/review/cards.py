@@ -193,11 +193,11 @@ def about(decision, subject, activist, people=None):
     return _("At the event “%(event)s”", event=subject.event.title)
 
 
-def answers(activist, limit=50):
-    """Her answers, newest first, each with what it was about — subjects read in one query
-    per kind, not one per line."""
+def answers(activist, limit=50, offset=0):
+    """Her answers, newest first (``limit`` of them from ``offset``), each with what it was
+    about — subjects read in one query per kind, not one per line."""
     decisions = list(activist.decisions.where(Decision.outcome.in_(list(FINAL)))
-                     .order_by(Decision.seq.desc()).limit(limit))
+                     .order_by(Decision.seq.desc()).limit(limit).offset(offset or None))
     subjects = {}
     for kind, model in (("item", Item), ("variant", MessageVariant), ("invitation", Invitation)):
         ids = {d.subject_id for d in decisions if d.subject_type == kind}

@@ -83,50 +83,68 @@ def open_link(token):
 
 def page_context(link, failed=None, stale=None):
     """Her page; ``failed`` maps ``(subject_type, id)`` to a form to show again with its
-    errors, ``stale`` to the version she was looking at when it was replaced."""
+    errors, ``stale`` to the version she was looking at when it was replaced. Every list is
+    bounded: what waits, a few at a time; what went out, her answers and her invitations,
+    the latest SHOWN_AT_ONCE with a link to the rest (``history``)."""
     from amplify.invitations.models import Event, Invitation
 
     activist = link.activist
     failed, stale = failed or {}, stale or {}
     language = notice_language()
-    mine = list(Invitation.select(Invitation, Event).join(Event)
-                .where(Invitation.activist == activist).order_by(Event.starts_on.desc()))
+    hers = Invitation.select(Invitation, Event).join(Event).where(Invitation.activist == activist)
     pending = ledger.pending_for(activist)
     items = item_cards(pending[:SHOWN_AT_ONCE], activist, language,
                        {key[1]: form for key, form in failed.items() if key[0] == "item"},
                        {key[1]: seen for key, seen in stale.items() if key[0] == "item"})
-    coming, events_more = at_events(mine)
+    coming, events_more = at_events(activist)
+    waiting_variants = ledger.variants_pending_for(activist)
     variants = [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
-                for v in ledger.variants_pending_for(activist)]
-    published = ledger.consented_publications(activist)
-    people = people_of([item.id for item, _decision, _pubs in published])
+                for v in waiting_variants[:SHOWN_AT_ONCE]]
     return {
         "link": link, "activist": activist, "token": request.view_args["token"], "items": items,
-        "variants": variants, "published": [
-            {"item": item, "decision": decision, "publications": pubs,
-             "about": about_item(item, activist, decision.scope_data.get("attribution") if decision else None,
-                                 people.get(item.id, []))}
-            for item, decision, pubs in published],
-        "answers": answers(activist), "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
+        "variants": variants, "published": published_rows(activist, SHOWN_AT_ONCE),
+        "published_total": ledger.count_consented_publications(activist),
+        "answers": answers(activist, SHOWN_AT_ONCE), "answers_total": answers_total(activist),
+        "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
-        "invitations": sorted((i for i in mine if i.state == "invited"), key=lambda i: i.event.starts_on)[:SHOWN_AT_ONCE],
+        "invitations": list(hers.where(Invitation.state == "invited").order_by(Event.starts_on, Invitation.id)
+                            .limit(SHOWN_AT_ONCE)),
         "at_events": coming, "events_more": events_more,
         "items_more": max(0, len(pending) - SHOWN_AT_ONCE),
-        "my_invitations": mine,
+        "variants_more": max(0, len(waiting_variants) - SHOWN_AT_ONCE),
+        "my_invitations": list(hers.order_by(Event.starts_on.desc(), Invitation.id.desc()).limit(SHOWN_AT_ONCE)),
+        "invitations_total": hers.count(),
         "request_key": secrets.token_urlsafe(16),
     }
 
 
-def at_events(invitations):
-    """Her next SHOWN_AT_ONCE coming events (from ``invitations``, all of hers), with what she
-    agreed to there (named, photographed, recorded, quoted) and the notice she reads before
-    choosing; and how many more come later."""
-    from amplify.invitations.changes import media_consent
-    from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES
+def published_rows(activist, limit, offset=0):
+    """What went out with her consent, newest first: each item as she knows it, the
+    decision in force and where it was published."""
+    published = ledger.consented_publications(activist, limit, offset)
+    people = people_of([item.id for item, _decision, _pubs in published])
+    return [{"item": item, "decision": decision, "publications": pubs,
+             "about": about_item(item, activist, decision.scope_data.get("attribution") if decision else None,
+                                 people.get(item.id, []))}
+            for item, decision, pubs in published]
 
-    coming = sorted((i for i in invitations if i.state in MEDIA_CONSENT_STATES), key=lambda i: i.event.starts_on)
-    shown = coming[:SHOWN_AT_ONCE]
-    latest = Decision.latest_by_subject("invitation", [i.id for i in shown], shown[0].activist_id) if shown else {}
+
+def answers_total(activist):
+    return activist.decisions.where(Decision.outcome.in_(list(FINAL))).count()
+
+
+def at_events(activist):
+    """Her next SHOWN_AT_ONCE coming events, with what she agreed to there (named,
+    photographed, recorded, quoted) and the notice she reads before choosing; and how many
+    more come later."""
+    from amplify.invitations.changes import media_consent
+    from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES, Event, Invitation
+
+    coming = (Invitation.select(Invitation, Event).join(Event)
+              .where((Invitation.activist == activist) & Invitation.state.in_(list(MEDIA_CONSENT_STATES)))
+              .order_by(Event.starts_on, Invitation.id))
+    shown = list(coming.limit(SHOWN_AT_ONCE))
+    latest = Decision.latest_by_subject("invitation", [i.id for i in shown], activist.id) if shown else {}
     support = trips.support_by_invitation(shown)
     rows = []
     for invitation in shown:
@@ -136,7 +154,7 @@ def at_events(invitations):
                      "notice": notices.for_invitation(invitation, notice_language()),
                      "trip": trips.trip(invitation, support.get(invitation.id, []), answered)
                      if invitation.state in trips.HER_TRIPS else None})
-    return rows, len(coming) - len(shown)
+    return rows, coming.count() - len(shown)
 
 
 @bp.get("/<token>")
@@ -144,6 +162,50 @@ def at_events(invitations):
 def page(token):
     link = open_link(token)
     return render("review/page.html", **page_context(link))
+
+
+# Her history, a page at a time: everything published with her consent (each with its
+# "take it down"), every answer (each with its receipt), every invitation.
+HISTORY_PAGE = 20
+
+
+@bp.get("/<token>/published")
+@security.personal
+def published(token):
+    link = open_link(token)
+    return history(token, link, "published", ledger.count_consented_publications(link.activist),
+                   lambda limit, offset: published_rows(link.activist, limit, offset))
+
+
+@bp.get("/<token>/answers")
+@security.personal
+def all_answers(token):
+    link = open_link(token)
+    return history(token, link, "answers", answers_total(link.activist),
+                   lambda limit, offset: answers(link.activist, limit, offset))
+
+
+@bp.get("/<token>/invitations")
+@security.personal
+def invitations(token):
+    from amplify.invitations.models import Event, Invitation
+
+    link = open_link(token)
+    hers = (Invitation.select(Invitation, Event).join(Event).where(Invitation.activist == link.activist)
+            .order_by(Event.starts_on.desc(), Invitation.id.desc()))
+    return history(token, link, "invitations", hers.count(),
+                   lambda limit, offset: list(hers.limit(limit).offset(offset)))
+
+
+def history(token, link, what, total, rows):
+    """Page ``?page=`` of one of her lists (a page number out of range or malformed gives
+    the first page)."""
+    pages = max(1, -(-total // HISTORY_PAGE))
+    number = request.args.get("page", 1, type=int) or 1
+    if not 1 <= number <= pages:
+        number = 1
+    return render("review/history.html", what=what, token=token, activist=link.activist, total=total,
+                  rows=rows(HISTORY_PAGE, (number - 1) * HISTORY_PAGE), number=number, pages=pages)
 
 
 def decided(token, decision):
