@@ -54,8 +54,9 @@ TESTS = {
     "media/scrub.py": ["tests/test_scrub_formats.py", "tests/test_media_scrub.py", "tests/test_media.py"],
     "platforms.py": ["tests/test_platforms.py", "tests/test_drafting.py", "tests/test_composer.py"],
 }
-# A mutant that loops forever is stopped and counted as killed (--timeout: the platforms'
-# tests take seconds, so a shorter limit there saves minutes per looping mutant).
+# A mutant that loops forever is stopped after this much processor time and counted as
+# killed (--timeout: the platforms' tests take seconds, so a shorter limit there saves
+# minutes per looping mutant).
 PER_MUTANT_SECONDS = 300
 
 
@@ -195,6 +196,23 @@ def statement_lines(tree, node):
     return range(current.lineno, (current.end_lineno or current.lineno) + 1)
 
 
+def derived_names(tree, names):
+    """Module-level names whose value is computed, at import, from ``names`` (a pattern
+    compiled from a string): rebound with them, or the mutant would never reach a test."""
+    uses = {}
+    for statement in tree.body:
+        for bound in _bound_names(statement):
+            uses[bound] = {n.id for n in ast.walk(statement.value) if isinstance(n, ast.Name)}
+    found, changed = set(names), True
+    while changed:
+        changed = False
+        for bound, read in uses.items():
+            if bound not in found and read & found:
+                found.add(bound)
+                changed = True
+    return sorted(found - set(names))
+
+
 def _bound_names(statement):
     if isinstance(statement, ast.Assign):
         return [t.id for t in statement.targets if isinstance(t, ast.Name)]
@@ -244,10 +262,21 @@ class Patch:
                     setattr(holder, name, source_of_value[name])
                 else:  # the assignment was deleted: the name is gone
                     delattr(holder, name)
+        clear_caches(module)
 
     def restore(self):
         for step in reversed(self.undo):
             step()
+        clear_caches(module=self.module)
+
+
+def clear_caches(module):
+    """Forget what the module's cached functions (``functools.cache``, ``lru_cache``)
+    answered: an answer kept from before the mutant (or from the mutant, after it) would
+    hide it."""
+    for value in list(vars(module).values()):
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
 
 
 class NotApplicable(Exception):
@@ -322,16 +351,18 @@ def run_tests(nodeids):
     def stop(signum, frame):
         raise TimedOut()
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(PER_MUTANT_SECONDS)
+    # Processor time, not the clock's: a run paused (SIGSTOP) or slowed by a busy machine is
+    # not stopped early; a mutant that loops forever still is.
+    previous = signal.signal(signal.SIGPROF, stop)
+    signal.setitimer(signal.ITIMER_PROF, PER_MUTANT_SECONDS)
     try:
         with quiet():
             code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", *nodeids])
     except TimedOut:
         return False
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
     return code == 0
 
 
@@ -371,6 +402,8 @@ def mutate_module(module, coverage, limit=None):
         if not covering:
             results["not_run"].append(label)
             continue
+        if kind == "name" and not where[0]:  # and the module-level names computed from it
+            where = ("", where[1] + derived_names(tree, where[1]))
         try:
             patch = Patch(imported, mutated_source, kind, where)
         except NotApplicable as why:
