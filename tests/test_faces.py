@@ -16,6 +16,7 @@ from amplify.consent.models import Decision
 from amplify.db import database, utcnow
 from amplify.items.models import Item
 from amplify.media.detect import MAX_PROPOSALS, covered, detect, proposals
+from amplify.media.faces import link
 from amplify.media.models import Asset, Face
 
 SKIMAGE_DATA = pathlib.Path(importlib.util.find_spec("skimage").origin).parent / "data"
@@ -124,17 +125,26 @@ def test_a_linked_consenting_person_lets_her_face_through(app, login, factories)
     asset = upload(session, "astronaut.png", "Astronauta")
     face = asset.faces()[0]
     page = session.get(f"/media/{asset.sha256}").get_data(as_text=True)
-    assert "Eileen Prueba" in page and "Rosa Tímida" not in page  # only faces that may be shown
+    # Typed, never a list of everyone (issue 13): the page names nobody until asked.
+    assert "Eileen Prueba" not in page and "Rosa Tímida" not in page and 'list="people-found"' in page
 
-    # Someone whose face may not be shown cannot be linked, even by a forged form.
-    session.post(f"/media/{asset.sha256}/faces", {"faces-0-face": face.id, "faces-0-person": shy.id})
+    # Someone whose face may not be shown cannot be linked: said on her row, input kept.
+    refused = session.post(f"/media/{asset.sha256}/faces", {"faces-0-face": face.id,
+                                                            "faces-0-person": "Rosa Tímida"})
+    assert refused.status_code == 400
+    assert "Rosa Tímida has not agreed that her face may be shown" in refused.get_data(as_text=True)
+    assert f'value="Rosa Tímida ({shy.ref})"' in refused.get_data(as_text=True)
     assert Face.get_by_id(face.id).activist_id is None
-    assert session.post(f"/media/{asset.sha256}/faces",
-                        {"faces-0-face": face.id, "faces-0-person": "x'; --"}).status_code == 302
+    answer = session.post(f"/media/{asset.sha256}/faces", {"faces-0-face": face.id, "faces-0-person": "x'; --"})
+    assert answer.status_code == 400 and "No one is called" in answer.get_data(as_text=True)
+    assert Face.get_by_id(face.id).activist_id is None
+    with app.app_context():  # and link() itself, whatever form reached it
+        link(Asset.get_by_id(asset.id), {face.id: shy.id})
     assert Face.get_by_id(face.id).activist_id is None
 
-    # Linked to her, but the item shows someone else: still refused.
-    session.post(f"/media/{asset.sha256}/faces", {"faces-0-face": face.id, "faces-0-person": eileen.id})
+    # Linked to her (typed as the picker fills it in), but the item shows someone else: still refused.
+    session.post(f"/media/{asset.sha256}/faces", {"faces-0-face": face.id,
+                                                  "faces-0-person": f"Eileen Prueba ({eileen.ref})"})
     assert Face.get_by_id(face.id).activist_id == eileen.id
     assert "may stay visible: Eileen Prueba" in session.get(f"/media/{asset.sha256}").get_data(as_text=True)
     item, _data = photo_item(session, campaign, asset, people=[(other, "shown")])

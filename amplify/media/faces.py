@@ -82,7 +82,9 @@ def link(asset, choices):
     shown can be linked. Returns the items whose verdict may have changed."""
     from amplify import audit
 
-    allowed = {a.id for a in Activist.select(Activist.id).where(Activist.face_may_be_shown == True)}  # noqa: E712
+    chosen = {activist_id for activist_id in choices.values() if activist_id is not None}
+    allowed = {a.id for a in Activist.select(Activist.id).where(
+        Activist.id.in_(chosen) & (Activist.face_may_be_shown == True))} if chosen else set()  # noqa: E712
     faces = {face.id: face for face in asset.faces()}
     changed = []
     with database.atomic():

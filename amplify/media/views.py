@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from amplify import security
 from amplify.campaigns.models import Campaign
 from amplify.db import database
-from amplify.forms import form_status, options
+from amplify.forms import form_status
 from amplify.items.changes import save_item, store_verdicts
 from amplify.items.models import Item, anonymous_label
 from amplify.media.blur import blur_regions
@@ -88,16 +88,23 @@ def face_links_form(faces, formdata=None):
     if formdata is None:
         while len(form.faces) < len(shown):
             form.faces.append_entry()
-    choices = options([("", _("Nobody named: blur it"))] + [
-        (str(a.id), a.display_name) for a in
-        Activist.select(Activist.id, Activist.display_name)
-        .where(Activist.face_may_be_shown == True).order_by(Activist.display_name)])  # noqa: E712
-    for row in form.faces:
-        row.person.choices = choices
     for row, face in zip(form.faces, shown):
         row.person.label.text = _("Face %(n)d (left %(x)d, top %(y)d, %(w)d × %(h)d px)",
                                   n=faces.index(face) + 1, x=face.x, y=face.y, w=face.w, h=face.h)
     return form
+
+
+def faces_may_be_shown(form):
+    """Whether everyone named in the form agreed that her face may be shown (else a message
+    on her row, what was typed kept)."""
+    fine = True
+    for row in form.faces:
+        person = row.person.chosen()
+        if person is not None and not person.face_may_be_shown:
+            row.person.errors.append(_("%(name)s has not agreed that her face may be shown: leave it empty "
+                                       "and the face is blurred.", name=person.display_name))
+            fine = False
+    return fine
 
 
 def faces_to_link(faces):
@@ -118,7 +125,7 @@ def link_faces(sha):
     asset = load(sha)
     faces = asset.faces()
     form = face_links_form(faces, formdata=request.form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and faces_may_be_shown(form):
         ids = {str(f.id) for f in faces_to_link(faces)}
         choices = {int(row.face.data): int(row.person.data) if (row.person.data or "").isdigit() else None
                    for row in form.faces if row.face.data in ids}
