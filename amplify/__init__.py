@@ -24,7 +24,8 @@ def create_app(config=None):
     from amplify import db, i18n, keys, security, web
 
     db.database.initialize(
-        db.make_database(app.config["DATABASE_URL"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
+        db.make_database(app.config["DATABASE_URL"], app.config["DATABASE_BUSY_TIMEOUT_MS"],
+                         app.config["DATABASE_POOL"])
     )
     keys.check(app.config)  # never run with keys the database was not written with
     app.session_interface = security.SessionInterface()

@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "AMPLIFY_REVIEW_MONTHS": ("REVIEW_MONTHS", int),
     "AMPLIFY_RETENTION_MONTHS": ("RETENTION_MONTHS", int),
     "AMPLIFY_DATABASE_BUSY_TIMEOUT_MS": ("DATABASE_BUSY_TIMEOUT_MS", int),
+    "AMPLIFY_DATABASE_POOL": ("DATABASE_POOL", int),
     "AMPLIFY_ORGANIZATION_NAME": ("ORGANIZATION_NAME", str),
     "AMPLIFY_ORGANIZATION_CONTACT": ("ORGANIZATION_CONTACT", str),
     "AMPLIFY_ORGANIZATION_ADDRESS": ("ORGANIZATION_ADDRESS", str),
@@ -87,6 +88,7 @@ DEFAULTS = {
     # by the daily job (0: never).
     "RETENTION_MONTHS": 24,
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
+    "DATABASE_POOL": 20,  # PostgreSQL connections kept open per process (0: one per request)
     "ORGANIZATION_NAME": "Amplify",
     # Named in consent receipts as the controller's details (empty: left out).
     "ORGANIZATION_CONTACT": "",

@@ -114,6 +114,8 @@ def make_app(tmp_path, tmp_path_factory, database_url):
     yield build
     if not database.is_closed():
         database.close()
+    if hasattr(database.obj, "close_all"):  # PostgreSQL's pool: nothing left open on the test's schema
+        database.obj.close_all()
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 with a deterministic layout, and the paths from our side to a target.
 
 Graphs are built from the few columns they need, read straight from the cursor: a map of
-10,000 relationships is read in one query, never as 10,000 model objects.
+10,000 relationships is read in one query, never as 10,000 model objects. networkx (and
+the numpy its layout needs) is imported when a graph is made, not in every worker.
 """
 
 from itertools import islice
-
-import networkx as nx
 
 from amplify.actors.models import Actor, Relationship
 from amplify.db import database
@@ -26,6 +25,8 @@ def raw(query):
 
 def member_of_reaches(campaign_id, start, goal):
     """Whether ``start`` is, directly or not, a member of ``goal``."""
+    import networkx as nx
+
     members = nx.DiGraph(raw(Relationship.select(Relationship.from_actor, Relationship.to_actor)
                              .where((Relationship.campaign == campaign_id) & (Relationship.kind == "member_of"))))
     return start in members and goal in members and nx.has_path(members, start, goal)
@@ -34,6 +35,8 @@ def member_of_reaches(campaign_id, start, goal):
 def neighbourhood(actor):
     """``(relationships, positions)``: the actor's ties (strongest first), and an x, y in
     [0, 1] for the actor and the neighbours drawn — the same every time for the same map."""
+    import networkx as nx
+
     ties = list(Relationship.select().where((Relationship.from_actor == actor.id)
                                             | (Relationship.to_actor == actor.id)))
     other_ids = {row.to_actor_id if row.from_actor_id == actor.id else row.from_actor_id for row in ties}
@@ -65,6 +68,8 @@ def door_openers(target):
     """Up to PATHS_SHOWN shortest chains of relationships from one of our organisations or
     movement activists to ``target``, shortest first, as lists of actor ids. An "opposes"
     tie opens no door, and a path does not run through another of ours (it would start there)."""
+    import networkx as nx
+
     campaign_id = target.campaign_id
     edges = raw(Relationship.select(Relationship.from_actor, Relationship.to_actor)
                 .where((Relationship.campaign == campaign_id) & (Relationship.kind != "opposes")))
