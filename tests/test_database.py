@@ -143,3 +143,29 @@ def test_upgrade_times_the_answers_already_in_the_ledger(make_app):
     migrations.upgrade(database.obj)
     waited = [row[0] for row in database.execute_sql("SELECT waited_seconds FROM decision ORDER BY seq")]
     assert waited[0] is None and waited[1] == pytest.approx(3 * 3600) and waited[2] is None
+
+
+@pytest.mark.skipif(not USE_PG, reason="the connection pool is PostgreSQL's")
+def test_requests_reuse_a_pooled_connection_and_one_the_server_ended_is_replaced(app, login):
+    """Issue 13: a new PostgreSQL connection cost half a light page. Requests now share
+    one kept open; when the server ends it (a restart, an idle timeout), the next request
+    gets a new one and succeeds."""
+    import psycopg2
+
+    session = login("admin")
+
+    def backend():
+        assert session.get("/campaigns/").status_code == 200
+        with app.app_context():
+            pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+            database.close()  # back to the pool, as a request's end does
+        return pid
+
+    first = backend()
+    assert backend() == first and backend() == first
+    admin = psycopg2.connect(app.config["DATABASE_URL"].split("?")[0])
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", (first,))
+    admin.close()
+    assert backend() != first
