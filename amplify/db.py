@@ -169,3 +169,15 @@ def capped_count(query, cap=1000):
     """How many rows ``query`` has, counting no further than ``cap + 1`` (a badge shows
     "1000+"): a count that stays cheap however many rows there are."""
     return query.limit(cap + 1).count()
+
+
+def capped_counts(queries, cap=1000):
+    """``{key: capped_count(query)}`` for a mapping of queries, in one round trip: a
+    ``SELECT`` of one counting subquery per key (the board counts fourteen columns)."""
+    keys = list(queries)
+    if not keys:
+        return {}
+    columns = [peewee.Select([queries[key].limit(cap + 1).alias(f"counted_{index}")], [peewee.fn.COUNT(peewee.SQL("*"))])
+               for index, key in enumerate(keys)]
+    row = database.execute(peewee.Select(columns=columns)).fetchone()
+    return dict(zip(keys, row))

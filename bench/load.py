@@ -340,7 +340,10 @@ def main():
     else:
         url = f"sqlite:///{tempfile.gettempdir()}/amplify-load-{args.size}.db"
     instance = tempfile.mkdtemp(prefix="amplify-load-")
+    # Every key given: a database built once is reused by later runs, each with a new
+    # instance folder (a key generated there would not match the one it was built with).
     config = {"DATABASE_URL": url, "INSTANCE_PATH": instance, "SECRET_KEY": SECRET, "AUDIT_KEY": SECRET,
+              "PUBLISHING_KEY": SECRET,
               "JOBS_IMMEDIATE": True}
     app = create_app(config)
     with app.app_context():
@@ -351,7 +354,7 @@ def main():
     world["only"] = {name.strip() for name in args.only.split(",")} if args.only else None
     measured = queries_and_bytes(app, world)
     database.close()
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, AMPLIFY_AUDIT_KEY=SECRET,
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, AMPLIFY_AUDIT_KEY=SECRET, AMPLIFY_PUBLISHING_KEY=SECRET,
                AMPLIFY_INSTANCE_PATH=instance, AMPLIFY_WORKER="external")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the servers
     product, product_port = gunicorn("amplify:create_app()", env, ROOT)

@@ -8,7 +8,7 @@ from peewee import SQL, fn
 
 from amplify import security
 from amplify.campaigns.models import Campaign
-from amplify.db import capped_count
+from amplify.db import capped_counts
 from amplify.feeds import changes
 from amplify.feeds.forms import AmplifyForm, OpmlForm, ProposeForm, SourceForm
 from amplify.feeds.ingest import keywords_of, keywords_of_all, pattern, sanitize
@@ -69,8 +69,8 @@ def inbox():
                    .paginate(page, PAGE + 1))
     more, entries = len(entries) > PAGE, entries[:PAGE]
     words = keywords_of_all(sources.values())
-    counts = {k: capped_count(FeedEntry.select(FeedEntry.id).where(
-        FeedEntry.source.in_(of_kind[k]) & (FeedEntry.state == "new")), COUNTED_UP_TO) for k in KINDS}
+    counts = capped_counts({k: FeedEntry.select(FeedEntry.id).where(
+        FeedEntry.source.in_(of_kind[k]) & (FeedEntry.state == "new")) for k in KINDS}, COUNTED_UP_TO)
     return render("feeds/inbox.html", "feeds/_entries.html", entries=entries, kind=kind, state=state,
                   kinds=KINDS, states=ENTRY_STATES, counts=counts, words=words, page=page,
                   more=more, cap=COUNTED_UP_TO, action=ActionForm(), campaigns=campaigns(),

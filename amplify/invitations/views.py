@@ -10,7 +10,7 @@ from peewee import fn
 
 from amplify import audit, security
 from amplify.auth.models import User
-from amplify.db import capped_count, database, utcnow
+from amplify.db import capped_counts, database, utcnow
 from amplify.invitations import documents_views, event_views, fairness, meeting_views  # noqa: F401 (routes join bp)
 from amplify.invitations.deadlines import GROUPS, find, grouped, in_window, still_open
 from amplify.invitations.blueprint import bp
@@ -96,11 +96,12 @@ def board_context(problem=None):
     counted = query if q else Invitation.select(Invitation.id)
     if event_id and not q:
         counted = counted.where(Invitation.event == event_id)
-    columns, totals = {}, {}
-    for state in STATES:  # two bounded queries per column, whether it has cards or not
-        shown = query.where(Invitation.state == state)
-        totals[state] = capped_count(counted.where(Invitation.state == state).select(Invitation.id), COUNTED_UP_TO)
-        shown = shown.order_by(Event.starts_on, Invitation.id)
+    # Every column counted in one round trip; then one bounded query per column.
+    totals = capped_counts({state: counted.where(Invitation.state == state).select(Invitation.id)
+                            for state in STATES}, COUNTED_UP_TO)
+    columns = {}
+    for state in STATES:
+        shown = query.where(Invitation.state == state).order_by(Event.starts_on, Invitation.id)
         if state == paged:
             columns[state] = list(shown.paginate(page, PAGE_SIZE))
         else:
