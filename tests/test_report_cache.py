@@ -103,3 +103,29 @@ def test_only_the_latest_reports_are_kept(app, world, login, monkeypatch):
     with app.app_context():
         kept = [key.split(":")[2] for (key,) in ReportCache.select(ReportCache.key).tuples()]
     assert sorted(kept) == ["2026-08-01", "2026-09-01"]
+
+
+def test_the_coverage_pages_counts_are_kept_and_follow_new_coverage_at_once(app, login, factories):
+    """Counting coverage at a million entries was most of the page: the counts are kept
+    like a report's figures, and a newly logged article (or one taken back) shows at once."""
+    campaign = factories.campaign()
+    source = factories.feed_source(kind="monitoring")
+    for n in range(3):
+        factories.feed_entry(source, title=f"Nota {n}", state="coverage", campaign=campaign.id)
+    session = login("viewer")
+    path = f"/feeds/coverage?campaign={campaign.slug}"
+
+    def counts():
+        page = session.get(path).get_data(as_text=True)
+        listed = re.search(rf'campaign={campaign.slug}"[^>]*>[^<]*</a> <span class="muted">\((\d+)\)', page)
+        return int(listed.group(1)), page
+
+    with counting_queries() as first:
+        assert counts()[0] == 3
+    with counting_queries() as again:
+        assert counts()[0] == 3
+    assert len(again) < len(first)  # the second view read its counts from the cache
+    factories.feed_entry(source, title="Nota nueva", state="coverage", campaign=campaign.id)
+    assert counts()[0] == 4
+    FeedEntry.update(state="ignored").where(FeedEntry.title == "Nota 0").execute()
+    assert counts()[0] == 3

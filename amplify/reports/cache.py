@@ -37,15 +37,22 @@ def generation():
 def report(scope, since, until, anonymous_label="—"):
     """``figures.build(scope, since, until, anonymous_label)``, from the cache when nothing
     it reads changed since it was computed."""
-    now = generation()
     key = f"{scope.kind}:{scope.subject.id}:{since.isoformat()}:{until.isoformat()}:{anonymous_label}"
+    return kept(key, lambda: with_press(build(scope, since, until, anonymous_label), anonymous_label),
+                encode, lambda text: decode(text, scope))
+
+
+def kept(key, compute, encode=json.dumps, decode=json.loads):
+    """``compute()``, or what it gave when it last ran while no table in READS has changed
+    since (any figure counted from those tables: a report, the coverage page's counts)."""
+    now = generation()
     if now is None:  # no generation row: nothing can vouch for a cached copy
-        return with_press(build(scope, since, until, anonymous_label), anonymous_label)
-    kept = (ReportCache.select(ReportCache.figures)
-            .where((ReportCache.key == key) & (ReportCache.generation == now)).tuples().first())
-    if kept:
-        return decode(kept[0], scope)
-    found = with_press(build(scope, since, until, anonymous_label), anonymous_label)
+        return compute()
+    row = (ReportCache.select(ReportCache.figures)
+           .where((ReportCache.key == key) & (ReportCache.generation == now)).tuples().first())
+    if row:
+        return decode(row[0])
+    found = compute()
     figures = encode(found)
     with database.atomic():
         # Copies computed at an older generation can never be used again.
