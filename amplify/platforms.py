@@ -177,7 +177,9 @@ def _tokens_around(text, pattern):
     for match in pattern.finditer(text):
         if match.start() < end:
             continue  # already inside the last token
-        start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        start = match.start()  # back to the white space before it (a tab too), never into the last token
+        while start > end and not text[start - 1].isspace():
+            start -= 1
         after = WHITE_SPACE.search(text, match.end())
         end = after.start() if after else len(text)
         tokens.append(text[start:end])

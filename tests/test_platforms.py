@@ -112,3 +112,46 @@ def test_linkedin_api_text_escapes_little_text_characters():
     assert for_api("Hola (C189) #trabajo @ana_b [x] <y> {z} *a* ~b | \\", "linkedin") == (
         "Hola \\(C189\\) \\#trabajo \\@ana\\_b \\[x\\] \\<y\\> \\{z\\} \\*a\\* \\~b \\| \\\\")
     assert for_api("Hola (C189)", "x") == "Hola (C189)"
+
+
+def first_past_by_hand(text, platform, limit):
+    """The first index whose character takes ``text`` past ``limit``, found by trying
+    every prefix (the slow, obvious way ``check`` must agree with)."""
+    return next(n for n in range(len(text)) if measure(text[:n + 1], platform) > limit)
+
+
+@pytest.mark.parametrize("text", [
+    "https://example.org/" + "a" * 200 + " " + "b" * 300,  # the link counts 25: the prefix search doubles
+    "b" * 150 + " https://example.org/" + "c" * 100 + " " + "d" * 200,
+    "😷" * 120 + " " + "の" * 250,
+])
+def test_bluesky_overflow_agrees_with_trying_every_prefix(text):
+    fit = check(text, "bluesky")
+    assert not fit.fits and fit.overflow_at == first_past_by_hand(text, "bluesky", 300)
+
+
+def test_bluesky_shortens_a_link_only_when_its_path_is_longer_than_fifteen():
+    assert measure("https://example.org/abcdefghijklmn", "bluesky") == len("example.org/abcdefghijklmn")  # 15
+    assert measure("https://example.org/abcdefghijklmno", "bluesky") == len("example.org/abcdefghijkl…")  # 16
+
+
+def test_the_hashtag_cap_allows_exactly_the_cap():
+    assert not check("#a #b #c #d #e", "instagram").problems
+    assert check("#a #b #c #d #e #f", "instagram").problems == [("max_hashtags", 5)]
+
+
+def threads_by_hand(text):
+    """Threads counts an emoji as its UTF-8 bytes, anything else as characters: grapheme by
+    grapheme, over the whole text."""
+    import regex
+
+    from amplify.platforms import EMOJI_MARK
+
+    return sum(len(c.encode()) if EMOJI_MARK.search(c) else len(c) for c in regex.findall(r"\X", text))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(list("ab é\n\t") + ["😷", "👩🏽\u200d🔧", "🇵🇪", "1\ufe0f\u20e3", "の", "©"]),
+                max_size=30).map("".join))
+def test_threads_counts_like_going_grapheme_by_grapheme(text):
+    assert measure(text, "threads") == threads_by_hand(text)
