@@ -183,10 +183,16 @@ class Decision(ChainedModel):
         """``{subject id: {activist id: latest decision}}`` for many subjects (of one person
         when ``activist_id`` is given), in one query."""
         latest = {}
-        query = cls.select().where((cls.subject_type == subject_type) & cls.subject_id.in_(list(subject_ids)))
+        ids = list(subject_ids)
+        if not ids:
+            return latest
+        which = (cls.subject_type == subject_type) & cls.subject_id.in_(ids)
         if activist_id is not None:
-            query = query.where(cls.activist == activist_id)
-        for decision in query.order_by(cls.seq):
+            which &= cls.activist == activist_id
+        # Only the latest row of each (subject, person) leaves the database: a person's page
+        # read every answer and request she ever had on those subjects (issue 13).
+        newest = cls.select(peewee.fn.MAX(cls.seq)).where(which).group_by(cls.subject_id, cls.activist)
+        for decision in cls.select().where(which & cls.seq.in_(newest)):
             latest.setdefault(decision.subject_id, {})[decision.activist_id] = decision
         return latest
 
