@@ -37,6 +37,7 @@ from amplify.invitations.models import (
     MEDIA_CONSENT_STATES,
     MEDIA_USES,
     OPEN,
+    ROLES,
     STATES,
     CalendarFeed,
     Deadline,
@@ -107,14 +108,16 @@ def board_context(problem=None):
         else:
             columns[state] = list(shown.limit(CARDS_PER_COLUMN))
     recent = date.today() - timedelta(days=366)
-    events = Event.select().where((Event.ends_on >= recent) | (Event.id == (event_id or 0)))
+    events = (Event.select(Event.id, Event.title, Event.starts_on)  # what the filter shows
+              .where((Event.ends_on >= recent) | (Event.id == (event_id or 0))))
     return {"columns": columns, "totals": totals, "cap": COUNTED_UP_TO, "paged": paged, "page": page,
             "page_size": PAGE_SIZE,
             # Each label translated once, not once per card (lazy strings translate on each use).
             "states": {code: str(label) for code, label in STATES.items()},
+            "roles": {code: str(label) for code, label in ROLES.items()}, "today": date.today(),
             "open_states": BOARD_COLUMNS, "action": ActionForm(),
             "quick": QUICK_MOVES, "filters": {"event": event_id, "q": q}, "problem": problem,
-            "events": events.order_by(Event.starts_on.desc()).limit(EVENTS_TO_FILTER)}
+            "events": events.order_by(Event.starts_on.desc()).limit(EVENTS_TO_FILTER).tuples()}
 
 
 @bp.get("/")
