@@ -2,6 +2,7 @@
 access tests walk them) at two sizes of the same world; each must run the same number of
 queries at both, and no HTML page may pass 200 KB. Timings live in bench/load.py."""
 
+import re
 from datetime import date, timedelta
 
 from amplify.db import database
@@ -191,3 +192,28 @@ def test_the_board_shows_the_first_cards_of_a_column_and_pages_the_rest(app, log
     assert first.count('id="card-') == 23  # a column paged shows 50 at a time
     second = session.get("/invitations/?column=opportunity&page=2").get_data(as_text=True)
     assert second.count('id="card-') == 0 and "Previous cards" in second
+
+
+def test_the_take_down_queue_is_a_page_at_a_time_oldest_first(app, login, factories):
+    """A protect-now of a person with many publications fills the queue at once: it pages,
+    oldest request first, and every publication is reached exactly once."""
+    from amplify.db import utcnow
+    from amplify.items.models import Publication
+
+    campaign = factories.campaign()
+    now = utcnow()
+    wanted = []
+    for n in range(55):
+        item = factories.item(campaign, title=f"Publicado {n}")
+        wanted.append(Publication.create(item=item, channel="x", url=f"https://x.example/{n}", published_at=now,
+                                         takedown_state="required",
+                                         takedown_required_at=now - timedelta(minutes=100 - n)).id)
+    Publication.create(item=factories.item(campaign, title="Sigue"), channel="x", published_at=now)
+    session = login("viewer")
+    first = session.get("/consent/takedowns").get_data(as_text=True)
+    shown = [int(n) for n in re.findall(r'href="https://x.example/(\d+)"', first)]
+    assert shown == list(range(50))  # oldest first, fifty at a time
+    after = re.search(r'href="(/consent/takedowns\?after=\d+)" rel="next"', first).group(1)
+    rest = session.get(after).get_data(as_text=True)
+    assert [int(n) for n in re.findall(r'href="https://x.example/(\d+)"', rest)] == list(range(50, 55))
+    assert "Next page" not in rest and session.get("/consent/takedowns?after=x").status_code == 200

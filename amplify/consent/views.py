@@ -154,7 +154,13 @@ def record(item_id, activist_id):
 @bp.get("/takedowns")
 @security.requires("view")
 def takedowns():
-    return render("consent/takedowns.html", queue=list(Publication.takedown_queue()),
+    """Publications to take down, oldest first, a page at a time, each with the progress of
+    the posts Amplify made for it (one query for the page)."""
+    from amplify.publishing.views import remote_posts_by_publication
+
+    queue = keyset_page(Publication.takedown_queue().order_by(), Publication,
+                        [Publication.takedown_required_at, Publication.id], descending=False)
+    return render("consent/takedowns.html", queue=queue, remote=remote_posts_by_publication(queue.rows),
                   action=ActionForm())
 
 

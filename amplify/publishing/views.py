@@ -23,12 +23,16 @@ from amplify.web import keyset_page, render
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
 
-@bp.app_template_global()
-def remote_posts_of(publication):
-    """The posts Amplify made for ``publication`` (the take-down queue shows each one's
-    progress); empty for a publication logged by hand."""
-    return list(RemotePost.select().join(Sending).where(Sending.publication == publication.id)
-                .order_by(RemotePost.position))
+def remote_posts_by_publication(publications):
+    """``{publication id: [its posts]}`` for many publications in one query (the take-down
+    queue shows each one's progress)."""
+    found = {}
+    ids = [p.id for p in publications]
+    if ids:
+        for post in (RemotePost.select(RemotePost, Sending).join(Sending).where(Sending.publication.in_(ids))
+                     .order_by(RemotePost.position, RemotePost.id)):
+            found.setdefault(post.sending.publication_id, []).append(post)
+    return found
 
 
 @bp.app_template_global()
