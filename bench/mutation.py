@@ -342,8 +342,8 @@ def quiet():
 
 # Running -----------------------------------------------------------------------------------
 
-class TimedOut(Exception):
-    pass
+class TimedOut(BaseException):
+    """Not an Exception: a test framework (Hypothesis, shrinking) must not catch it and run on."""
 
 
 def run_tests(nodeids):
@@ -354,7 +354,7 @@ def run_tests(nodeids):
     # Processor time, not the clock's: a run paused (SIGSTOP) or slowed by a busy machine is
     # not stopped early; a mutant that loops forever still is.
     previous = signal.signal(signal.SIGPROF, stop)
-    signal.setitimer(signal.ITIMER_PROF, PER_MUTANT_SECONDS)
+    signal.setitimer(signal.ITIMER_PROF, PER_MUTANT_SECONDS, 1)  # then every second until the run stops
     try:
         with quiet():
             code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", *nodeids])
