@@ -25,8 +25,11 @@ from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
-# Items and events shown at once on her page: a slow phone gets a light page; answering
-# one brings the next.
+# What asks her for an answer (an item, a message, an invitation, an event's consent) comes
+# a few at a time: a slow phone gets a light page, and she decides one thing after another;
+# answering one brings the next. Her history (what went out, her answers) lists the latest
+# SHOWN_AT_ONCE, the rest a page at a time.
+ASKED_AT_ONCE = 3
 SHOWN_AT_ONCE = 10
 
 
@@ -92,14 +95,15 @@ def page_context(link, failed=None, stale=None):
     failed, stale = failed or {}, stale or {}
     language = notice_language()
     hers = Invitation.select(Invitation, Event).join(Event).where(Invitation.activist == activist)
+    invited = hers.where(Invitation.state == "invited")
     pending = ledger.pending_for(activist)
-    items = item_cards(pending[:SHOWN_AT_ONCE], activist, language,
+    items = item_cards(pending[:ASKED_AT_ONCE], activist, language,
                        {key[1]: form for key, form in failed.items() if key[0] == "item"},
                        {key[1]: seen for key, seen in stale.items() if key[0] == "item"})
     coming, events_more = at_events(activist)
     waiting_variants = ledger.variants_pending_for(activist)
     variants = [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
-                for v in waiting_variants[:SHOWN_AT_ONCE]]
+                for v in waiting_variants[:ASKED_AT_ONCE]]
     return {
         "link": link, "activist": activist, "token": request.view_args["token"], "items": items,
         "variants": variants, "published": published_rows(activist, SHOWN_AT_ONCE),
@@ -107,11 +111,11 @@ def page_context(link, failed=None, stale=None):
         "answers": answers(activist, SHOWN_AT_ONCE), "answers_total": answers_total(activist),
         "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
-        "invitations": list(hers.where(Invitation.state == "invited").order_by(Event.starts_on, Invitation.id)
-                            .limit(SHOWN_AT_ONCE)),
+        "invitations": list(invited.order_by(Event.starts_on, Invitation.id).limit(ASKED_AT_ONCE)),
+        "invitations_more": max(0, invited.count() - ASKED_AT_ONCE),
         "at_events": coming, "events_more": events_more,
-        "items_more": max(0, len(pending) - SHOWN_AT_ONCE),
-        "variants_more": max(0, len(waiting_variants) - SHOWN_AT_ONCE),
+        "items_more": max(0, len(pending) - ASKED_AT_ONCE),
+        "variants_more": max(0, len(waiting_variants) - ASKED_AT_ONCE),
         "my_invitations": list(hers.order_by(Event.starts_on.desc(), Invitation.id.desc()).limit(SHOWN_AT_ONCE)),
         "invitations_total": hers.count(),
         "request_key": secrets.token_urlsafe(16),
@@ -134,7 +138,7 @@ def answers_total(activist):
 
 
 def at_events(activist):
-    """Her next SHOWN_AT_ONCE coming events, with what she agreed to there (named,
+    """Her next ASKED_AT_ONCE coming events, with what she agreed to there (named,
     photographed, recorded, quoted) and the notice she reads before choosing; and how many
     more come later."""
     from amplify.invitations.changes import media_consent
@@ -143,7 +147,7 @@ def at_events(activist):
     coming = (Invitation.select(Invitation, Event).join(Event)
               .where((Invitation.activist == activist) & Invitation.state.in_(list(MEDIA_CONSENT_STATES)))
               .order_by(Event.starts_on, Invitation.id))
-    shown = list(coming.limit(SHOWN_AT_ONCE))
+    shown = list(coming.limit(ASKED_AT_ONCE))
     latest = Decision.latest_by_subject("invitation", [i.id for i in shown], activist.id) if shown else {}
     support = trips.support_by_invitation(shown)
     rows = []
