@@ -34,6 +34,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import werkzeug.local
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "amplify"
@@ -275,8 +276,11 @@ def clear_caches(module):
     answered: an answer kept from before the mutant (or from the mutant, after it) would
     hide it."""
     for value in list(vars(module).values()):
-        if callable(getattr(value, "cache_clear", None)):
-            value.cache_clear()
+        if isinstance(value, werkzeug.local.LocalProxy):  # current_app, g, request: not ours
+            continue
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
 
 
 class NotApplicable(Exception):
