@@ -456,3 +456,28 @@ def test_a_mail_server_that_refuses_leaves_no_pitch_and_no_link(desk):
     assert response.status_code == 302
     assert "refused the message to: Ana Pérez" in desk["staff"].get(response.headers["Location"]).get_data(as_text=True)
     assert Pitch.select().count() == 0 and ReleaseShare.select().count() == 0
+
+
+def test_the_embargo_reads_in_its_own_zone_everywhere_it_is_written(desk):
+    """10:30 in Lima is 15:30 UTC: a journalist reading "10:30 (America/Lima)" must not be
+    told 15:30 — nor anyone else: the staff page, the list, the shared page, the document
+    and the clearance message all give the wall-clock time of the zone they name."""
+    consented(desk)
+    staff = desk["staff"]
+    day = (datetime.now(timezone.utc) + timedelta(days=3)).date()
+    assert staff.post(f"/press/releases/{desk['release'].id}/embargo", {
+        "day": day.isoformat(), "clock": "10:30", "zone": "America/Lima"}).status_code == 302
+    stored = Item.get_by_id(desk["release"].item_id).embargo_until
+    assert stored.astimezone(timezone.utc).hour == 15 and stored.minute == 30
+    page = staff.get(f"/press/releases/{desk['release'].id}").get_data(as_text=True)
+    assert re.search(r"10:30(:00)?\s*(AM)?\s*\(America/Lima\)", page), "the release page"
+    assert "15:30" not in page and "3:30" not in page
+    listed = staff.get("/press/").get_data(as_text=True)
+    assert re.search(r"10:30\s*(AM)?\s*America/Lima", listed), "the press desk's list"
+    staff.post(f"/press/releases/{desk['release'].id}/shares", {"days": "7"})
+    token = re.search(r"/s/press/([A-Za-z0-9_.\-]+)", staff.get(
+        f"/press/releases/{desk['release'].id}").get_data(as_text=True)).group(1)
+    shared = desk["app"].test_client().get(f"/s/press/{token}").get_data(as_text=True)
+    assert re.search(r"EMBARGADO HASTA [^<]*10:30[^<]*\(America/Lima\)", shared), "the journalist's page"
+    words = docx_text(desk["app"].test_client().get(f"/s/press/{token}/release.docx").data)
+    assert "10:30" in words and "15:30" not in words

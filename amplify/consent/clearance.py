@@ -70,7 +70,8 @@ class Clearance:
         if self.embargoed_until is None:
             return None
         return _l("Embargoed until %(when)s: before then it is shared only through its signed link.",
-                  when=format_datetime(self.item.embargo_local, "medium") + " " + (self.item.embargo_zone or "UTC"))
+                  when=format_datetime(self.item.embargo_local, "medium", rebase=False)  # in its own zone
+                  + " " + (self.item.embargo_zone or "UTC"))
 
     @property
     def waiting(self):

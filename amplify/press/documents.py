@@ -27,7 +27,8 @@ def embargo_line(item):
         return ""
     with force_locale(item.language):
         return gettext("EMBARGOED UNTIL %(when)s (%(zone)s)",
-                       when=format_datetime(item.embargo_local, "medium"), zone=item.embargo_zone or "UTC")
+                       when=format_datetime(item.embargo_local, "medium", rebase=False),  # in its own zone
+                       zone=item.embargo_zone or "UTC")
 
 
 def _labels(language):
