@@ -1,7 +1,7 @@
 """Languages: the user's setting, else the one chosen on the sign-in page, else the
 browser's, else the instance default."""
 
-from flask import g, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_decimal, get_locale, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
@@ -66,8 +66,20 @@ def decimal(value, digits=1):
     return format_decimal(value, format="#,##0." + "0" * digits) if digits else format_decimal(value, format="#,##0")
 
 
+def select_timezone():
+    """Moments (``|datetimeformat``: the audit log, comments, receipts, sessions) read in
+    the signed-in staff member's time zone, else the installation's; planned times and
+    embargoes name their zone themselves (``amplify.calendars.in_zone``)."""
+    if not has_request_context():
+        return None
+    user = g.get("user")
+    if user is not None and getattr(user, "time_zone", ""):
+        return user.time_zone
+    return current_app.config["TIMEZONE"]
+
+
 def init_app(app):
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.add_template_filter(country_name, "country")
     app.add_template_filter(language_name, "language")
     app.add_template_filter(decimal, "decimal")

@@ -165,3 +165,19 @@ def test_the_planned_week_filter_is_the_viewers_week(login, make_user, factories
     assert "Domingo noche" not in new_york.get("/items/?week=2030-W14").get_data(as_text=True)
     utc = login("viewer")  # no zone of her own: the installation's, UTC (Monday 1 April)
     assert "Domingo noche" in utc.get("/items/?week=2030-W14").get_data(as_text=True)
+
+
+def test_moments_in_the_audit_log_read_in_the_viewers_zone(login, make_user):
+    """Issue 15's last gap: the audit log, comments and receipts gave UTC without saying
+    so. A moment is now written in the viewer's zone (else the installation's)."""
+    from amplify.db import database
+
+    madrid = signed_in(login, make_user, "admin", "Europe/Madrid")
+    assert madrid.post("/auth/time-zone", {"tz-time_zone": "Europe/Madrid"}).status_code == 302  # audited
+    AuditEvent.update(at=datetime(2030, 1, 15, 23, 30, tzinfo=UTC)).execute()  # a winter night
+    page = madrid.get("/audit/").get_data(as_text=True)
+    assert "1/16/30, 12:30" in page and "1/15/30, 11:30" not in page  # 00:30 the next day in Madrid
+    lima = signed_in(login, make_user, "admin", "America/Lima")
+    AuditEvent.update(at=datetime(2030, 1, 15, 23, 30, tzinfo=UTC)).execute()
+    assert "1/15/30, 6:30" in lima.get("/audit/").get_data(as_text=True)
+    database.close()
