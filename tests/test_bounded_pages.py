@@ -217,3 +217,32 @@ def test_the_take_down_queue_is_a_page_at_a_time_oldest_first(app, login, factor
     rest = session.get(after).get_data(as_text=True)
     assert [int(n) for n in re.findall(r'href="https://x.example/(\d+)"', rest)] == list(range(50, 55))
     assert "Next page" not in rest and session.get("/consent/takedowns?after=x").status_code == 200
+
+
+def test_showing_an_item_with_photos_reads_none_of_their_bytes(app, login, factories):
+    """A photo is megabytes: the item page and her review page show it by address, so no
+    query behind them reads an image's bytes (issue 13: no request allocating over 50 MB)."""
+    from amplify.items.models import ItemImage
+
+    maria = factories.activist("María Quispe")
+    item = factories.item(factories.campaign(), people=[(maria, "shown", None)])
+    for n in range(3):
+        ItemImage.create(item=item, asset=factories.image(), alt_text=f"Foto {n}", position=n)
+    factories.send(item)
+    _link, token = factories.link(maria)
+    session = login("viewer")
+    read = []
+    original = database.obj.execute_sql
+
+    def keeping(sql, params=None, *args, **kwargs):
+        read.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    database.obj.execute_sql = keeping
+    try:
+        assert session.get(f"/items/{item.id}").status_code == 200
+        assert app.test_client().get(f"/r/{token}").status_code == 200
+    finally:
+        database.obj.execute_sql = original
+    selects = [sql for sql in read if sql.startswith("SELECT") and '"asset"' in sql]
+    assert selects and not [sql for sql in selects if re.search(r'"t\d+"\."data"', sql)], selects

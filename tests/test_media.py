@@ -89,7 +89,7 @@ def test_card_becomes_an_item_whose_hash_covers_the_image(app, login, factories)
     assert session.post("/media/cards/new", form).status_code == 302
     item = Item.get()
     assert item.kind == "quote_card" and [p.attribution for p in item.people()] == ["pseudonym"]
-    image = item.images().get()
+    image = item.images(with_data=True).get()
     with Image.open(io.BytesIO(bytes(image.asset.data))) as card:
         assert card.size == (1200, 675)
     assert image.asset.sha256 in item.versions.get().snapshot

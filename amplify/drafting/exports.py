@@ -227,7 +227,7 @@ def kit_zip(campaign, rows=None):
             name = f"{item.id:04d}-{item.channel}-{item.language}.txt"
             kit.writestr(_kit_entry(name), text + "\n")
             index.append(f"- {name}: {item.title} ({CHANNELS.get(item.channel, item.channel)})")
-            for number, image in enumerate(item.images(), start=1):
+            for number, image in enumerate(item.images(with_data=True), start=1):
                 picture = f"{item.id:04d}-image-{number}.{image.asset.extension}"
                 kit.writestr(_kit_entry(picture), bytes(image.asset.data))
                 index.append(f"  - {picture} — alt text: {image.alt_text}")

@@ -173,8 +173,12 @@ class Item(BaseModel):
         return (MessageVariant.select().join(ItemVariant, on=(ItemVariant.variant == MessageVariant.id))
                 .where(ItemVariant.item == self))
 
-    def images(self):
-        return (ItemImage.select(ItemImage, Asset).join(Asset)
+    def images(self, with_data=False):
+        """The item's images in order, with their asset — without its bytes unless asked
+        (``with_data``: to send or pack them): showing or hashing an item needs none, and
+        a few photos are megabytes each."""
+        asset = [field for field in Asset._meta.sorted_fields if with_data or field.name != "data"]
+        return (ItemImage.select(ItemImage, *asset).join(Asset)
                 .where(ItemImage.item == self).order_by(ItemImage.position, ItemImage.id))
 
     def canonical(self, people=None, images=None):

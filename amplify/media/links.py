@@ -62,7 +62,7 @@ def open_link(token, ext, now=None):
     if item is None or item.content_hash != data.get("h") or item.state not in ("cleared", "published") \
             or not clearance(item).cleared:
         return GONE, None
-    image = item.images().where(Asset.sha256 == data.get("a")).first()
+    image = item.images(with_data=True).where(Asset.sha256 == data.get("a")).first()
     if image is None or image.asset.extension != ext:
         return GONE, None
     return USABLE, image.asset

@@ -172,7 +172,7 @@ def send(sending_id):
         session = client.Session(account, vault.unseal(account.secret))
         session.check_lengths(texts)
         posts = _prepare_posts(sending, len(texts))
-        images = [(image.asset, image.alt_text) for image in item.images()]
+        images = [(image.asset, image.alt_text) for image in item.images(with_data=True)]
         for position, (text, post) in enumerate(zip(texts, posts)):
             if post.sent:
                 continue  # sent before a crash or a retry

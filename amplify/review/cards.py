@@ -99,7 +99,8 @@ def item_cards(items, activist, language, failed=None, stale=None):
                                                   & ItemVersion.content_hash.in_(set(earlier.values()))):
             texts[(version.item_id, version.content_hash)] = version.data()["text"]
     images = {}
-    for image in (ItemImage.select(ItemImage, Asset).join(Asset).where(ItemImage.item.in_(ids))
+    shown = [field for field in Asset._meta.sorted_fields if field.name != "data"]  # not the bytes
+    for image in (ItemImage.select(ItemImage, *shown).join(Asset).where(ItemImage.item.in_(ids))
                   .order_by(ItemImage.position, ItemImage.id)):
         images.setdefault(image.item_id, []).append(image)
     last = last_attribution(activist)
