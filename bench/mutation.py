@@ -49,7 +49,7 @@ TESTS = {
     "consent/ledger.py": ["tests/test_ledger_over_time.py", "tests/test_consent.py",
                           "tests/test_review_page.py"],
     "chain.py": ["tests/test_chain_splice.py", "tests/test_audit.py", "tests/test_consent.py",
-                 "tests/test_ledger_checkpoints.py", "tests/test_instance_keys.py"],
+                 "tests/test_ledger_checkpoints.py", "tests/test_instance_keys.py", "tests/test_erasure.py"],
     "security.py": ["tests/test_permission_matrix.py", "tests/test_security_headers.py",
                     "tests/test_security.py", "tests/test_auth.py"],
     "media/scrub.py": ["tests/test_scrub_formats.py", "tests/test_media_scrub.py", "tests/test_media.py"],

@@ -4,6 +4,7 @@ intruder without the key and the instance folder can try."""
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -226,6 +227,8 @@ def test_an_edited_checkpoint_file_is_refused(world):
     app = world["app"]
     with app.app_context():
         path = Decision.checkpoint_path()
+    # Where the README's backups say it is: the instance folder's checkpoints/, one file a chain.
+    assert path == Path(app.config["INSTANCE_PATH"]) / "checkpoints" / "decision.json" and path.is_file()
     data = json.loads(path.read_text())
     data["length"] = 2
     path.write_text(json.dumps(data))
