@@ -292,8 +292,9 @@ class NotApplicable(Exception):
 class LineTracer:
     """A pytest plugin: for each test, the lines of the target files it runs."""
 
-    def __init__(self, files):
+    def __init__(self, files, module=None):
         self.files = set(files)
+        self.module = module  # its cached functions are emptied before each test
         self.current = None
         self.lines = defaultdict(set)
 
@@ -308,6 +309,8 @@ class LineTracer:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
         self.current = item.nodeid
+        if self.module is not None:  # else a cached answer hides which tests run a line
+            clear_caches(self.module)
         threading.settrace(self._global)
         sys.settrace(self._global)
         yield
@@ -317,7 +320,8 @@ class LineTracer:
 
 
 def trace_suite(module, tests):
-    tracer = LineTracer([str(PACKAGE / module)])
+    tracer = LineTracer([str(PACKAGE / module)],
+                        importlib.import_module("amplify." + module[:-3].replace("/", ".")))
     started = time.monotonic()
     with quiet():
         pytest.main(["-q", "-p", "no:cacheprovider", *tests], plugins=[tracer])

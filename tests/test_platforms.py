@@ -155,3 +155,20 @@ def threads_by_hand(text):
                 max_size=30).map("".join))
 def test_threads_counts_like_going_grapheme_by_grapheme(text):
     assert measure(text, "threads") == threads_by_hand(text)
+
+
+def test_beyond_what_is_counted_a_text_is_its_number_of_characters():
+    """A pasted book is not weighed emoji by emoji on every keystroke: past COUNTED
+    characters the length is the number of code points, on every platform."""
+    from amplify.platforms import COUNTED
+
+    huge = "😷" * (COUNTED + 1)
+    for platform in ("x", "bluesky", "threads", "mastodon"):
+        assert measure(huge, platform) == COUNTED + 1
+    assert measure("😷" * COUNTED, "x") == 2 * COUNTED  # up to it, weighed
+
+
+def test_the_link_cap_allows_exactly_the_cap():
+    five = " ".join(f"https://example.org/{n}" for n in range(5))
+    assert not check(five, "threads").problems
+    assert check(five + " https://example.org/5", "threads").problems == [("max_links", 5)]
