@@ -95,14 +95,16 @@ def test_only_the_latest_reports_are_kept(app, world, login, monkeypatch):
     from amplify.reports import cache
     from amplify.reports.models import ReportCache
 
-    monkeypatch.setattr(cache, "KEPT", 2)
+    monkeypatch.setattr(cache, "KEPT", 4)  # each view keeps two: its figures and its HTML
     session = login("viewer")
     for month in ("06", "07", "08", "09"):
         assert session.get(f"/reports/campaigns/{world['campaign'].slug}?since=2026-{month}-01&until=2026-10-31"
                            ).status_code == 200
     with app.app_context():
-        kept = [key.split(":")[2] for (key,) in ReportCache.select(ReportCache.key).tuples()]
-    assert sorted(kept) == ["2026-08-01", "2026-09-01"]
+        keys = [key for (key,) in ReportCache.select(ReportCache.key).tuples()]
+    assert sorted(re.search(r"\d{4}-\d\d-\d\d", key).group(0) for key in keys) == [
+        "2026-08-01", "2026-08-01", "2026-09-01", "2026-09-01"]
+    assert sum(key.startswith("html:") for key in keys) == 2
 
 
 def test_the_coverage_pages_counts_are_kept_and_follow_new_coverage_at_once(app, login, factories):
@@ -129,3 +131,21 @@ def test_the_coverage_pages_counts_are_kept_and_follow_new_coverage_at_once(app,
     assert counts()[0] == 4
     FeedEntry.update(state="ignored").where(FeedEntry.title == "Nota 0").execute()
     assert counts()[0] == 3
+
+
+def test_the_report_page_itself_changes_at_once_after_a_decision(app, world, login):
+    """The rendered report is kept too (it is 130 KB at years of data): a new answer shows
+    in the very next page, staff's and the shared one alike."""
+    session = login("viewer")
+    slug, people, items = world["campaign"].slug, world["people"], world["items"]
+    path = f"/reports/campaigns/{slug}{QUERY}"
+
+    def answers_on_the_page():
+        page = session.get(path).get_data(as_text=True)
+        return int(re.search(r"<dt>Consent answers</dt><dd>(\d+)</dd>", page).group(1))
+
+    before = answers_on_the_page()
+    assert answers_on_the_page() == before  # from the cache
+    decide(app, people["bea"], items["bea"], "given", at((9, 20)), scope=json.dumps(
+        {"attribution": "full_name", "channels": ["x"], "face": False, "valid_until": None}))
+    assert answers_on_the_page() == before + 1

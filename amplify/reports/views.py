@@ -12,12 +12,14 @@ from flask import (
     flash,
     g,
     redirect,
+    render_template,
     request,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import URLSafeTimedSerializer
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from amplify import audit, security, spreadsheets
@@ -85,6 +87,16 @@ def report_context(scope, since, until):
     return {"report": report, "tables": tables(report), "scope": scope, "since": since, "until": until}
 
 
+def report_body(scope, since, until, csv_url):
+    """The report's figures as HTML (``reports/_body.html``), kept like the figures
+    themselves and made old by the same writes: a 130 KB report is rendered once per
+    period, language and page it appears on (its CSV links differ), not on every view."""
+    key = f"html:{scope.kind}:{scope.subject.id}:{since}:{until}:{get_locale()}:{csv_url('~')}"
+    return cache.kept(key, lambda: Markup(render_template("reports/_body.html", csv_url=csv_url,
+                                                          **report_context(scope, since, until))),
+                      encode=str, decode=Markup)
+
+
 def csv_response(scope, since, until, table_name, filename_stem):
     report = cache.report(scope, since, until, anonymous_label=_("anonymous"))
     table = next((t for t in tables(report) if t.name == table_name), None)
@@ -124,14 +136,14 @@ def staff_report(kind, subject_id, slug=None):
     if scope is None:
         abort(404)
     since, until, problem = period()
-    context = report_context(scope, since, until)
     args = {"since": since.isoformat(), "until": until.isoformat(), "lang": language or ""}
     endpoint, ids = (("reports.campaign_csv", {"slug": slug}) if kind == "campaign"
                      else ("reports.organization_csv", {"org_id": subject_id}))
     csv_url = lambda name, **more: url_for(endpoint, table=name, **ids, **args, **more)  # noqa: E731
-    return render("reports/report.html", csv_url=csv_url, problem=problem, kind=kind, subject_id=subject_id,
+    return render("reports/report.html", body=report_body(scope, since, until, csv_url), problem=problem,
+                  kind=kind, subject_id=subject_id, scope=scope, since=since, until=until,
                   language=language or str(get_locale()), languages=LANGUAGES,
-                  action=ActionForm(), status=400 if problem else 200, **context)
+                  action=ActionForm(), status=400 if problem else 200)
 
 
 @bp.get("/campaigns/<slug>")
@@ -251,10 +263,9 @@ def open_share(token):
 @security.personal
 def report(token):
     link, scope = open_share(token)
-    context = report_context(scope, link.since, link.until)
-    return render("reports/shared.html",
-                  csv_url=lambda name, **more: url_for("shared.csv", token=token, table=name, **more),
-                  link=link, **context)
+    csv_url = lambda name, **more: url_for("shared.csv", token=token, table=name, **more)  # noqa: E731
+    return render("reports/shared.html", body=report_body(scope, link.since, link.until, csv_url),
+                  link=link, scope=scope)
 
 
 @shared_bp.get("/<token>/<table>.csv")
