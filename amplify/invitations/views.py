@@ -66,7 +66,7 @@ def media_use_labels():
 
 # Columns of the board: every state with work left (after the event: until the debrief).
 BOARD_COLUMNS = OPEN + ("attended", "attended_remotely")
-CARDS_PER_COLUMN = 20
+CARDS_PER_COLUMN = 10  # the soonest events first; "All N, a page at a time" pages the column by 50
 COUNTED_UP_TO = 1000  # a column says "1000+" beyond: counting every invitation is not cheap
 EVENTS_TO_FILTER = 200  # the filter lists events of the last year onwards (and the one chosen)
 QUICK_MOVES = ("offered", "invited", "confirmed", "reserve", "attended", "attended_remotely",
