@@ -64,6 +64,19 @@ def database_url(tmp_path, request):
     admin.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _drop_free_schemas():
+    """The emptied schemas left at the end of the run are dropped with it."""
+    yield
+    if USE_PG and _FREE_SCHEMAS:
+        admin = _pg_admin()
+        with admin.cursor() as cursor:
+            for schema in _FREE_SCHEMAS:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.close()
+        _FREE_SCHEMAS.clear()
+
+
 def _empty(admin, schema):
     """Bring a schema the recorded migrations filled back to how they left it; False when
     that cannot be vouched for (then it is dropped)."""
