@@ -45,7 +45,8 @@ CACHE = Path(__file__).resolve().parent / ".mutation-coverage"
 # 2-core machine; --tests widens it). A mutant runs only against the traced tests that
 # execute its statement.
 TESTS = {
-    "consent/clearance.py": ["tests/test_clearance_rules.py", "tests/test_consent.py"],
+    "consent/clearance.py": ["tests/test_clearance_rules.py", "tests/test_consent.py", "tests/test_protection.py",
+                             "tests/test_faces.py", "tests/test_press.py"],
     "consent/ledger.py": ["tests/test_ledger_over_time.py", "tests/test_consent.py",
                           "tests/test_review_page.py"],
     "chain.py": ["tests/test_chain_splice.py", "tests/test_audit.py", "tests/test_consent.py",

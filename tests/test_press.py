@@ -471,6 +471,8 @@ def test_the_embargo_reads_in_its_own_zone_everywhere_it_is_written(desk):
     assert stored.astimezone(timezone.utc).hour == 15 and stored.minute == 30
     page = staff.get(f"/press/releases/{desk['release'].id}").get_data(as_text=True)
     assert re.search(r"10:30(:00)?\s*(AM)?\s*\(America/Lima\)", page), "the release page"
+    assert re.search(r"Embargoed until [A-Z][a-z]{2} \d+, \d{4}, 10:30:00\s*AM America/Lima: before then", page), \
+        "the clearance message"
     assert "15:30" not in page and "3:30" not in page
     listed = staff.get("/press/").get_data(as_text=True)
     assert re.search(r"10:30\s*(AM)?\s*America/Lima", listed), "the press desk's list"
