@@ -205,3 +205,23 @@ def test_retention_off_purges_nothing(make_app):
         Activist.update(updated_at=datetime(2020, 1, 1, tzinfo=timezone.utc)).where(Activist.id == person.id).execute()
         assert purge_due(date.today()) == 0
     assert Activist.get_by_id(person.id).contact_channels
+
+
+def test_a_row_is_erased_once_and_an_altered_row_is_never_sealed(app, rosa):
+    """Erasing again changes nothing (and says so); a row changed behind the ledger's back
+    is refused: sealing it would vouch for what she never said."""
+    with app.app_context():
+        given = Decision.select().where(Decision.witness != "").get()
+        with database.atomic():
+            assert given.erase_personal() is True
+        again = Decision.get_by_id(given.id)
+        sealed = again.erasure_seal
+        with database.atomic():
+            assert again.erase_personal() is False
+        assert Decision.get_by_id(given.id).erasure_seal == sealed
+        other = Decision.select().where((Decision.id != given.id) & Decision.erased_at.is_null()).first()
+        Decision.update(outcome="refused" if other.outcome != "refused" else "given").where(
+            Decision.id == other.id).execute()
+        with database.atomic(), pytest.raises(ChainBroken, match="content was altered: not erased"):
+            Decision.get_by_id(other.id).erase_personal()
+        assert Decision.get_by_id(other.id).erased_at is None
