@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from amplify.db import database
 from amplify.invitations.models import Invitation
 from tests.conftest import rebuild_deadlines
+from tests.test_reports import counting_queries
 from tests.test_security import build, routes, world  # noqa: F401 (a fixture)
 
 LARGEST_PAGE = 200_000
@@ -231,18 +232,8 @@ def test_showing_an_item_with_photos_reads_none_of_their_bytes(app, login, facto
     factories.send(item)
     _link, token = factories.link(maria)
     session = login("viewer")
-    read = []
-    original = database.obj.execute_sql
-
-    def keeping(sql, params=None, *args, **kwargs):
-        read.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    database.obj.execute_sql = keeping
-    try:
+    with counting_queries() as read:
         assert session.get(f"/items/{item.id}").status_code == 200
         assert app.test_client().get(f"/r/{token}").status_code == 200
-    finally:
-        database.obj.execute_sql = original
     selects = [sql for sql in read if sql.startswith("SELECT") and '"asset"' in sql]
     assert selects and not [sql for sql in selects if re.search(r'"t\d+"\."data"', sql)], selects

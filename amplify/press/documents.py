@@ -81,14 +81,8 @@ def pdf_document(release, result, embargoed=False):
     item = release.item
     labels = _labels(item.language)
     stamp = embargo_line(item) if embargoed else ""
-    parts = [labels["kind"].get(item.kind, ""), item.title.upper(), result.published_text()]
-    evidence = list(release.evidence())
-    if evidence:
-        parts.append(labels["evidence"] + ":\n" + "\n".join(
-            f"• {row.figure} — {row.source}" + (f" <{row.url}>" if row.url else "") for row in evidence))
-    if release.contact_name:
-        parts.append(labels["contact"] + ": " + " · ".join(
-            part for part in (release.contact_name, release.contact_email, release.contact_phone) if part))
+    parts = [labels["kind"].get(item.kind, ""), item.title.upper(), result.published_text(),
+             *_evidence_and_contact(release, labels, "•")]
     return pdf.document("\n\n".join(p for p in parts if p), title=item.title, author="", language=item.language,
                         stamp=stamp)
 
@@ -102,12 +96,19 @@ def email_text(release, result, link=None):
         with force_locale(item.language):
             return "\n\n".join([embargo_line(item), item.title,
                                 gettext("Read it here (this link is for you only): %(link)s", link=link)]) + "\n"
-    parts = [item.title, result.published_text()]
+    parts = [item.title, result.published_text(), *_evidence_and_contact(release, labels, "-")]
+    return "\n\n".join(parts) + "\n"
+
+
+def _evidence_and_contact(release, labels, bullet):
+    """The plain-text paragraphs after the release's text: its evidence, one ``bullet``
+    line a figure, and the press contact (each only when there is one)."""
+    parts = []
     evidence = list(release.evidence())
     if evidence:
         parts.append(labels["evidence"] + ":\n" + "\n".join(
-            f"- {row.figure} — {row.source}" + (f" <{row.url}>" if row.url else "") for row in evidence))
+            f"{bullet} {row.figure} — {row.source}" + (f" <{row.url}>" if row.url else "") for row in evidence))
     if release.contact_name:
         parts.append(labels["contact"] + ": " + " · ".join(
             part for part in (release.contact_name, release.contact_email, release.contact_phone) if part))
-    return "\n\n".join(parts) + "\n"
+    return parts

@@ -73,17 +73,20 @@ def release(token):
 @shared_bp.get("/<token>/release.docx")
 @security.personal
 def release_docx(token):
-    share, found, result = opened(token)
-    body = documents.docx(found, result, embargoed=result.embargoed_until is not None)
-    return not_indexed(Response(body, headers={
-        "Content-Disposition": f'attachment; filename="release-{found.id}.docx"'},
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    return release_file(token, documents.docx, "docx",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @shared_bp.get("/<token>/release.pdf")
 @security.personal
 def release_pdf(token):
+    return release_file(token, documents.pdf_document, "pdf", "application/pdf")
+
+
+def release_file(token, make, extension, mimetype):
+    """The release as a file for the journalist the link was made for, stamped while its
+    embargo lasts."""
     share, found, result = opened(token)
-    body = documents.pdf_document(found, result, embargoed=result.embargoed_until is not None)
-    return not_indexed(Response(body, headers={
-        "Content-Disposition": f'attachment; filename="release-{found.id}.pdf"'}, mimetype="application/pdf"))
+    body = make(found, result, embargoed=result.embargoed_until is not None)
+    return not_indexed(Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="release-{found.id}.{extension}"'}))
