@@ -60,6 +60,7 @@ def test_create_campaign_and_bilingual_message_then_find_it(page, live_server, m
     check_page(page, visited)
 
     page.get_by_role("link", name="Trabajo digno en el hogar").first.click()
+    page.wait_for_load_state()  # htmx has wired the search before it is typed in
     search = page.get_by_label("Search messages")
     search.fill("local de trabalho")
     # htmx swaps the list in place and pushes the search to the address bar.

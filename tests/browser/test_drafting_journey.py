@@ -34,6 +34,7 @@ def test_compose_overflow_consent_export_publish(app, browser, live_server, make
     staff.get_by_role("link", name=re.compile(r"Trabajo es trabajo · X")).click()
     item_url = staff.url
     staff.get_by_role("link", name="Edit").first.click()
+    staff.wait_for_load_state()  # htmx has wired the field before it is typed in
     text = staff.get_by_label("Text", exact=True)
     text.fill("x" * 300)
     text.press("End")  # a keyup: htmx asks the server for the count
