@@ -12,6 +12,7 @@ from amplify.actors import graph, pictures
 from amplify.actors.changes import MapError, bring_in, record_position, relate, save_actor
 from amplify.actors.models import Actor, MapShare, Position, Relationship, Suggestion
 from amplify.db import utcnow
+from tests.test_reports import counting_queries
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -99,6 +100,46 @@ def test_who_could_open_the_door(ministry_world, in_app):
     assert all(path[0] in (w["leader"].id, w["union"].id) for path in paths)
     assert graph.door_openers(w["committee"]) == []
     assert graph.door_openers(w["leader"]) == []
+
+
+def test_kept_paths_and_picture_follow_every_write_to_the_map(app, ministry_world, in_app):
+    """Issue 13: the paths and the neighbourhood's layout are kept between views, and a
+    write to actors or relationships, by any route (the map's own functions, a bulk update,
+    a deletion), is seen at once."""
+    from amplify.db import database
+
+    w = ministry_world
+    leader, adviser, minister, committee = w["leader"], w["adviser"], w["minister"], w["committee"]
+    assert graph.door_openers(committee) == []
+    before = graph.generation()
+    with counting_queries() as counted:  # kept: only the number is read, not the ties
+        assert graph.door_openers(committee) == []
+    assert len(counted) == 1 and "map_generation" in counted[0]
+    assert graph.generation() == before  # a view writes nothing
+
+    relate(minister, committee, "member_of")
+    assert graph.generation() != before
+    assert graph.door_openers(committee) == [[leader.id, adviser.id, minister.id, committee.id]]
+
+    # Written behind the map's back: a tie's kind changed in one statement, then deleted.
+    Relationship.update(kind="opposes").where((Relationship.from_actor == adviser)
+                                              & (Relationship.to_actor == minister)).execute()
+    assert graph.door_openers(committee) == []
+    Relationship.update(kind="advises").where((Relationship.from_actor == adviser)
+                                              & (Relationship.to_actor == minister)).execute()
+    assert graph.door_openers(committee)[0][-1] == committee.id
+    _ties, layout, drawn = graph.neighbourhood(leader)
+    assert drawn == set(layout) - {leader.id}
+    with database.atomic():
+        Relationship.delete().where(Relationship.from_actor == minister).execute()
+    assert graph.door_openers(committee) == []
+    _ties, after, drawn_after = graph.neighbourhood(minister)
+    assert set(after) == {minister.id} | drawn_after and committee.id not in drawn_after
+
+    # An actor renamed reorders equal ties: the picture is computed again.
+    stamp = graph.generation()
+    Actor.update(name="Zeta Asesor").where(Actor.id == adviser.id).execute()
+    assert graph.generation() != stamp
 
 
 def svg_of(html, element_id):

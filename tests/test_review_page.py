@@ -315,7 +315,7 @@ def test_her_page_reads_in_the_same_queries_with_one_thing_waiting_or_many(app, 
     page = client.get(path).get_data(as_text=True)
     # 7 + 7 in Spanish wait, none in Portuguese: three shown, the rest counted
     assert page.count('<article id="variant-') == 3 and "Te esperan 11 más" in page
-    assert page.count("example.org/") == 2 * 7  # what went out with her name on it: link text and href
+    assert page.count("example.org/") == 2 * 3  # the latest 3 of the 7 that went out: link text and href
     assert small[0] == large[0], (small, large)
 
 
@@ -339,9 +339,10 @@ def test_her_history_lists_show_the_latest_and_page_through_the_rest(app, client
     Publication.create(item=theirs, channel="x", url=f"https://x.example/{theirs.id}", published_at=utcnow())
 
     page = client.get(f"/r/{token}").get_data(as_text=True)
-    assert page.count('<li id="published-') == 10
+    assert page.count('<li id="published-') == 3  # the latest three, each with its "take it down"
+    assert page.count("/withdraw\"") == 3
     assert f'href="/r/{token}/published"' in page and "Ver las 23 cosas publicadas" in page
-    assert page.count('<li id="decision-') == 10 and "Ver tus 23 respuestas" in page
+    assert page.count('<li id="decision-') == 3 and "Ver tus 23 respuestas" in page
 
     seen, takedowns = [], 0
     for number in (1, 2):
@@ -357,3 +358,24 @@ def test_her_history_lists_show_the_latest_and_page_through_the_rest(app, client
     for bad in ("0", "-1", "999", "abc", "1e9", "2" * 40):  # the first page, never a 500
         response = client.get(f"/r/{token}/published?page={bad}")
         assert response.status_code == 200 and "Página 1 de 2" in response.get_data(as_text=True)
+
+
+def test_when_her_link_was_last_used_is_kept_to_the_minute_without_a_write_per_view(client, person):
+    """Issue 13: staff (and her data export) see when her link was last used; a page view
+    writes it only when the link was not used in the last minute."""
+    from tests.test_reports import counting_queries
+
+    link, token = person["link"], person["token"]
+    assert ReviewLink.get_by_id(link.id).last_used_at is None
+    client.get(f"/r/{token}")
+    first = ReviewLink.get_by_id(link.id).last_used_at
+    assert first is not None and utcnow() - first < timedelta(seconds=30)
+    with counting_queries() as counted:
+        assert client.get(f"/r/{token}").status_code == 200
+    assert not [sql for sql in counted if sql.lstrip().upper().startswith("UPDATE")]
+    assert ReviewLink.get_by_id(link.id).last_used_at == first
+
+    earlier = utcnow() - timedelta(minutes=2)
+    ReviewLink.update(last_used_at=earlier).where(ReviewLink.id == link.id).execute()
+    client.get(f"/r/{token}")
+    assert ReviewLink.get_by_id(link.id).last_used_at > earlier + timedelta(minutes=1)

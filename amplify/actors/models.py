@@ -227,3 +227,13 @@ class Suggestion(BaseModel):
     @property
     def state_label(self):
         return SUGGESTION_STATES.get(self.state, self.state)
+
+
+class MapGeneration(BaseModel):
+    """One row: a number that database triggers draw anew on every write to actors and
+    relationships (migration 0028). What the actor page computes from the whole map is used
+    again only while the number is the one it was computed at."""
+    n = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "map_generation"

@@ -226,17 +226,18 @@ def pending_for(activist):
 
     from amplify.campaigns.models import Campaign
 
-    items = list(Item.select(Item, Campaign).join(Campaign).switch(Item)
-                 .join(ItemPerson, on=(ItemPerson.item == Item.id))
-                 .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"])))
-                 .order_by(Item.updated_at))
-    latest = Decision.latest_by_subject("item", [item.id for item in items], activist.id)
-    waiting = []
-    for item in items:
-        mine = latest.get(item.id, {}).get(activist.id)
-        if mine is None or mine.content_hash != item.content_hash or mine.outcome not in FINAL:
-            waiting.append(item)
-    return waiting
+    # Answered: her latest decision on the item is a final answer to its current version.
+    # Read in the database, so no decision row leaves it (her page, issue 13).
+    latest = Decision.alias()
+    latest_seq = latest.select(fn.MAX(latest.seq)).where(
+        (latest.activist == activist.id) & (latest.subject_type == "item") & (latest.subject_id == Item.id))
+    answered = Decision.select(Decision.id).where(
+        (Decision.seq == latest_seq) & (Decision.content_hash == Item.content_hash) & Decision.outcome.in_(FINAL))
+    return list(Item.select(Item, Campaign).join(Campaign).switch(Item)
+                .join(ItemPerson, on=(ItemPerson.item == Item.id))
+                .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"]))
+                       & ~fn.EXISTS(answered))
+                .order_by(Item.updated_at))
 
 
 def variants_pending_for(activist):
@@ -282,6 +283,13 @@ def consented_publications(activist, limit=None, offset=0):
 
 def count_consented_publications(activist):
     return _went_out_with(activist).count()
+
+
+def count_consented_query(activist):
+    """The count of ``count_consented_publications`` as a query, to read with others."""
+    from amplify.items.models import Item
+
+    return _went_out_with(activist).select(fn.COUNT(Item.id))
 
 
 def _went_out_with(activist):

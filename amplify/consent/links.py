@@ -20,6 +20,7 @@ from amplify import security
 from amplify.consent.models import LinkAttempt, ReviewLink
 from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
+from amplify.people.models import Activist
 
 SALT = "amplify.review-link"
 WINDOW = timedelta(minutes=15)
@@ -77,4 +78,5 @@ def signed_language(token):
 def resolve(token):
     """``(state, link)`` for a review-page token; ``link`` only when usable."""
     return open_signed(serializer(), token, 366 * 86400,
-                       lambda nonce: ReviewLink.get_or_none(ReviewLink.nonce == nonce))
+                       lambda nonce: ReviewLink.select(ReviewLink, Activist).join(Activist)
+                       .where(ReviewLink.nonce == nonce).first())

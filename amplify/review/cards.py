@@ -72,18 +72,19 @@ def people_of(item_ids):
     return people
 
 
-def item_cards(items, activist, language, failed=None, stale=None):
+def item_cards(items, activist, language, failed=None, stale=None, people=None):
     """The cards of ``items`` (all waiting for ``activist``), read in a fixed number of
     queries however many there are: the people and images of every item, her last choice of
     name, her last answer to each item and the earlier versions she answered, each in one
     query.
     ``failed`` maps an item id to a form to show again, ``stale`` to the version she was
-    looking at when it was replaced."""
+    looking at when it was replaced; ``people``, when given, the ``people_of`` these items
+    (her page reads them for all its lists at once)."""
     failed, stale = failed or {}, stale or {}
     ids = [item.id for item in items]
     if not ids:
         return []
-    people = people_of(ids)
+    people = people_of(ids) if people is None else people
     decided = {}  # her last answer's version, per item
     for subject_id, content_hash in (
             Decision.select(Decision.subject_id, Decision.content_hash)
@@ -197,6 +198,12 @@ def about(decision, subject, activist, people=None):
 def answers(activist, limit=50, offset=0):
     """Her answers, newest first (``limit`` of them from ``offset``), each with what it was
     about — subjects read in one query per kind, not one per line."""
+    decisions, subjects = read_answers(activist, limit, offset)
+    return described_answers(decisions, subjects, activist, people_of(answered_items(subjects)))
+
+
+def read_answers(activist, limit, offset=0):
+    """``(decisions, {(kind, id): subject})``: her answers, newest first, and what they were about."""
     decisions = list(activist.decisions.where(Decision.outcome.in_(list(FINAL)))
                      .order_by(Decision.seq.desc()).limit(limit).offset(offset or None))
     subjects = {}
@@ -204,7 +211,16 @@ def answers(activist, limit=50, offset=0):
         ids = {d.subject_id for d in decisions if d.subject_type == kind}
         if ids:
             subjects.update({(kind, s.id): s for s in model.select().where(model.id.in_(ids))})
-    people = people_of([key[1] for key in subjects if key[0] == "item"])
+    return decisions, subjects
+
+
+def answered_items(subjects):
+    return {key[1] for key in subjects if key[0] == "item"}
+
+
+def described_answers(decisions, subjects, activist, people):
+    """Her answers as her lists show them: each with one line saying what it was about;
+    ``people`` holds the ``people_of`` the items among ``subjects``."""
     return [{"decision": d, "about": about(d, subjects.get((d.subject_type, d.subject_id)), activist,
                                            people.get(d.subject_id, []) if d.subject_type == "item" else None)}
             for d in decisions]

@@ -2,24 +2,27 @@
 and their receipts. Reached only through a signed personal link."""
 
 import secrets
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import format_date, gettext as _
 from flask_wtf.csrf import CSRFError
+from peewee import Case, Select, fn
 from werkzeug.exceptions import HTTPException
 
 from amplify import security
 from amplify.campaigns.models import MessageVariant
 from amplify.consent import ledger, links, notices, receipts
 from amplify.consent.forms import DecisionForm
-from amplify.consent.models import FINAL, Decision
-from amplify.db import utcnow
+from amplify.consent.models import FINAL, Decision, ReviewLink
+from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.review import trips
-from amplify.review.cards import about, about_item, answers, item_cards, people_of, variant_card
+from amplify.review.cards import (about, about_item, answered_items, answers, described_answers, item_cards,
+                                  people_of, read_answers, variant_card)
 from amplify.review.help import ask_help
 from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
@@ -28,9 +31,9 @@ bp = Blueprint("review", __name__, url_prefix="/r")
 # What asks her for an answer (an item, a message, an invitation, an event's consent) comes
 # a few at a time: a slow phone gets a light page, and she decides one thing after another;
 # answering one brings the next. Her history (what went out, her answers) lists the latest
-# SHOWN_AT_ONCE, the rest a page at a time.
+# SHOWN_AT_ONCE (each with its "take it down" or its receipt), the rest a page at a time.
 ASKED_AT_ONCE = 3
-SHOWN_AT_ONCE = 10
+SHOWN_AT_ONCE = 3
 
 
 class LinkUnusable(HTTPException):
@@ -71,6 +74,11 @@ def form_expired(error):
 LINK_PROBLEMS = {links.OLD: LinkOld, links.GUESS: LinkUnusable, links.TOO_MANY: TooManyAttempts}
 
 
+# When her link was last used (shown to staff and in her data) is kept to the minute: a page
+# view writes nothing when the link was used less than a minute ago.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def open_link(token):
     """The person's link, checked; their language for the page."""
     state, link = links.resolve(token)
@@ -79,8 +87,10 @@ def open_link(token):
         g.page_language = links.signed_language(token) or request.accept_languages.best_match(list(LANGUAGES))
         raise LINK_PROBLEMS[state]()
     g.page_language = link.activist.page_language() or request.accept_languages.best_match(list(LANGUAGES)) or "es"
-    link.last_used_at = utcnow()
-    link.save()
+    now = utcnow()
+    if link.last_used_at is None or now - link.last_used_at >= LAST_USED_PRECISION:
+        ReviewLink.update(last_used_at=now).where(ReviewLink.id == link.id).execute()
+        link.last_used_at = now
     return link
 
 
@@ -96,37 +106,49 @@ def page_context(link, failed=None, stale=None):
     language = notice_language()
     hers = Invitation.select(Invitation, Event).join(Event).where(Invitation.activist == activist)
     invited = hers.where(Invitation.state == "invited")
+    counts = her_counts(activist)
     pending = ledger.pending_for(activist)
-    items = item_cards(pending[:ASKED_AT_ONCE], activist, language,
+    asked = pending[:ASKED_AT_ONCE]
+    published = ledger.consented_publications(activist, SHOWN_AT_ONCE)
+    decisions, subjects = read_answers(activist, SHOWN_AT_ONCE)
+    # The people of every item the page names, for all its lists in one query.
+    people = people_of({item.id for item in asked} | {item.id for item, _decision, _pubs in published}
+                       | answered_items(subjects))
+    items = item_cards(asked, activist, language,
                        {key[1]: form for key, form in failed.items() if key[0] == "item"},
-                       {key[1]: seen for key, seen in stale.items() if key[0] == "item"})
-    coming, events_more = at_events(activist)
+                       {key[1]: seen for key, seen in stale.items() if key[0] == "item"}, people)
+    coming = at_events(activist)
     waiting_variants = ledger.variants_pending_for(activist)
     variants = [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
                 for v in waiting_variants[:ASKED_AT_ONCE]]
     return {
         "link": link, "activist": activist, "token": request.view_args["token"], "items": items,
-        "variants": variants, "published": published_rows(activist, SHOWN_AT_ONCE),
-        "published_total": ledger.count_consented_publications(activist),
-        "answers": answers(activist, SHOWN_AT_ONCE), "answers_total": answers_total(activist),
+        "variants": variants, "published": published_rows(activist, published, people),
+        "published_total": counts["published"],
+        "answers": described_answers(decisions, subjects, activist, people), "answers_total": counts["answers"],
         "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
         "invitations": list(invited.order_by(Event.starts_on, Invitation.id).limit(ASKED_AT_ONCE)),
-        "invitations_more": max(0, invited.count() - ASKED_AT_ONCE),
-        "at_events": coming, "events_more": events_more,
+        "invitations_more": max(0, counts["invited"] - ASKED_AT_ONCE),
+        "at_events": coming, "events_more": max(0, counts["coming"] - len(coming)),
         "items_more": max(0, len(pending) - ASKED_AT_ONCE),
         "variants_more": max(0, len(waiting_variants) - ASKED_AT_ONCE),
         "my_invitations": list(hers.order_by(Event.starts_on.desc(), Invitation.id.desc()).limit(SHOWN_AT_ONCE)),
-        "invitations_total": hers.count(),
+        "invitations_total": counts["invitations"],
         "request_key": secrets.token_urlsafe(16),
     }
 
 
-def published_rows(activist, limit, offset=0):
-    """What went out with her consent, newest first: each item as she knows it, the
-    decision in force and where it was published."""
+def published_page(activist, limit, offset=0):
+    """What went out with her consent, newest first (``limit`` from ``offset``)."""
     published = ledger.consented_publications(activist, limit, offset)
-    people = people_of([item.id for item, _decision, _pubs in published])
+    return published_rows(activist, published, people_of([item.id for item, _decision, _pubs in published]))
+
+
+def published_rows(activist, published, people):
+    """Each of ``published`` (from ``ledger.consented_publications``) as she knows it: the
+    item under her chosen name, the decision in force and where it was published;
+    ``people`` holds the ``people_of`` those items."""
     return [{"item": item, "decision": decision, "publications": pubs,
              "about": about_item(item, activist, decision.scope_data.get("attribution") if decision else None,
                                  people.get(item.id, []))}
@@ -134,13 +156,35 @@ def published_rows(activist, limit, offset=0):
 
 
 def answers_total(activist):
-    return activist.decisions.where(Decision.outcome.in_(list(FINAL))).count()
+    return _answered(activist).count()
+
+
+def _answered(activist):
+    return Decision.select(fn.COUNT(Decision.id)).where(
+        (Decision.activist == activist.id) & Decision.outcome.in_(list(FINAL)))
+
+
+def her_counts(activist):
+    """How many of her things there are, in one query: invitations waiting for her answer,
+    those of events where she chooses how she is shown (``coming``), all her invitations,
+    what went out with her consent and her answers."""
+    from amplify.invitations.models import MEDIA_CONSENT_STATES, Invitation
+
+    def invitations(condition=None):
+        counted = fn.COUNT(Case(None, [(condition, 1)])) if condition is not None else fn.COUNT(Invitation.id)
+        return Invitation.select(counted).where(Invitation.activist == activist.id)
+
+    names = ("invited", "coming", "invitations", "published", "answers")
+    values = Select(columns=[
+        invitations(Invitation.state == "invited"), invitations(Invitation.state.in_(list(MEDIA_CONSENT_STATES))),
+        invitations(), ledger.count_consented_query(activist), _answered(activist),
+    ]).bind(database).tuples().get()
+    return dict(zip(names, values))
 
 
 def at_events(activist):
     """Her next ASKED_AT_ONCE coming events, with what she agreed to there (named,
-    photographed, recorded, quoted) and the notice she reads before choosing; and how many
-    more come later."""
+    photographed, recorded, quoted) and the notice she reads before choosing."""
     from amplify.invitations.changes import media_consent
     from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES, Event, Invitation
 
@@ -158,7 +202,7 @@ def at_events(activist):
                      "notice": notices.for_invitation(invitation, notice_language()),
                      "trip": trips.trip(invitation, support.get(invitation.id, []), answered)
                      if invitation.state in trips.HER_TRIPS else None})
-    return rows, coming.count() - len(shown)
+    return rows
 
 
 @bp.get("/<token>")
@@ -178,7 +222,7 @@ HISTORY_PAGE = 20
 def published(token):
     link = open_link(token)
     return history(token, link, "published", ledger.count_consented_publications(link.activist),
-                   lambda limit, offset: published_rows(link.activist, limit, offset))
+                   lambda limit, offset: published_page(link.activist, limit, offset))
 
 
 @bp.get("/<token>/answers")
