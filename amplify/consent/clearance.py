@@ -52,6 +52,8 @@ class Clearance:
     people: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     embargoed_until: object = None  # the embargo's moment, while it has not passed
+    needs_safety: bool = False  # it names someone at high risk: a second sign-off is needed
+    safety_ok: bool = False  # that sign-off was given for this version by another staff member
 
     @property
     def consented(self):
@@ -156,8 +158,9 @@ def clearances(items, today=None, now=None):
             result.embargoed_until = item.embargo_until
         for person in people[item.id]:
             result.people.append(_person_status(item, person, decided.get(person.activist_id), today))
-        high_risk = any(p.activist.risk_level == "high" for p in people[item.id])
-        if high_risk and not _signed_off(item, checked.get(item.id, ())):
+        result.needs_safety = any(p.activist.risk_level == "high" for p in people[item.id])
+        result.safety_ok = _signed_off(item, checked.get(item.id, ()))
+        if result.needs_safety and not result.safety_ok:
             result.problems.append(_l("It names someone at high risk: a second staff member must "
                                       "sign off its safety."))
     return results

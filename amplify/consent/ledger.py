@@ -221,7 +221,9 @@ def expire(today=None):
 
 
 def pending_for(activist):
-    """Items waiting for this person's answer on their current version."""
+    """Items waiting for this person's answer on their current version, each with
+    ``answered_hash``: the version of her last answer to it (yes, no or a change asked for),
+    if any — her card shows what changed since."""
     from amplify.items.models import Item, ItemPerson
 
     from amplify.campaigns.models import Campaign
@@ -233,7 +235,12 @@ def pending_for(activist):
         (latest.activist == activist.id) & (latest.subject_type == "item") & (latest.subject_id == Item.id))
     answered = Decision.select(Decision.id).where(
         (Decision.seq == latest_seq) & (Decision.content_hash == Item.content_hash) & Decision.outcome.in_(FINAL))
-    return list(Item.select(Item, Campaign).join(Campaign).switch(Item)
+    last_answer = (Decision.select(Decision.content_hash)
+                   .where((Decision.activist == activist.id) & (Decision.subject_type == "item")
+                          & (Decision.subject_id == Item.id)
+                          & Decision.outcome.in_(["given", "changes_requested", "refused"]))
+                   .order_by(Decision.seq.desc()).limit(1))
+    return list(Item.select(Item, Campaign, last_answer.alias("answered_hash")).join(Campaign).switch(Item)
                 .join(ItemPerson, on=(ItemPerson.item == Item.id))
                 .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"]))
                        & ~fn.EXISTS(answered))

@@ -9,7 +9,7 @@ from amplify import security
 from amplify.calendars import Zone, is_time_zone, wall_clock, zone_for
 from amplify.campaigns.forms import content_language_choices
 from amplify.campaigns.models import Campaign, Message, MessageVariant
-from amplify.consent.clearance import clearance, needs_safety_check, safety_checked
+from amplify.consent.clearance import clearance
 from amplify.consent.models import Decision
 from amplify.drafting.views import counter_context
 from amplify.forms import form_status
@@ -190,14 +190,16 @@ def new():
 @bp.get("/<id:item_id>")
 @security.requires("view")
 def show(item_id, comment_form=None, status=200):
-    item = Item.get_or_404(Item.id == item_id)
+    item = Item.select(Item, Campaign).join(Campaign).where(Item.id == item_id).get_or_none()
+    if item is None:
+        abort(404)
     result = clearance(item)
     mark_seen(item, g.user)
     return render(
         "items/show.html", item=item, clearance=result, action=ActionForm(), status=status,
         comments=item.comments.order_by(ItemComment.created_at), comment_form=comment_form or CommentForm(),
         publication_form=PublicationForm(channel=item.channel), safety_form=SafetyForm(),
-        needs_safety=needs_safety_check(item), safety_ok=safety_checked(item),
+        needs_safety=result.needs_safety, safety_ok=result.safety_ok,
         safety_checks=item_safety_checks(item), publications=list(item.publications),
         history=Decision.select(Decision, Activist).join(Activist)
         .where((Decision.subject_type == "item") & (Decision.subject_id == item.id))

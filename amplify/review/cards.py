@@ -73,10 +73,10 @@ def people_of(item_ids):
 
 
 def item_cards(items, activist, language, failed=None, stale=None, people=None):
-    """The cards of ``items`` (all waiting for ``activist``), read in a fixed number of
-    queries however many there are: the people and images of every item, her last choice of
-    name, her last answer to each item and the earlier versions she answered, each in one
-    query.
+    """The cards of ``items`` (all waiting for ``activist``, as ``ledger.pending_for`` gives
+    them), read in a fixed number of queries however many there are: the people and images
+    of every item, her last choice of name and the earlier versions she answered, each in
+    one query.
     ``failed`` maps an item id to a form to show again, ``stale`` to the version she was
     looking at when it was replaced; ``people``, when given, the ``people_of`` these items
     (her page reads them for all its lists at once)."""
@@ -85,14 +85,8 @@ def item_cards(items, activist, language, failed=None, stale=None, people=None):
     if not ids:
         return []
     people = people_of(ids) if people is None else people
-    decided = {}  # her last answer's version, per item
-    for subject_id, content_hash in (
-            Decision.select(Decision.subject_id, Decision.content_hash)
-            .where((Decision.activist == activist) & (Decision.subject_type == "item")
-                   & Decision.subject_id.in_(ids) & Decision.outcome.in_(["given", "changes_requested", "refused"]))
-            .order_by(Decision.seq).tuples()):
-        decided[subject_id] = content_hash
-    earlier = {item.id: stale.get(item.id) or decided.get(item.id) for item in items}
+    # The version she was looking at, else that of her last answer (read with the item).
+    earlier = {item.id: stale.get(item.id) or item.answered_hash for item in items}
     earlier = {item_id: h for item_id, h in earlier.items() if h}
     texts = {}
     if earlier:
