@@ -191,6 +191,39 @@ def test_people_are_asked_again_after_an_edit_and_only_then(town):
     assert [i.id for i in in_app(town, ledger.pending_for, maria)] == [item.id]
 
 
+def answer(town, person, item, outcome):
+    """Her answer, for the item's current version, written into the ledger."""
+    with town["app"].app_context(), database.atomic():
+        Decision.append(at=utcnow(), activist=person.id, subject_type="item", subject_id=item.id,
+                        content_hash=Item.get_by_id(item.id).content_hash, outcome=outcome,
+                        scope=json.dumps(YES if outcome == "given" else {}, sort_keys=True), method="review_page")
+        refresh_state(Item.get_by_id(item.id))
+
+
+def edited(town, item, people, words):
+    in_app(town, save_item, Item.get_by_id(item.id), people=[(p.id, "quoted", None) for p in people],
+           variant_ids=[], text=Item.get_by_id(item.id).text + words)
+    return in_app(town, send_for_review, Item.get_by_id(item.id)).content_hash
+
+
+@pytest.mark.parametrize("outcome", ["given", "refused", "changes_requested"])
+def test_a_waiting_item_carries_the_version_of_her_last_answer_only_hers(town, outcome):
+    """Her card shows what changed since her last answer (a yes, a no or a change asked
+    for): ``pending_for`` reads that answer's version with the item — hers, the latest, not
+    the team's requests nor someone else's answer."""
+    maria, ana = town["maria"], town["ana"]
+    item = item_with(town, maria, ana)
+    first = Item.get_by_id(item.id).content_hash
+    assert [(i.id, i.answered_hash) for i in in_app(town, ledger.pending_for, maria)] == [(item.id, None)]
+    answer(town, maria, item, outcome)
+    second = edited(town, item, (maria, ana), " #C189")
+    answer(town, ana, item, "given")  # Ana's answer to the new version is not María's
+    assert [(i.id, i.answered_hash) for i in in_app(town, ledger.pending_for, maria)] == [(item.id, first)]
+    answer(town, maria, item, "changes_requested")
+    edited(town, item, (maria, ana), " ¡Ya!")
+    assert [(i.id, i.answered_hash) for i in in_app(town, ledger.pending_for, maria)] == [(item.id, second)]
+
+
 # Her own page ---------------------------------------------------------------------------
 
 def test_pending_for_lists_only_her_own_items_waiting_for_her(town):
