@@ -277,15 +277,15 @@ def consented_publications(activist, limit=None, offset=0):
     publications (``limit`` of them from ``offset``: her page shows the latest few)."""
     from amplify.items.models import Item, Publication
 
-    items = list(_went_out_with(activist).order_by(Item.updated_at.desc(), Item.id.desc())
-                 .limit(limit).offset(offset or None))
+    items = list(_went_out_with(activist).select_extend(Decision).switch(Item)
+                 .join(Decision, peewee.JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist.id, "item", Item.id),
+                       attr="latest")
+                 .order_by(Item.updated_at.desc(), Item.id.desc()).limit(limit).offset(offset or None))
     ids = [item.id for item in items]
-    latest = Decision.latest_by_subject("item", ids, activist.id)
     publications = {}
     for publication in Publication.select().where(Publication.item.in_(ids)).order_by(Publication.published_at):
         publications.setdefault(publication.item_id, []).append(publication)
-    return [(item, latest.get(item.id, {}).get(activist.id), publications.get(item.id, []))
-            for item in items]
+    return [(item, item.latest, publications.get(item.id, [])) for item in items]
 
 
 def count_consented_publications(activist):

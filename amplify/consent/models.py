@@ -197,6 +197,17 @@ class Decision(ChainedModel):
         return latest
 
     @classmethod
+    def is_latest_of(cls, activist_id, subject_type, subject_id_column):
+        """A join condition: this row is ``activist_id``'s latest decision on the subject
+        whose id is ``subject_id_column`` (a column of the query joined to): a list reads
+        each row with its latest decision in the same query."""
+        other = cls.alias()
+        newest = other.select(peewee.fn.MAX(other.seq)).where(
+            (other.activist == activist_id) & (other.subject_type == subject_type)
+            & (other.subject_id == subject_id_column))
+        return cls.seq == newest
+
+    @classmethod
     def last_given(cls, activist_id, subject_type, subject_id):
         return (cls.select().where((cls.activist == activist_id) & (cls.subject_type == subject_type)
                                    & (cls.subject_id == subject_id) & (cls.outcome == "given"))

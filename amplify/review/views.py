@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import format_date, gettext as _
 from flask_wtf.csrf import CSRFError
-from peewee import Case, Select, fn
+from peewee import JOIN, Case, Select, fn
 from werkzeug.exceptions import HTTPException
 
 from amplify import security
@@ -188,15 +188,15 @@ def at_events(activist):
     from amplify.invitations.changes import media_consent
     from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES, Event, Invitation
 
-    coming = (Invitation.select(Invitation, Event).join(Event)
-              .where((Invitation.activist == activist) & Invitation.state.in_(list(MEDIA_CONSENT_STATES)))
-              .order_by(Event.starts_on, Invitation.id))
-    shown = list(coming.limit(ASKED_AT_ONCE))
-    latest = Decision.latest_by_subject("invitation", [i.id for i in shown], activist.id) if shown else {}
+    shown = list(Invitation.select(Invitation, Event, Decision).join(Event).switch(Invitation)
+                 .join(Decision, JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist.id, "invitation", Invitation.id),
+                       attr="latest")
+                 .where((Invitation.activist == activist) & Invitation.state.in_(list(MEDIA_CONSENT_STATES)))
+                 .order_by(Event.starts_on, Invitation.id).limit(ASKED_AT_ONCE))
     support = trips.support_by_invitation(shown)
     rows = []
     for invitation in shown:
-        uses, decision = media_consent(invitation, latest.get(invitation.id, {}).get(invitation.activist_id))
+        uses, decision = media_consent(invitation, invitation.latest)
         answered = any(value is not None for value in uses.values())
         rows.append({"invitation": invitation, "uses": uses, "labels": MEDIA_USES, "decision": decision,
                      "notice": notices.for_invitation(invitation, notice_language()),
