@@ -315,6 +315,7 @@ def test_her_page_reads_in_the_same_queries_with_one_thing_waiting_or_many(app, 
     page = client.get(path).get_data(as_text=True)
     # 7 + 7 in Spanish wait, none in Portuguese: three shown, the rest counted
     assert page.count('<article id="variant-') == 3 and "Te esperan 11 más" in page
+    assert page.count('<article id="item-') == 3 and "Te esperan 5 más" in page  # 1 + 7 items wait
     assert page.count("example.org/") == 2 * 3  # the latest 3 of the 7 that went out: link text and href
     assert small[0] == large[0], (small, large)
 

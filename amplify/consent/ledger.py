@@ -220,31 +220,41 @@ def expire(today=None):
     return sorted(affected.values(), key=lambda i: i.state != "published")
 
 
-def pending_for(activist):
-    """Items waiting for this person's answer on their current version, each with
-    ``answered_hash``: the version of her last answer to it (yes, no or a change asked for),
-    if any — her card shows what changed since."""
-    from amplify.items.models import Item, ItemPerson
-
+def pending_for(activist, limit=None):
+    """Items waiting for this person's answer on their current version, the oldest first
+    (the first ``limit``), each with ``answered_hash``: the version of her last answer to
+    it (yes, no or a change asked for), if any — her card shows what changed since."""
     from amplify.campaigns.models import Campaign
+    from amplify.items.models import Item
 
-    # Answered: her latest decision on the item is a final answer to its current version.
-    # Read in the database, so no decision row leaves it (her page, issue 13).
-    latest = Decision.alias()
-    latest_seq = latest.select(fn.MAX(latest.seq)).where(
-        (latest.activist == activist.id) & (latest.subject_type == "item") & (latest.subject_id == Item.id))
-    answered = Decision.select(Decision.id).where(
-        (Decision.seq == latest_seq) & (Decision.content_hash == Item.content_hash) & Decision.outcome.in_(FINAL))
     last_answer = (Decision.select(Decision.content_hash)
                    .where((Decision.activist == activist.id) & (Decision.subject_type == "item")
                           & (Decision.subject_id == Item.id)
                           & Decision.outcome.in_(["given", "changes_requested", "refused"]))
                    .order_by(Decision.seq.desc()).limit(1))
-    return list(Item.select(Item, Campaign, last_answer.alias("answered_hash")).join(Campaign).switch(Item)
-                .join(ItemPerson, on=(ItemPerson.item == Item.id))
-                .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"]))
-                       & ~fn.EXISTS(answered))
-                .order_by(Item.updated_at))
+    return list(_waiting_for(activist).select_extend(Campaign, last_answer.alias("answered_hash"))
+                .switch(Item).join(Campaign).order_by(Item.updated_at).limit(limit))
+
+
+def count_pending_query(activist):
+    """How many items wait for her (``pending_for``'s count), as a query to read with others."""
+    from amplify.items.models import Item
+
+    return _waiting_for(activist).select(fn.COUNT(Item.id))
+
+
+def _waiting_for(activist):
+    """Her items in review or cleared that her latest decision does not answer: it is not a
+    final answer to the current version. Judged in the database, so no decision row leaves
+    it (her page, issue 13)."""
+    from amplify.items.models import Item, ItemPerson
+
+    answered = Decision.select(Decision.id).where(
+        Decision.is_latest_of(activist.id, "item", Item.id) & (Decision.content_hash == Item.content_hash)
+        & Decision.outcome.in_(FINAL))
+    return (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
+            .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"]))
+                   & ~fn.EXISTS(answered)))
 
 
 def variants_pending_for(activist):

@@ -104,11 +104,10 @@ def page_context(link, failed=None, stale=None):
     activist = link.activist
     failed, stale = failed or {}, stale or {}
     language = notice_language()
-    hers = Invitation.select(Invitation, Event).join(Event).where(Invitation.activist == activist)
+    hers = her_invitations(activist)
     invited = hers.where(Invitation.state == "invited")
     counts = her_counts(activist)
-    pending = ledger.pending_for(activist)
-    asked = pending[:ASKED_AT_ONCE]
+    asked = ledger.pending_for(activist, ASKED_AT_ONCE)
     published = ledger.consented_publications(activist, SHOWN_AT_ONCE)
     decisions, subjects = read_answers(activist, SHOWN_AT_ONCE)
     # The people of every item the page names, for all its lists in one query.
@@ -131,12 +130,24 @@ def page_context(link, failed=None, stale=None):
         "invitations": list(invited.order_by(Event.starts_on, Invitation.id).limit(ASKED_AT_ONCE)),
         "invitations_more": max(0, counts["invited"] - ASKED_AT_ONCE),
         "at_events": coming, "events_more": max(0, counts["coming"] - len(coming)),
-        "items_more": max(0, len(pending) - ASKED_AT_ONCE),
+        "items_more": max(0, counts["pending"] - ASKED_AT_ONCE),
         "variants_more": max(0, len(waiting_variants) - ASKED_AT_ONCE),
         "my_invitations": list(hers.order_by(Event.starts_on.desc(), Invitation.id.desc()).limit(SHOWN_AT_ONCE)),
         "invitations_total": counts["invitations"],
         "request_key": secrets.token_urlsafe(16),
     }
+
+
+def her_invitations(activist):
+    """Her invitations as her lists show them: the event's name, dates and place, her role,
+    the state and the date to answer by — only those columns (not her travel or passport
+    details, which these lists never show)."""
+    from amplify.invitations.models import Event, Invitation
+
+    return (Invitation.select(Invitation.id, Invitation.event, Invitation.activist, Invitation.role,
+                              Invitation.state, Invitation.answer_due,
+                              Event.id, Event.title, Event.starts_on, Event.ends_on, Event.place)
+            .join(Event).where(Invitation.activist == activist))
 
 
 def published_page(activist, limit, offset=0):
@@ -165,7 +176,8 @@ def _answered(activist):
 
 
 def her_counts(activist):
-    """How many of her things there are, in one query: invitations waiting for her answer,
+    """How many of her things there are, in one query: items waiting for her answer
+    (``ledger.pending_for``), invitations waiting for her answer,
     those of events where she chooses how she is shown (``coming``), all her invitations,
     what went out with her consent and her answers."""
     from amplify.invitations.models import MEDIA_CONSENT_STATES, Invitation
@@ -174,8 +186,9 @@ def her_counts(activist):
         counted = fn.COUNT(Case(None, [(condition, 1)])) if condition is not None else fn.COUNT(Invitation.id)
         return Invitation.select(counted).where(Invitation.activist == activist.id)
 
-    names = ("invited", "coming", "invitations", "published", "answers")
+    names = ("pending", "invited", "coming", "invitations", "published", "answers")
     values = Select(columns=[
+        ledger.count_pending_query(activist),
         invitations(Invitation.state == "invited"), invitations(Invitation.state.in_(list(MEDIA_CONSENT_STATES))),
         invitations(), ledger.count_consented_query(activist), _answered(activist),
     ]).bind(database).tuples().get()
@@ -239,8 +252,7 @@ def invitations(token):
     from amplify.invitations.models import Event, Invitation
 
     link = open_link(token)
-    hers = (Invitation.select(Invitation, Event).join(Event).where(Invitation.activist == link.activist)
-            .order_by(Event.starts_on.desc(), Invitation.id.desc()))
+    hers = her_invitations(link.activist).order_by(Event.starts_on.desc(), Invitation.id.desc())
     return history(token, link, "invitations", hers.count(),
                    lambda limit, offset: list(hers.limit(limit).offset(offset)))
 
