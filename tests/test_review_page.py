@@ -80,6 +80,38 @@ def test_changes_needs_a_comment_and_keeps_the_form(client, person):
     assert Item.get_by_id(person["item"].id).state == "draft"
 
 
+def test_one_thing_at_a_time_and_an_answer_that_needs_more_shows_the_thing_she_answered(client, person, factories):
+    """Her page asks one thing; a form she sent for another (an older tab, the back button)
+    that needs more comes back with that thing, its error and what she typed."""
+    from amplify.invitations.models import Invitation
+
+    first, maria = person["item"], person["maria"]
+    second = factories.send(factories.item(person["campaign"], people=[(maria, "quoted", None)], title="Segundo"))
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert page.count("<article") == 1 and f'id="item-{first.id}"' in page
+    assert "2 cosas esperan tu respuesta" in page and "Te espera 1 cosa más" in page
+
+    prefix = f"i{second.id}"  # the form of the second, as an older page showed it
+    data = {"csrf_token": form_fields(page, f"i{first.id}")["csrf_token"],
+            f"{prefix}-content_hash": Item.get_by_id(second.id).content_hash, f"{prefix}-request_key": "k-2",
+            f"{prefix}-answer": "changes_requested", f"{prefix}-comment": ""}
+    response = client.post(f"/r/{person['token']}/items/{second.id}", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and body.count("<article") == 1
+    assert f'id="item-{second.id}"' in body and "Di qué debería cambiar." in body
+
+    # With every item answered, an invitation is asked.
+    event = factories.event("Conferencia de la OIT")
+    invitation = Invitation.create(event=event, activist=maria, role="speaker", state="invited")
+    for item in (first, second):
+        fields = form_fields(client.get(f"/r/{person['token']}").get_data(as_text=True), f"i{item.id}")
+        assert client.post(f"/r/{person['token']}/items/{item.id}", data=fields | {
+            f"i{item.id}-answer": "refused"}).status_code == 302
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert f'id="invitation-{invitation.id}"' in page and "Conferencia de la OIT" in page
+    assert "1 cosa espera tu respuesta" in page and "cosa más" not in page and "cosas más" not in page
+
+
 def test_decision_on_a_replaced_version_is_refused_with_the_new_one_shown(app, client, person, factories):
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
     prefix = f"i{person['item'].id}"
@@ -248,6 +280,14 @@ def test_spokesperson_approves_a_message_on_her_page(client, person, factories):
 
     message = factories.message(person["campaign"], title="Ratify C190 (staff title)")
     variant = factories.variant(message)
+    # One thing at a time: the item that waits first, then the message.
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert page.count("<article") == 1 and f'id="item-{person["item"].id}"' in page and "Mensaje clave" not in page
+    assert "Te espera 1 cosa más" in page
+    item_prefix = f"i{person['item'].id}"
+    data = form_fields(page, item_prefix) | {f"{item_prefix}-answer": "given", f"{item_prefix}-channels": "x",
+                                             f"{item_prefix}-attribution": "pseudonym"}
+    assert client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data).status_code == 302
     page = client.get(f"/r/{person['token']}").get_data(as_text=True)
     # The staff title is in no known language: she is shown none rather than one she may not read.
     assert "Mensaje clave para aprobar" in page and "Ratify C190" not in page
@@ -313,9 +353,10 @@ def test_her_page_reads_in_the_same_queries_with_one_thing_waiting_or_many(app, 
     more(6)
     large = measure(app, client, [path])[path]
     page = client.get(path).get_data(as_text=True)
-    # 7 + 7 in Spanish wait, none in Portuguese: three shown, the rest counted
-    assert page.count('<article id="variant-') == 3 and "Te esperan 11 más" in page
-    assert page.count('<article id="item-') == 3 and "Te esperan 5 más" in page  # 1 + 7 items wait
+    # 1 + 7 items and 7 + 7 messages in Spanish wait (none in Portuguese): the oldest item
+    # is asked, the other 21 are counted and come one after another.
+    assert page.count("<article") == 1 and page.count('<article id="item-') == 1
+    assert "22 cosas esperan tu respuesta" in page and "Te esperan 21 cosas más" in page
     assert page.count("example.org/") == 2 * 3  # the latest 3 of the 7 that went out: link text and href
     assert small[0] == large[0], (small, large)
 

@@ -220,10 +220,11 @@ def expire(today=None):
     return sorted(affected.values(), key=lambda i: i.state != "published")
 
 
-def pending_for(activist, limit=None):
+def pending_for(activist, limit=None, only=None):
     """Items waiting for this person's answer on their current version, the oldest first
-    (the first ``limit``), each with ``answered_hash``: the version of her last answer to
-    it (yes, no or a change asked for), if any — her card shows what changed since."""
+    (the first ``limit``; the item ``only``, if it waits), each with ``answered_hash``: the
+    version of her last answer to it (yes, no or a change asked for), if any — her card
+    shows what changed since."""
     from amplify.campaigns.models import Campaign
     from amplify.items.models import Item
 
@@ -232,8 +233,10 @@ def pending_for(activist, limit=None):
                           & (Decision.subject_id == Item.id)
                           & Decision.outcome.in_(["given", "changes_requested", "refused"]))
                    .order_by(Decision.seq.desc()).limit(1))
-    return list(_waiting_for(activist).select_extend(Campaign, last_answer.alias("answered_hash"))
-                .switch(Item).join(Campaign).order_by(Item.updated_at).limit(limit))
+    query = _waiting_for(activist).select_extend(Campaign, last_answer.alias("answered_hash"))
+    if only is not None:
+        query = query.where(Item.id == only)
+    return list(query.switch(Item).join(Campaign).order_by(Item.updated_at).limit(limit))
 
 
 def count_pending_query(activist):

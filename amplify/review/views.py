@@ -28,11 +28,12 @@ from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
-# What asks her for an answer (an item, a message, an invitation, an event's consent) comes
-# a few at a time: a slow phone gets a light page, and she decides one thing after another;
-# answering one brings the next. Her history (what went out, her answers) lists the latest
-# SHOWN_AT_ONCE (each with its "take it down" or its receipt), the rest a page at a time.
-ASKED_AT_ONCE = 3
+# She decides one thing at a time: her page shows the next thing that waits for her answer
+# (an item, then a key message, then an invitation) and how many more come after it, one
+# after another as she answers; a light page on a slow phone. Her next event, with what she
+# agreed to there, stays in view. Her history (what went out, her answers, her invitations)
+# lists the latest SHOWN_AT_ONCE (each with its "take it down" or its receipt), the rest a
+# page at a time.
 SHOWN_AT_ONCE = 3
 
 
@@ -96,18 +97,28 @@ def open_link(token):
 
 def page_context(link, failed=None, stale=None):
     """Her page; ``failed`` maps ``(subject_type, id)`` to a form to show again with its
-    errors, ``stale`` to the version she was looking at when it was replaced. Every list is
-    bounded: what waits, a few at a time; what went out, her answers and her invitations,
-    the latest SHOWN_AT_ONCE with a link to the rest (``history``)."""
+    errors, ``stale`` to the version she was looking at when it was replaced: that thing
+    is the one shown, else the next that waits. Every list is bounded: one thing asked, her
+    next event, the latest SHOWN_AT_ONCE of her history with a link to the rest
+    (``history``)."""
     from amplify.invitations.models import Event, Invitation
 
     activist = link.activist
     failed, stale = failed or {}, stale or {}
+    answered = next(iter(failed), None) or next(iter(stale), None)  # what she just answered
     language = notice_language()
     hers = her_invitations(activist)
-    invited = hers.where(Invitation.state == "invited")
     counts = her_counts(activist)
-    asked = ledger.pending_for(activist, ASKED_AT_ONCE)
+    waiting_variants = ledger.variants_pending_for(activist)
+    if answered is not None and answered[0] == "item":
+        asked = ledger.pending_for(activist, 1, only=answered[1])
+    elif answered is not None:
+        asked = []
+    else:
+        asked = ledger.pending_for(activist, 1)
+    variants = [] if asked else [v for v in waiting_variants if answered in (None, ("variant", v.id))][:1]
+    invited = [] if asked or variants or answered else list(
+        hers.where(Invitation.state == "invited").order_by(Event.starts_on, Invitation.id).limit(1))
     published = ledger.consented_publications(activist, SHOWN_AT_ONCE)
     decisions, subjects = read_answers(activist, SHOWN_AT_ONCE)
     # The people of every item the page names, for all its lists in one query.
@@ -117,21 +128,18 @@ def page_context(link, failed=None, stale=None):
                        {key[1]: form for key, form in failed.items() if key[0] == "item"},
                        {key[1]: seen for key, seen in stale.items() if key[0] == "item"}, people)
     coming = at_events(activist)
-    waiting_variants = ledger.variants_pending_for(activist)
-    variants = [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
-                for v in waiting_variants[:ASKED_AT_ONCE]]
+    waiting = counts["pending"] + len(waiting_variants) + counts["invited"]
     return {
         "link": link, "activist": activist, "token": request.view_args["token"], "items": items,
-        "variants": variants, "published": published_rows(activist, published, people),
-        "published_total": counts["published"],
+        "variants": [variant_card(v, activist, language, failed.get(("variant", v.id)), stale.get(("variant", v.id)))
+                     for v in variants],
+        "invitations": invited,
+        "waiting": waiting, "waiting_more": max(0, waiting - len(items) - len(variants) - len(invited)),
+        "published": published_rows(activist, published, people), "published_total": counts["published"],
         "answers": described_answers(decisions, subjects, activist, people), "answers_total": counts["answers"],
         "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
-        "invitations": list(invited.order_by(Event.starts_on, Invitation.id).limit(ASKED_AT_ONCE)),
-        "invitations_more": max(0, counts["invited"] - ASKED_AT_ONCE),
         "at_events": coming, "events_more": max(0, counts["coming"] - len(coming)),
-        "items_more": max(0, counts["pending"] - ASKED_AT_ONCE),
-        "variants_more": max(0, len(waiting_variants) - ASKED_AT_ONCE),
         "my_invitations": list(hers.order_by(Event.starts_on.desc(), Invitation.id.desc()).limit(SHOWN_AT_ONCE)),
         "invitations_total": counts["invitations"],
         "request_key": secrets.token_urlsafe(16),
@@ -196,8 +204,8 @@ def her_counts(activist):
 
 
 def at_events(activist):
-    """Her next ASKED_AT_ONCE coming events, with what she agreed to there (named,
-    photographed, recorded, quoted) and the notice she reads before choosing."""
+    """Her next coming event, with what she agreed to there (named, photographed,
+    recorded, quoted), the notice she reads before choosing and what to do for the trip."""
     from amplify.invitations.changes import media_consent
     from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES, Event, Invitation
 
@@ -205,7 +213,7 @@ def at_events(activist):
                  .join(Decision, JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist.id, "invitation", Invitation.id),
                        attr="latest")
                  .where((Invitation.activist == activist) & Invitation.state.in_(list(MEDIA_CONSENT_STATES)))
-                 .order_by(Event.starts_on, Invitation.id).limit(ASKED_AT_ONCE))
+                 .order_by(Event.starts_on, Invitation.id).limit(1))
     support = trips.support_by_invitation(shown)
     rows = []
     for invitation in shown:
