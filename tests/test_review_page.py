@@ -134,6 +134,60 @@ def test_decision_on_a_replaced_version_is_refused_with_the_new_one_shown(app, c
     assert Decision.select().where(Decision.outcome == "given").count() == 0
 
 
+def test_an_item_the_team_took_back_while_she_read_is_not_recorded_and_the_next_thing_comes(app, client, person,
+                                                                                            factories):
+    """Staff edit the item she is reading (it goes back to draft): her yes is not recorded,
+    her page says so, and shows what waits next — never an empty page."""
+    from amplify.items.changes import save_item
+
+    first, maria = person["item"], person["maria"]
+    second = factories.send(factories.item(person["campaign"], people=[(maria, "quoted", None)], title="Segundo"))
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    prefix = f"i{first.id}"
+    data = form_fields(page, prefix) | {f"{prefix}-channels": ["x"], f"{prefix}-attribution": "pseudonym",
+                                        f"{prefix}-answer": "given"}
+    with app.app_context():
+        item = Item.get_by_id(first.id)
+        save_item(item, people=[(maria.id, "quoted", None)], variant_ids=[], text=item.text + " ¡Ya!")
+    assert Item.get_by_id(first.id).state == "draft"
+    response = client.post(f"/r/{person['token']}/items/{first.id}", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "El equipo está cambiando lo que respondías" in body
+    assert body.count("<article") == 1 and f'id="item-{second.id}"' in body
+    assert not Decision.select().where((Decision.subject_id == first.id) & (Decision.outcome == "given")).exists()
+
+
+def test_after_her_answer_she_sees_the_thanks_and_the_next_thing_at_the_top(client, person, factories):
+    second = factories.send(factories.item(person["campaign"], people=[(person["maria"], "quoted", None)],
+                                           title="Segundo"))
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    prefix = f"i{person['item'].id}"
+    data = form_fields(page, prefix) | {f"{prefix}-channels": ["x"], f"{prefix}-attribution": "pseudonym",
+                                        f"{prefix}-answer": "given"}
+    response = client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == f"/r/{person['token']}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.index("Gracias. Tu sí quedó registrado") < page.index(f'id="item-{second.id}"')
+
+
+def test_her_events_are_those_she_goes_to_an_invitation_is_asked_first(client, person, factories):
+    """An invitation still to answer is asked (yes or no) on its own card; "At your events"
+    lists the events she said she goes to, the soonest first — not the one she is asked about."""
+    from amplify.invitations.models import Invitation
+
+    maria = person["maria"]
+    going = factories.invitation(factories.event("Conferencia Internacional del Trabajo", days=40), maria)
+    Invitation.update(state="accepted").where(Invitation.id == going.id).execute()
+    asked = factories.invitation(factories.event("Audiencia pública", days=10), maria)
+    Invitation.update(state="invited").where(Invitation.id == asked.id).execute()
+    person_item = person["item"]
+    Item.update(state="draft").where(Item.id == person_item.id).execute()  # nothing else waits
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert f'id="invitation-{asked.id}"' in page and f'id="event-{going.id}"' in page
+    assert f'id="event-{asked.id}"' not in page and "1 cosa espera tu respuesta" in page
+
+
 def test_what_changed_is_shown_after_an_edit(app, client, person):
     from amplify.consent import ledger
     from amplify.items.changes import save_item, send_for_review

@@ -17,6 +17,7 @@ from amplify.consent.forms import DecisionForm
 from amplify.consent.models import FINAL, Decision, ReviewLink
 from amplify.db import database, utcnow
 from amplify.i18n import LANGUAGES
+from amplify.invitations.models import MEDIA_CONSENT_STATES
 from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
@@ -35,6 +36,10 @@ bp = Blueprint("review", __name__, url_prefix="/r")
 # lists the latest SHOWN_AT_ONCE (each with its "take it down" or its receipt), the rest a
 # page at a time.
 SHOWN_AT_ONCE = 3
+EVENTS_SHOWN = 3
+# The events she goes to: an invitation still to answer is asked first (yes or no), and
+# how she may be shown there once she said yes.
+GOING = [state for state in MEDIA_CONSENT_STATES if state != "invited"]
 
 
 class LinkUnusable(HTTPException):
@@ -110,14 +115,17 @@ def page_context(link, failed=None, stale=None):
     hers = her_invitations(activist)
     counts = her_counts(activist)
     waiting_variants = ledger.variants_pending_for(activist)
+    asked, variants = [], []
     if answered is not None and answered[0] == "item":
         asked = ledger.pending_for(activist, 1, only=answered[1])
     elif answered is not None:
-        asked = []
-    else:
+        variants = [v for v in waiting_variants if ("variant", v.id) == answered]
+    # What she answered no longer waits (the team took it back to change it): the next thing.
+    taken_back = answered is not None and not asked and not variants
+    if answered is None or taken_back:
         asked = ledger.pending_for(activist, 1)
-    variants = [] if asked else [v for v in waiting_variants if answered in (None, ("variant", v.id))][:1]
-    invited = [] if asked or variants or answered else list(
+        variants = [] if asked else waiting_variants[:1]
+    invited = [] if asked or variants else list(
         hers.where(Invitation.state == "invited").order_by(Event.starts_on, Invitation.id).limit(1))
     published = ledger.consented_publications(activist, SHOWN_AT_ONCE)
     decisions, subjects = read_answers(activist, SHOWN_AT_ONCE)
@@ -135,6 +143,7 @@ def page_context(link, failed=None, stale=None):
                      for v in variants],
         "invitations": invited,
         "waiting": waiting, "waiting_more": max(0, waiting - len(items) - len(variants) - len(invited)),
+        "taken_back": taken_back,
         "published": published_rows(activist, published, people), "published_total": counts["published"],
         "answers": described_answers(decisions, subjects, activist, people), "answers_total": counts["answers"],
         "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
@@ -186,9 +195,9 @@ def _answered(activist):
 def her_counts(activist):
     """How many of her things there are, in one query: items waiting for her answer
     (``ledger.pending_for``), invitations waiting for her answer,
-    those of events where she chooses how she is shown (``coming``), all her invitations,
+    those of events she goes to (``coming``), all her invitations,
     what went out with her consent and her answers."""
-    from amplify.invitations.models import MEDIA_CONSENT_STATES, Invitation
+    from amplify.invitations.models import Invitation
 
     def invitations(condition=None):
         counted = fn.COUNT(Case(None, [(condition, 1)])) if condition is not None else fn.COUNT(Invitation.id)
@@ -197,23 +206,24 @@ def her_counts(activist):
     names = ("pending", "invited", "coming", "invitations", "published", "answers")
     values = Select(columns=[
         ledger.count_pending_query(activist),
-        invitations(Invitation.state == "invited"), invitations(Invitation.state.in_(list(MEDIA_CONSENT_STATES))),
+        invitations(Invitation.state == "invited"), invitations(Invitation.state.in_(GOING)),
         invitations(), ledger.count_consented_query(activist), _answered(activist),
     ]).bind(database).tuples().get()
     return dict(zip(names, values))
 
 
 def at_events(activist):
-    """Her next coming event, with what she agreed to there (named, photographed,
-    recorded, quoted), the notice she reads before choosing and what to do for the trip."""
+    """Her next EVENTS_SHOWN events (she said she will go), each with what she agreed to
+    there (named, photographed, recorded, quoted), the notice she reads before choosing and
+    what to do for the trip."""
     from amplify.invitations.changes import media_consent
-    from amplify.invitations.models import MEDIA_CONSENT_STATES, MEDIA_USES, Event, Invitation
+    from amplify.invitations.models import MEDIA_USES, Event, Invitation
 
     shown = list(Invitation.select(Invitation, Event, Decision).join(Event).switch(Invitation)
                  .join(Decision, JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist.id, "invitation", Invitation.id),
                        attr="latest")
-                 .where((Invitation.activist == activist) & Invitation.state.in_(list(MEDIA_CONSENT_STATES)))
-                 .order_by(Event.starts_on, Invitation.id).limit(1))
+                 .where((Invitation.activist == activist) & Invitation.state.in_(GOING))
+                 .order_by(Event.starts_on, Invitation.id).limit(EVENTS_SHOWN))
     support = trips.support_by_invitation(shown)
     rows = []
     for invitation in shown:
@@ -282,7 +292,7 @@ def decided(token, decision):
                 "changes_requested": _("Thank you. Your request for a change was sent to the team."),
                 "withdrawn": _("Your consent was withdrawn. We are taking it down everywhere.")}
     flash(messages.get(decision.outcome, _("Recorded.")), "success")
-    return redirect(url_for("review.page", token=token) + f"#decision-{decision.id}")
+    return redirect(url_for("review.page", token=token))  # the thanks, then the next thing
 
 
 def not_waiting(token, link, request_key=None):
@@ -309,7 +319,7 @@ def already_answered(token, link, subject_type, subject, form):
         return None
     flash(_("We already have your answer from %(when)s: %(answer)s.",
             when=format_date(latest.at, "long"), answer=latest.outcome_label), "success")
-    return redirect(url_for("review.page", token=token) + f"#decision-{latest.id}")
+    return redirect(url_for("review.page", token=token))
 
 
 def answer(token, link, subject_type, subject, form, notice):
@@ -391,7 +401,7 @@ def answer_invitation(token, invitation_id):
         flash(problem.message, "error")
     else:
         flash(_("Thank you. Your answer was sent to the team."), "success")
-    return redirect(url_for("review.page", token=token) + f"#invitation-{invitation.id}")
+    return redirect(url_for("review.page", token=token))  # what she was told, then the next thing
 
 
 @bp.post("/<token>/invitations/<id:invitation_id>/media")
@@ -400,7 +410,7 @@ def media_consent(token, invitation_id):
     """Her own, separate answer about being named, photographed, recorded or quoted at the
     event: what she ticks is a yes, nothing ticked is a no."""
     from amplify.invitations.changes import record_media_consent
-    from amplify.invitations.models import MEDIA_CONSENT_STATES, Invitation
+    from amplify.invitations.models import Invitation
 
     link = open_link(token)
     invitation = Invitation.get_or_none(Invitation.id == invitation_id)
