@@ -90,7 +90,7 @@ def test_a_repeated_answer_says_what_we_have(client, factories, maria):
     response = client.post(f"/r/{token}/variants/{variant.id}", data=again, follow_redirects=True)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Ya tenemos tu respuesta del" in body and "Dado" in body
+    assert "Ya tenemos tu respuesta del" in body and "Dijiste sí." in body
     assert "no funciona" not in body
     assert Decision.select().where(Decision.outcome == "given").count() == 1
 
@@ -109,7 +109,7 @@ def test_her_answers_say_what_each_was_about(app, client, factories, maria):
     row = page[page.index(f'id="decision-{decision.id}"'):]
     row = row[:row.index("</li>")]
     assert "Publicación en redes sociales en X: ««Sin nosotras no funciona ninguna casa» — Flor del Valle»" in row
-    assert "Dado" in row and "Ver el comprobante" in row
+    assert "Dijiste sí" in row and "Dado" not in row and "Ver el comprobante" in row
     receipt = client.get(f"/r/{token}/decisions/{decision.id}").get_data(as_text=True)
     assert "Flor del Valle" in receipt and "Post de prueba" not in receipt  # not the staff's title
 

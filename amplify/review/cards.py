@@ -5,7 +5,7 @@ defaults (what the item fixes, else her last choice, else her default); the full
 one tap away. Nothing here ever shows a ``{ref}`` code."""
 
 from babel import Locale, UnknownLocaleError
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
 
 from amplify.campaigns.models import MessageVariant
 from amplify.consent import ledger, notices
@@ -16,6 +16,19 @@ from amplify.people.models import Activist
 from amplify.items.models import CHANNELS, Item, ItemImage, ItemPerson, ItemVersion, anonymous_label, render_text
 from amplify.media.models import Asset
 from amplify.textdiff import word_diff
+
+# Her answers in her words (staff pages say "Given", "Refused").
+SAID = {
+    "given": _l("You said yes"),
+    "refused": _l("You said no"),
+    "changes_requested": _l("You asked for a change"),
+    "withdrawn": _l("You took it back"),
+}
+
+
+def said(decision):
+    return SAID.get(decision.outcome, decision.outcome_label)
+
 
 NAMED_AS = {
     "full_name": lambda name: _("under your full name, %(name)s", name=name),
@@ -215,6 +228,7 @@ def answered_items(subjects):
 def described_answers(decisions, subjects, activist, people):
     """Her answers as her lists show them: each with one line saying what it was about;
     ``people`` holds the ``people_of`` the items among ``subjects``."""
-    return [{"decision": d, "about": about(d, subjects.get((d.subject_type, d.subject_id)), activist,
-                                           people.get(d.subject_id, []) if d.subject_type == "item" else None)}
+    return [{"decision": d, "said": said(d),
+             "about": about(d, subjects.get((d.subject_type, d.subject_id)), activist,
+                            people.get(d.subject_id, []) if d.subject_type == "item" else None)}
             for d in decisions]

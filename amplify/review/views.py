@@ -23,7 +23,7 @@ from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.review import trips
 from amplify.review.cards import (about, about_item, answered_items, answers, described_answers, item_cards,
-                                  people_of, read_answers, variant_card)
+                                  people_of, read_answers, said, variant_card)
 from amplify.review.help import ask_help
 from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
@@ -318,7 +318,7 @@ def already_answered(token, link, subject_type, subject, form):
             or (form.request_key.data and latest.request_key == form.request_key.data):
         return None
     flash(_("We already have your answer from %(when)s: %(answer)s.",
-            when=format_date(latest.at, "long"), answer=latest.outcome_label), "success")
+            when=format_date(latest.at, "long"), answer=said(latest)), "success")
     return redirect(url_for("review.page", token=token))
 
 
