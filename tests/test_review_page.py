@@ -158,6 +158,35 @@ def test_an_item_the_team_took_back_while_she_read_is_not_recorded_and_the_next_
     assert not Decision.select().where((Decision.subject_id == first.id) & (Decision.outcome == "given")).exists()
 
 
+def test_a_key_message_waits_only_for_a_spokesperson(client, person, factories):
+    """A campaign that names no organisation may be approved by any spokesperson — not by
+    someone who speaks for none."""
+    campaign = factories.campaign("Sin organización")
+    factories.variant(factories.message(campaign, title="Mensaje abierto", titles={"es": "Mensaje abierto"}))
+    outsider = factories.activist("No vocera", languages=["es"])
+    _link, token = factories.link(outsider)
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "Mensaje abierto" not in page and "Nada te espera." in page
+    spokes = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "2 cosas esperan tu respuesta" in spokes  # María speaks for her organisation: item + message
+
+
+def test_the_next_card_names_her_as_she_chose_last_time(client, person, factories):
+    """Where, how named and until when are collapsed with her usual choices: the name she
+    chose at her last yes is the one checked on the next card."""
+    second = factories.send(factories.item(person["campaign"], people=[(person["maria"], "quoted", None)],
+                                           title="Segundo"))
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    prefix = f"i{person['item'].id}"
+    checked = re.search(rf'name="{prefix}-attribution" type="radio" value="(\w+)" checked', page).group(1)
+    chosen = "first_name" if checked != "first_name" else "full_name"
+    data = form_fields(page, prefix) | {f"{prefix}-channels": ["x"], f"{prefix}-attribution": chosen,
+                                        f"{prefix}-answer": "given"}
+    assert client.post(f"/r/{person['token']}/items/{person['item'].id}", data=data).status_code == 302
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert re.search(rf'name="i{second.id}-attribution" type="radio" value="(\w+)" checked', page).group(1) == chosen
+
+
 def test_after_her_answer_she_sees_the_thanks_and_the_next_thing_at_the_top(client, person, factories):
     second = factories.send(factories.item(person["campaign"], people=[(person["maria"], "quoted", None)],
                                            title="Segundo"))

@@ -260,15 +260,16 @@ def _waiting_for(activist):
                    & ~fn.EXISTS(answered)))
 
 
-def variants_pending_for(activist):
+def variants_pending_for(activist, spokesperson=None):
     """Proposed message variants this person may approve as a spokesperson — only in the
     languages she reads: nobody approves words she cannot read. Three queries, however many
-    campaigns and messages there are (the rule of ``Campaign.spokespeople``, in SQL)."""
+    campaigns and messages there are (the rule of ``Campaign.spokespeople``, in SQL);
+    ``spokesperson``, when already known, whether she speaks for any organisation."""
     from amplify.campaigns.models import Campaign, CampaignOrganization, Message, MessageVariant
     from amplify.people.models import Spokesperson
 
     hers = Spokesperson.select(Spokesperson.organization).where(Spokesperson.activist == activist.id)
-    if not hers.exists():
+    if not (hers.exists() if spokesperson is None else spokesperson):
         return []
     # Campaigns of an organization she speaks for, and campaigns that name no organization.
     may_approve = (Campaign.id.in_(CampaignOrganization.select(CampaignOrganization.campaign)

@@ -4,6 +4,8 @@ means, and the three answers. Where, how named and until when are collapsed with
 defaults (what the item fixes, else her last choice, else her default); the full notice is
 one tap away. Nothing here ever shows a ``{ref}`` code."""
 
+import json
+
 from babel import Locale, UnknownLocaleError
 from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
 
@@ -40,10 +42,20 @@ NAMED_AS = {
 
 def last_attribution(activist):
     """How she chose to be named the last time she said yes to an item, if ever."""
-    last = (Decision.select().where((Decision.activist == activist) & (Decision.subject_type == "item")
-                                    & (Decision.outcome == "given"))
-            .order_by(Decision.seq.desc()).first())
-    return last.scope_data.get("attribution") if last else None
+    row = last_yes_scope(activist).tuples().first()
+    return attribution_in(row[0] if row else None)
+
+
+def last_yes_scope(activist):
+    """The scope of her last yes to an item, as a query (her page reads it with her counts)."""
+    return (Decision.select(Decision.scope).where((Decision.activist == activist.id) & (Decision.subject_type == "item")
+                                                  & (Decision.outcome == "given"))
+            .order_by(Decision.seq.desc()).limit(1))
+
+
+def attribution_in(scope):
+    """The attribution a decision's stored scope (JSON text) names, if any."""
+    return json.loads(scope).get("attribution") if scope else None
 
 
 def plain_sentence(item, activist, attribution, channels, until, face):
@@ -85,14 +97,18 @@ def people_of(item_ids):
     return people
 
 
-def item_cards(items, activist, language, failed=None, stale=None, people=None):
+UNREAD = object()  # what item_cards reads itself when not given
+
+
+def item_cards(items, activist, language, failed=None, stale=None, people=None, last=UNREAD):
     """The cards of ``items`` (all waiting for ``activist``, as ``ledger.pending_for`` gives
     them), read in a fixed number of queries however many there are: the people and images
     of every item, her last choice of name and the earlier versions she answered, each in
     one query.
     ``failed`` maps an item id to a form to show again, ``stale`` to the version she was
     looking at when it was replaced; ``people``, when given, the ``people_of`` these items
-    (her page reads them for all its lists at once)."""
+    (her page reads them for all its lists at once); ``last``, when given, her last choice of
+    name (``last_attribution``)."""
     failed, stale = failed or {}, stale or {}
     ids = [item.id for item in items]
     if not ids:
@@ -111,7 +127,7 @@ def item_cards(items, activist, language, failed=None, stale=None, people=None):
     for image in (ItemImage.select(ItemImage, *shown).join(Asset).where(ItemImage.item.in_(ids))
                   .order_by(ItemImage.position, ItemImage.id)):
         images.setdefault(image.item_id, []).append(image)
-    last = last_attribution(activist)
+    last = last_attribution(activist) if last is UNREAD else last
     cards = []
     for item in items:
         since = earlier.get(item.id)

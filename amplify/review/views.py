@@ -22,8 +22,8 @@ from amplify.items.forms import ActionForm
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import ATTRIBUTIONS, Activist
 from amplify.review import trips
-from amplify.review.cards import (about, about_item, answered_items, answers, described_answers, item_cards,
-                                  people_of, read_answers, said, variant_card)
+from amplify.review.cards import (about, about_item, answered_items, answers, attribution_in, described_answers,
+                                  item_cards, last_yes_scope, people_of, read_answers, said, variant_card)
 from amplify.review.help import ask_help
 from amplify.review.models import HELP_KINDS, HelpRequest
 from amplify.web import handle_http_error, render
@@ -114,7 +114,7 @@ def page_context(link, failed=None, stale=None):
     language = notice_language()
     hers = her_invitations(activist)
     counts = her_counts(activist)
-    waiting_variants = ledger.variants_pending_for(activist)
+    waiting_variants = ledger.variants_pending_for(activist, spokesperson=counts["spokesperson"] > 0)
     asked, variants = [], []
     if answered is not None and answered[0] == "item":
         asked = ledger.pending_for(activist, 1, only=answered[1])
@@ -134,7 +134,8 @@ def page_context(link, failed=None, stale=None):
                        | answered_items(subjects))
     items = item_cards(asked, activist, language,
                        {key[1]: form for key, form in failed.items() if key[0] == "item"},
-                       {key[1]: seen for key, seen in stale.items() if key[0] == "item"}, people)
+                       {key[1]: seen for key, seen in stale.items() if key[0] == "item"}, people,
+                       attribution_in(counts["last_yes"]))
     coming = at_events(activist)
     waiting = counts["pending"] + len(waiting_variants) + counts["invited"]
     return {
@@ -193,21 +194,24 @@ def _answered(activist):
 
 
 def her_counts(activist):
-    """How many of her things there are, in one query: items waiting for her answer
-    (``ledger.pending_for``), invitations waiting for her answer,
-    those of events she goes to (``coming``), all her invitations,
-    what went out with her consent and her answers."""
+    """What her page needs to know about her, in one query: how many items wait for her
+    answer (``ledger.pending_for``), invitations wait for her answer, events she goes to
+    (``coming``), invitations she had, things went out with her consent, answers she gave,
+    organisations she speaks for; and the scope of her last yes (``last_yes``)."""
     from amplify.invitations.models import Invitation
+    from amplify.people.models import Spokesperson
 
     def invitations(condition=None):
         counted = fn.COUNT(Case(None, [(condition, 1)])) if condition is not None else fn.COUNT(Invitation.id)
         return Invitation.select(counted).where(Invitation.activist == activist.id)
 
-    names = ("pending", "invited", "coming", "invitations", "published", "answers")
+    names = ("pending", "invited", "coming", "invitations", "published", "answers", "spokesperson", "last_yes")
     values = Select(columns=[
         ledger.count_pending_query(activist),
         invitations(Invitation.state == "invited"), invitations(Invitation.state.in_(GOING)),
         invitations(), ledger.count_consented_query(activist), _answered(activist),
+        Spokesperson.select(fn.COUNT(Spokesperson.id)).where(Spokesperson.activist == activist.id),
+        last_yes_scope(activist),
     ]).bind(database).tuples().get()
     return dict(zip(names, values))
 
