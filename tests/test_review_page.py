@@ -504,3 +504,12 @@ def test_when_her_link_was_last_used_is_kept_to_the_minute_without_a_write_per_v
     ReviewLink.update(last_used_at=earlier).where(ReviewLink.id == link.id).execute()
     client.get(f"/r/{token}")
     assert ReviewLink.get_by_id(link.id).last_used_at > earlier + timedelta(minutes=1)
+
+
+def test_call_me_is_offered_once_with_the_thing_asked_or_on_its_own(client, person):
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    card = page[page.index(f'id="item-{person["item"].id}"'):page.index("</article>")]
+    assert page.count("Prefiero hablar: llámenme") == 1 and "Prefiero hablar: llámenme" in card
+    Item.update(state="draft").where(Item.id == person["item"].id).execute()  # nothing waits
+    page = client.get(f"/r/{person['token']}").get_data(as_text=True)
+    assert "Nada te espera." in page and page.count("Prefiero hablar: llámenme") == 1
