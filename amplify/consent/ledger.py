@@ -303,11 +303,11 @@ def consented_publications(activist, limit=None, offset=0):
 
 
 def count_consented_publications(activist):
-    return _went_out_with(activist).count()
+    return count_consented_query(activist).scalar()
 
 
 def count_consented_query(activist):
-    """The count of ``count_consented_publications`` as a query, to read with others."""
+    """How many of her items went out, as a query (her page reads it with others)."""
     from amplify.items.models import Item
 
     return _went_out_with(activist).select(fn.COUNT(Item.id))

@@ -40,12 +40,6 @@ NAMED_AS = {
 }
 
 
-def last_attribution(activist):
-    """How she chose to be named the last time she said yes to an item, if ever."""
-    row = last_yes_scope(activist).tuples().first()
-    return attribution_in(row[0] if row else None)
-
-
 def last_yes_scope(activist):
     """The scope of her last yes to an item, as a query (her page reads it with her counts)."""
     return (Decision.select(Decision.scope).where((Decision.activist == activist.id) & (Decision.subject_type == "item")
@@ -97,23 +91,17 @@ def people_of(item_ids):
     return people
 
 
-UNREAD = object()  # what item_cards reads itself when not given
-
-
-def item_cards(items, activist, language, failed=None, stale=None, people=None, last=UNREAD):
+def item_cards(items, activist, language, failed, stale, people, last):
     """The cards of ``items`` (all waiting for ``activist``, as ``ledger.pending_for`` gives
-    them), read in a fixed number of queries however many there are: the people and images
-    of every item, her last choice of name and the earlier versions she answered, each in
-    one query.
+    them), read in a fixed number of queries however many there are: the images of every
+    item and the earlier versions she answered, each in one query.
     ``failed`` maps an item id to a form to show again, ``stale`` to the version she was
-    looking at when it was replaced; ``people``, when given, the ``people_of`` these items
-    (her page reads them for all its lists at once); ``last``, when given, her last choice of
-    name (``last_attribution``)."""
-    failed, stale = failed or {}, stale or {}
+    looking at when it was replaced; ``people`` holds the ``people_of`` these items (her
+    page reads them for all its lists at once), ``last`` her last choice of name (from
+    ``last_yes_scope``)."""
     ids = [item.id for item in items]
     if not ids:
         return []
-    people = people_of(ids) if people is None else people
     # The version she was looking at, else that of her last answer (read with the item).
     earlier = {item.id: stale.get(item.id) or item.answered_hash for item in items}
     earlier = {item_id: h for item_id, h in earlier.items() if h}
@@ -127,7 +115,6 @@ def item_cards(items, activist, language, failed=None, stale=None, people=None, 
     for image in (ItemImage.select(ItemImage, *shown).join(Asset).where(ItemImage.item.in_(ids))
                   .order_by(ItemImage.position, ItemImage.id)):
         images.setdefault(image.item_id, []).append(image)
-    last = last_attribution(activist) if last is UNREAD else last
     cards = []
     for item in items:
         since = earlier.get(item.id)

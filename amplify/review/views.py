@@ -185,7 +185,7 @@ def published_rows(activist, published, people):
 
 
 def answers_total(activist):
-    return _answered(activist).count()
+    return _answered(activist).scalar()
 
 
 def _answered(activist):
