@@ -58,12 +58,16 @@ def test_staff_discuss_an_item_and_a_mention_reaches_the_colleague(app, login, f
     said = session.post(f"/items/{item.id}/comments", {"text": "@ana ¿revisas la cita secreta-123?"})
     assert said.status_code == 302
     assert [m.user_id for m in CommentMention.select()] == [ana.id]
-    assert "secreta-123" in session.get(f"/items/{item.id}").get_data(as_text=True)
+    written = session.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "secreta-123" in written and "Mentions you" not in written  # the writer is not named
     colleague = login(user=ana)
     home = colleague.get("/").get_data(as_text=True)
     assert "Comms mentioned you about “Post de prueba”" in home
-    colleague.get(f"/items/{item.id}")  # seen
+    seen = colleague.get(f"/items/{item.id}").get_data(as_text=True)
+    assert seen.count("Mentions you") == 1  # marked on the comment that names her, this once
+    assert CommentMention.get().seen_at is not None
     assert "mentioned you" not in colleague.get("/").get_data(as_text=True)
+    assert "Mentions you" not in colleague.get(f"/items/{item.id}").get_data(as_text=True)
     assert login("viewer").post(f"/items/{item.id}/comments", {"text": "hola"}).status_code == 403
     # Never out of the staff's pages: not on her review page, not in any export.
     factories.send(item)

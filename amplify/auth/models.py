@@ -8,7 +8,7 @@ import peewee
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from amplify.db import BaseModel, UTCDateTimeField, utcnow
+from amplify.db import BaseModel, Shape, UTCDateTimeField, utcnow
 
 LANGUAGES = ("es", "pt", "en", "fr")
 
@@ -100,16 +100,16 @@ class UserSession(BaseModel):
         return utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
 
     @classmethod
-    def open_ones(cls):
-        return cls.select().where(cls.revoked_at.is_null() & (cls.last_seen_at > cls.idle_since()))
+    def open_ones(cls, idle_since=None):
+        idle_since = idle_since or cls.idle_since()
+        return cls.select().where(cls.revoked_at.is_null() & (cls.last_seen_at > idle_since))
 
     @classmethod
     def find(cls, key):
         """The open session behind ``key`` with its active user, or None."""
         if not key:
             return None
-        found = (cls.open_ones().select(cls, User).join(User)
-                 .where((cls.key_hash == cls.hash_of(key)) & (User.active == True)).first())  # noqa: E712
+        found = OPEN_SESSION.first(cls.hash_of(key), cls.idle_since())
         if found is not None and utcnow() - found.last_seen_at > cls.SEEN_EVERY:
             cls.update(last_seen_at=utcnow()).where(cls.id == found.id).execute()
         return found
@@ -126,6 +126,12 @@ class UserSession(BaseModel):
     def revoke_all(cls, user):
         """Every session of ``user`` ends (their next request is signed out)."""
         return cls.revoke(cls.user == user)
+
+
+# Read on every request: kept compiled (amplify.db.Shape).
+OPEN_SESSION = Shape(lambda key_hash, idle_since: (
+    UserSession.open_ones(idle_since).select(UserSession, User).join(User)
+    .where((UserSession.key_hash == key_hash) & (User.active == True)).limit(1)))  # noqa: E712
 
 
 class LoginAttempt(BaseModel):

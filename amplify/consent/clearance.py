@@ -20,7 +20,7 @@ from flask_babel import format_datetime, lazy_gettext as _l
 
 from amplify.campaigns.models import Message, MessageVariant
 from amplify.consent.models import Decision
-from amplify.db import utcnow
+from amplify.db import Shape, utcnow
 from amplify.items.models import Item, ItemPerson, ItemVariant, SafetyCheck, anonymous_label
 from amplify.media.faces import problem as faces_problem, unshown_faces
 from amplify.people.models import Activist
@@ -134,23 +134,18 @@ def clearances(items, today=None, now=None):
     if not ids:
         return results
     people = {item_id: [] for item_id in ids}
-    for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
-                   .where(ItemPerson.item.in_(ids)).order_by(Activist.display_name, ItemPerson.id)):
+    for person in PEOPLE.rows(ids):
         people[person.item_id].append(person)
     latest = Decision.latest_by_subject("item", ids)
     checked = {}
-    for check in SafetyCheck.select().where(SafetyCheck.item.in_(ids)):
+    with_checks, with_variants = having(items, "has_safety_checks"), having(items, "has_variants")
+    for check in SAFETY_CHECKS.rows(with_checks) if with_checks else ():
         checked.setdefault(check.item_id, []).append(check)
-    variants = (MessageVariant.select(MessageVariant, Message, ItemVariant.item)
-                .join(ItemVariant, on=(ItemVariant.variant == MessageVariant.id))
-                .switch(MessageVariant).join(Message)
-                .where(ItemVariant.item.in_(ids) & (MessageVariant.state != "approved"))
-                .order_by(MessageVariant.id))
-    for variant in variants:
+    for variant in UNAPPROVED_VARIANTS.rows(with_variants) if with_variants else ():
         results[variant.itemvariant.item_id].problems.append(
             _l("The message “%(title)s” (%(language)s) is not approved.",
                title=variant.message.title, language=variant.language))
-    for item_id, count in unshown_faces(ids).items():
+    for item_id, count in unshown_faces(having(items, "has_images")).items():
         results[item_id].problems.append(faces_problem(count))
     for item in items:
         result, decided = results[item.id], latest.get(item.id, {})
@@ -164,6 +159,25 @@ def clearances(items, today=None, now=None):
             result.problems.append(_l("It names someone at high risk: a second staff member must "
                                       "sign off its safety."))
     return results
+
+
+def having(items, fact):
+    """The ids of ``items`` that may have ``fact``: an item read with ``Item.facts()`` says
+    whether it has it, any other may."""
+    return [item.id for item in items if getattr(item, fact, True)]
+
+
+# Every item page and every list that judges clearance reads these (amplify.db.Shape).
+PEOPLE = Shape(lambda ids: (
+    ItemPerson.select(ItemPerson, Activist).join(Activist)
+    .where(ItemPerson.item.in_(ids)).order_by(Activist.display_name, ItemPerson.id)))
+SAFETY_CHECKS = Shape(lambda ids: SafetyCheck.select().where(SafetyCheck.item.in_(ids)))
+UNAPPROVED_VARIANTS = Shape(lambda ids: (
+    MessageVariant.select(MessageVariant, Message, ItemVariant.item)
+    .join(ItemVariant, on=(ItemVariant.variant == MessageVariant.id))
+    .switch(MessageVariant).join(Message)
+    .where(ItemVariant.item.in_(ids) & (MessageVariant.state != "approved"))
+    .order_by(MessageVariant.id)))
 
 
 def needs_safety_check(item):

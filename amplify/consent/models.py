@@ -14,7 +14,7 @@ import peewee
 from flask_babel import lazy_gettext as _l
 
 from amplify.chain import ChainedModel
-from amplify.db import BaseModel, UTCDateTimeField, utcnow
+from amplify.db import BaseModel, Shape, UTCDateTimeField, utcnow
 from amplify.auth.models import User
 from amplify.people.models import Activist
 
@@ -186,13 +186,7 @@ class Decision(ChainedModel):
         ids = list(subject_ids)
         if not ids:
             return latest
-        which = (cls.subject_type == subject_type) & cls.subject_id.in_(ids)
-        if activist_id is not None:
-            which &= cls.activist == activist_id
-        # Only the latest row of each (subject, person) leaves the database: a person's page
-        # read every answer and request she ever had on those subjects (issue 13).
-        newest = cls.select(peewee.fn.MAX(cls.seq)).where(which).group_by(cls.subject_id, cls.activist)
-        for decision in cls.select().where(which & cls.seq.in_(newest)):
+        for decision in LATEST_BY_SUBJECT.rows(subject_type, ids, activist_id):
             latest.setdefault(decision.subject_id, {})[decision.activist_id] = decision
         return latest
 
@@ -212,6 +206,21 @@ class Decision(ChainedModel):
         return (cls.select().where((cls.activist == activist_id) & (cls.subject_type == subject_type)
                                    & (cls.subject_id == subject_id) & (cls.outcome == "given"))
                 .order_by(cls.seq.desc()).first())
+
+
+def _latest_by_subject(subject_type, subject_ids, activist_id):
+    which = (Decision.subject_type == subject_type) & Decision.subject_id.in_(subject_ids)
+    if activist_id is not None:
+        which &= Decision.activist == activist_id
+    # Only the latest row of each (subject, person) leaves the database: a person's page
+    # read every answer and request she ever had on those subjects (issue 13).
+    newest = (Decision.select(peewee.fn.MAX(Decision.seq)).where(which)
+              .group_by(Decision.subject_id, Decision.activist))
+    return Decision.select().where(which & Decision.seq.in_(newest))
+
+
+# Every item page and every list that judges clearance reads it: kept compiled.
+LATEST_BY_SUBJECT = Shape(_latest_by_subject)
 
 
 class ReviewLink(BaseModel):

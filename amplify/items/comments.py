@@ -10,7 +10,7 @@ from slugify import slugify
 
 from amplify import audit
 from amplify.auth.models import User
-from amplify.db import BaseModel, UTCDateTimeField, database, utcnow
+from amplify.db import BaseModel, Shape, UTCDateTimeField, database, utcnow
 from amplify.items.models import Item
 from amplify.rules import NotAllowed
 
@@ -84,9 +84,29 @@ def add_comment(item, author, text):
     return comment, ambiguous
 
 
-def mark_seen(item, user):
-    """Her mentions in this item's comments count as seen once she opens the item."""
-    (CommentMention.update(seen_at=utcnow())
-     .where((CommentMention.user == user) & CommentMention.seen_at.is_null()
-            & CommentMention.comment.in_(ItemComment.select(ItemComment.id).where(ItemComment.item == item)))
-     .execute())
+def item_comments(item_id, user_id):
+    """The item's comments, oldest first, with their authors; ``new_to_me`` marks those
+    that mention ``user_id`` and that she has not seen yet."""
+    return COMMENTS.rows(item_id, user_id)
+
+
+def _comments(item_id, user_id):
+    unseen = (CommentMention.select(CommentMention.id)
+              .where((CommentMention.comment == ItemComment.id) & (CommentMention.user == user_id)
+                     & CommentMention.seen_at.is_null()))
+    return (ItemComment.select(ItemComment, User.id, User.name, peewee.fn.EXISTS(unseen).alias("new_to_me"))
+            .join(User, peewee.JOIN.LEFT_OUTER).where(ItemComment.item == item_id)
+            .order_by(ItemComment.created_at, ItemComment.id))
+
+
+COMMENTS = Shape(_comments)  # read on every view of an item: kept compiled (amplify.db.Shape)
+
+
+def mark_seen(comments, user):
+    """Her mentions in these comments count as seen once she has opened the item (a write
+    only when one is new to her)."""
+    new = [comment.id for comment in comments if comment.new_to_me]
+    if new:
+        (CommentMention.update(seen_at=utcnow())
+         .where((CommentMention.user == user) & CommentMention.seen_at.is_null() & CommentMention.comment.in_(new))
+         .execute())

@@ -173,6 +173,16 @@ class Item(BaseModel):
         return (MessageVariant.select().join(ItemVariant, on=(ItemVariant.variant == MessageVariant.id))
                 .where(ItemVariant.item == self))
 
+    @staticmethod
+    def facts():
+        """Columns that say what an item has beside its text and people (``has_images``,
+        ``has_variants``, ``has_safety_checks``, ``has_publications``): a page reads them
+        with the item and asks only for what exists (most drafts have none of it)."""
+        def exists(model):
+            return peewee.fn.EXISTS(model.select(model.id).where(model.item == Item.id))
+        return [exists(ItemImage).alias("has_images"), exists(ItemVariant).alias("has_variants"),
+                exists(SafetyCheck).alias("has_safety_checks"), exists(Publication).alias("has_publications")]
+
     def images(self, with_data=False):
         """The item's images in order, with their asset — without its bytes unless asked
         (``with_data``: to send or pack them): showing or hashing an item needs none, and

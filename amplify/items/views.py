@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import peewee
+
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _, ngettext
 
@@ -16,16 +18,19 @@ from amplify.forms import form_status
 from amplify.items.changes import (
     NotAllowed, archive, bulk_review, confirm_takedown, publish, save_item, send_for_review, sign_safety,
 )
-from amplify.items.comments import ItemComment, add_comment, mark_seen
+from amplify.items.comments import ItemComment, add_comment, item_comments, mark_seen
 from amplify.items.forms import ActionForm, CommentForm, ItemForm, PublicationForm, SafetyForm
-from amplify.items.models import CHANNELS, STATES, Item, Publication, SafetyCheck
+from amplify.items.models import CHANNELS, STATES, Item, ItemVariant, Publication, SafetyCheck
 from amplify.media.models import Asset
+from amplify.publishing.models import Account, Sending
 from amplify.people.models import Activist
 from amplify.auth.models import User
 from amplify.auth.views import safe_next
+from amplify.db import Shape
 from amplify.web import int_arg, keyset_page, render
 
 bp = Blueprint("items", __name__, url_prefix="/items")
+SENDINGS_SHOWN = 10  # the latest; the publishing page lists them all
 HISTORY_SHOWN = 100  # the latest decisions; each person's own page and receipts keep them all
 PEOPLE_TO_FILTER = 300
 
@@ -190,21 +195,43 @@ def new():
 @bp.get("/<id:item_id>")
 @security.requires("view")
 def show(item_id, comment_form=None, status=200):
-    item = Item.select(Item, Campaign).join(Campaign).where(Item.id == item_id).get_or_none()
+    item = ITEM.first(item_id)
     if item is None:
         abort(404)
     result = clearance(item)
-    mark_seen(item, g.user)
+    comments = list(item_comments(item.id, g.user.id)) if item.has_comments else []
+    mark_seen(comments, g.user)
     return render(
         "items/show.html", item=item, clearance=result, action=ActionForm(), status=status,
-        comments=item.comments.order_by(ItemComment.created_at), comment_form=comment_form or CommentForm(),
+        comments=comments, comment_form=comment_form or CommentForm(),
         publication_form=PublicationForm(channel=item.channel), safety_form=SafetyForm(),
         needs_safety=result.needs_safety, safety_ok=result.safety_ok,
-        safety_checks=item_safety_checks(item), publications=list(item.publications),
-        history=Decision.select(Decision, Activist).join(Activist)
-        .where((Decision.subject_type == "item") & (Decision.subject_id == item.id))
-        .order_by(Decision.seq.desc()).limit(HISTORY_SHOWN),
+        safety_checks=item_safety_checks(item),
+        publications=list(PUBLICATIONS.rows(item.id)) if item.has_publications else [],
+        images=list(IMAGES.rows(item.id)) if item.has_images else [],
+        used=list(VARIANTS_USED.rows(item.id)) if item.has_variants else [],
+        sendings=list(SENDINGS.rows(item.id, SENDINGS_SHOWN)) if item.has_sendings else [],
+        history=HISTORY.rows(item.id, HISTORY_SHOWN),
     )
+
+
+# The item page's own queries, read on every view: kept compiled (amplify.db.Shape).
+ITEM = Shape(lambda item_id: (
+    Item.select(Item, Campaign, *Item.facts(),
+                peewee.fn.EXISTS(ItemComment.select(ItemComment.id).where(ItemComment.item == Item.id)).alias("has_comments"),
+                peewee.fn.EXISTS(Sending.select(Sending.id).where(Sending.item == Item.id)).alias("has_sendings"))
+    .join(Campaign).where(Item.id == item_id)))
+IMAGES = Shape(lambda item_id: Item(id=item_id).images())
+VARIANTS_USED = Shape(lambda item_id: (
+    MessageVariant.select(MessageVariant, Message).join(ItemVariant, on=(ItemVariant.variant == MessageVariant.id))
+    .switch(MessageVariant).join(Message).where(ItemVariant.item == item_id).order_by(MessageVariant.id)))
+SENDINGS = Shape(lambda item_id, limit: (
+    Sending.select(Sending, Account).join(Account).where(Sending.item == item_id).order_by(Sending.id.desc()).limit(limit)))
+PUBLICATIONS = Shape(lambda item_id: Publication.select().where(Publication.item == item_id).order_by(Publication.id))
+HISTORY = Shape(lambda item_id, limit: (
+    Decision.select(Decision, Activist).join(Activist)
+    .where((Decision.subject_type == "item") & (Decision.subject_id == item_id))
+    .order_by(Decision.seq.desc()).limit(limit)))
 
 
 @bp.post("/<id:item_id>/comments")

@@ -4,7 +4,7 @@ import peewee
 from flask_babel import lazy_gettext as _l
 
 from amplify.auth.models import User
-from amplify.db import BaseModel, UTCDateTimeField, utcnow
+from amplify.db import BaseModel, Shape, UTCDateTimeField, utcnow
 from amplify.people.models import Activist
 
 KINDS = {
@@ -52,8 +52,14 @@ class Notification(BaseModel):
     @classmethod
     def counts_for(cls, user):
         """``(unread, pressing)`` for the badge on every staff page, in one query."""
-        row = (cls.select(peewee.fn.COUNT(cls.id),
-                          peewee.fn.SUM(peewee.Case(None, [((cls.urgent & cls.resolved_at.is_null()), 1)], 0)))
-               .where((cls.user == user) & (cls.read_at.is_null() | (cls.urgent & cls.resolved_at.is_null())))
-               .tuples().first())
+        row = BADGE.first(user.id)
         return (row[0] or 0, int(row[1] or 0)) if row else (0, 0)
+
+
+# Read on every staff page: kept compiled (amplify.db.Shape).
+BADGE = Shape(lambda user_id: (
+    Notification.select(peewee.fn.COUNT(Notification.id),
+                        peewee.fn.SUM(peewee.Case(None, [((Notification.urgent & Notification.resolved_at.is_null()), 1)], 0)))
+    .where((Notification.user == user_id)
+           & (Notification.read_at.is_null() | (Notification.urgent & Notification.resolved_at.is_null())))
+    .tuples()))

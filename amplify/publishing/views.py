@@ -50,13 +50,6 @@ def publishing_problems():
 
 
 @bp.app_template_global()
-def sendings_of(item):
-    """The item's sendings, newest first (its page says what went out, or why not)."""
-    return list(Sending.select(Sending, Account).join(Account).where(Sending.item == item.id)
-                .order_by(Sending.id.desc()).limit(10))
-
-
-@bp.app_template_global()
 def can_publish_directly(item):
     return item.channel in NETWORKS
 
