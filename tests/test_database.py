@@ -169,3 +169,36 @@ def test_requests_reuse_a_pooled_connection_and_one_the_server_ended_is_replaced
         cursor.execute("SELECT pg_terminate_backend(%s)", (first,))
     admin.close()
     assert backend() != first
+
+
+@pytest.mark.skipif(USE_PG, reason="SQLite's own pool; PostgreSQL's is tested above")
+def test_sqlite_requests_reuse_an_open_connection_with_its_pragmas_and_a_forked_child_opens_its_own(app, login):
+    """Issue 13: opening the file, setting its pragmas and checkpointing its log on every
+    request cost about 1 ms of a 9 ms page. A connection stays open between requests, with
+    the pragmas a new one gets; a process forked from a worker never touches its parent's."""
+    import os
+
+    session = login("admin")
+
+    def connection():
+        assert session.get("/campaigns/").status_code == 200
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            opened = database.connection()
+            assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+            assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+            database.close()  # back to the pool, as a request's end does
+        return opened
+
+    first = connection()
+    assert connection() is first and connection() is first
+    child = os.fork()
+    if child == 0:  # the child: a connection of its own, the parent's left alone
+        try:
+            with app.app_context():
+                database.connect(reuse_if_open=True)
+                os._exit(0 if database.connection() is not first and database.execute_sql("SELECT 1").fetchone() else 1)
+        except BaseException:
+            os._exit(2)
+    assert os.waitpid(child, 0)[1] == 0
+    assert connection() is first
