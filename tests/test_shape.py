@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 import peewee
 import pytest
 
-from amplify.db import Shape, utcnow
+from amplify.db import Shape, database, utcnow
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import Activist
+from tests.conftest import USE_PG
 
 
 def test_a_kept_query_gives_the_rows_its_query_gives_for_each_new_value(app, factories):
@@ -69,3 +70,37 @@ def test_a_query_that_changes_or_writes_its_values_into_the_sql_is_refused(app):
             Shape(lambda value: Item.select().where(Item.id == value)).rows(1.5)
         with pytest.raises(TypeError):
             Shape(lambda value: Item.select().where(Item.planned_at == value)).rows(datetime(2026, 1, 1))
+
+
+@pytest.mark.skipif(not USE_PG, reason="PostgreSQL's prepared statements")
+def test_postgresql_plans_a_kept_query_once_per_connection_and_recovers_from_a_failed_run(app, factories, monkeypatch):
+    from amplify import db
+
+    campaign = factories.campaign()
+    item = factories.item(campaign, title="Prepared")
+    kept = Shape(lambda item_id: Item.select(Item.title).where(Item.id == item_id).tuples())
+
+    def prepared(fragment):
+        return database.execute_sql("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                                    (f"%{fragment}%",)).fetchone()[0]
+
+    by_id, by_title = 'SELECT "t1"."title" FROM "item" AS "t1" WHERE ("t1"."id" = $1)', '("t1"."title" = $1)'
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        assert list(kept.rows(item.id)) == [("Prepared",)]
+        assert list(kept.rows(item.id + 1)) == []
+        assert prepared(by_id) == 1  # planned once for both
+        # A first run that fails (out of bigint's range) inside a transaction: the statement
+        # it prepared outlives the rollback, and the next run must not prepare that name again.
+        fresh = Shape(lambda item_id: Item.select(Item.id).where(Item.id == item_id).tuples())
+        for _ in range(2):
+            with pytest.raises(peewee.DataError):
+                with database.atomic():
+                    list(fresh.rows(2 ** 70))
+        assert list(fresh.rows(item.id)) == [(item.id,)] and list(kept.rows(item.id)) == [("Prepared",)]
+        other = Shape(lambda title: Item.select(Item.id).where(Item.title == title).tuples())
+        monkeypatch.setattr(db, "PREPARED_PER_CONNECTION", 1)  # a second form makes it start again
+        assert list(other.rows("Prepared")) == [(item.id,)]
+        assert prepared(by_title) == 1 and prepared(by_id) == 0
+        assert list(kept.rows(item.id)) == [("Prepared",)]
+        database.close()
