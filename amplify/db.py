@@ -272,6 +272,7 @@ class Compiled:
     def __init__(self, query, sql, params, slots):
         self.query, self.sql, self.params, self.slots = query, sql, params, slots
         self.number = next(self.numbers)
+        COMPILED[self.number] = self
         types = [_PG_TYPES.get(type(param)) for param in params]
         self.types = None if None in types else ", ".join(types)  # PostgreSQL's names, for PREPARE
         numbers = itertools.count(1)
@@ -281,6 +282,7 @@ class Compiled:
 # A parameter's type, declared when a statement is prepared (PostgreSQL would otherwise
 # guess: ``THEN $1`` in a CASE is taken for text).
 _PG_TYPES = {bool: "boolean", int: "bigint", str: "text", datetime: "timestamp", float: "double precision"}
+COMPILED = weakref.WeakValueDictionary()  # number → compiled form, while its Shape keeps it
 PREPARED_PER_CONNECTION = 200  # beyond, a connection forgets them all and starts again
 _PREPARED = weakref.WeakKeyDictionary()  # connection → {compiled form's number: statement name}
 _STATEMENT_NAMES = itertools.count(1)
@@ -298,11 +300,19 @@ def _run_prepared(compiled, params):
         names.clear()
     # A new name on every try: PREPARE is not undone by a rollback, so one whose EXECUTE
     # failed may still exist on the server. One round trip, counted as one query.
-    name = f"amplify_{next(_STATEMENT_NAMES)}"
+    name = f"amplify_{compiled.number}_{next(_STATEMENT_NAMES)}"
     types = f" ({compiled.types})" if params else ""
     cursor = database.execute_sql(f"PREPARE {name}{types} AS {compiled.numbered}; EXECUTE {name}{arguments}", params)
     names[compiled.number] = name
     return cursor
+
+
+def readable(sql):
+    """The SQL a statement runs, to read in a log or a test: a prepared kept query
+    (``PREPARE amplify_…`` or ``EXECUTE amplify_…``) as the query it prepared."""
+    found = re.match(r"(?:PREPARE|EXECUTE) amplify_(\d+)_\d+", sql)
+    compiled = COMPILED.get(int(found[1])) if found else None
+    return compiled.sql if compiled is not None else sql
 
 
 def _kind(value):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from amplify.consent.models import Decision
-from amplify.db import database
+from amplify.db import database, readable
 from amplify.feeds.models import FeedEntry
 from amplify.invitations.models import Event, Invitation
 from amplify.items.models import Publication
@@ -26,7 +26,7 @@ def counting_queries():
     original = database.obj.execute_sql
 
     def counting(sql, params=None, *args, **kwargs):
-        counted.append(sql)
+        counted.append(readable(sql))  # a prepared kept query as the SQL it runs
         return original(sql, params, *args, **kwargs)
 
     database.obj.execute_sql = counting

@@ -10,6 +10,7 @@ from amplify.db import Shape, database, utcnow
 from amplify.items.models import Item, ItemPerson
 from amplify.people.models import Activist
 from tests.conftest import USE_PG
+from tests.test_reports import counting_queries
 
 
 def test_a_kept_query_gives_the_rows_its_query_gives_for_each_new_value(app, factories):
@@ -90,6 +91,9 @@ def test_postgresql_plans_a_kept_query_once_per_connection_and_recovers_from_a_f
         assert list(kept.rows(item.id)) == [("Prepared",)]
         assert list(kept.rows(item.id + 1)) == []
         assert prepared(by_id) == 1  # planned once for both
+        with counting_queries() as read:
+            list(kept.rows(item.id))
+        assert read == ['SELECT "t1"."title" FROM "item" AS "t1" WHERE ("t1"."id" = %s)']  # as a log reads it
         # A first run that fails (out of bigint's range) inside a transaction: the statement
         # it prepared outlives the rollback, and the next run must not prepare that name again.
         fresh = Shape(lambda item_id: Item.select(Item.id).where(Item.id == item_id).tuples())

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from amplify.consent.models import FINAL, STAFF_METHODS, TIMED, Decision, ReviewLink
 from amplify.consent.signals import decision_recorded
-from amplify.db import database, utcnow
+from amplify.db import Shape, database, utcnow
 from amplify.people.models import ATTRIBUTIONS
 from amplify.rules import NotAllowed
 
@@ -225,38 +225,45 @@ def pending_for(activist, limit=None, only=None):
     (the first ``limit``; the item ``only``, if it waits), each with ``answered_hash``: the
     version of her last answer to it (yes, no or a change asked for), if any — her card
     shows what changed since."""
+    return list(PENDING.rows(activist.id, limit, only))
+
+
+def _pending(activist_id, limit, only):
     from amplify.campaigns.models import Campaign
     from amplify.items.models import Item
 
     last_answer = (Decision.select(Decision.content_hash)
-                   .where((Decision.activist == activist.id) & (Decision.subject_type == "item")
+                   .where((Decision.activist == activist_id) & (Decision.subject_type == "item")
                           & (Decision.subject_id == Item.id)
                           & Decision.outcome.in_(["given", "changes_requested", "refused"]))
                    .order_by(Decision.seq.desc()).limit(1))
-    query = _waiting_for(activist).select_extend(Campaign, last_answer.alias("answered_hash"))
+    query = _waiting_for(activist_id).select_extend(Campaign, last_answer.alias("answered_hash"))
     if only is not None:
         query = query.where(Item.id == only)
-    return list(query.switch(Item).join(Campaign).order_by(Item.updated_at).limit(limit))
+    return query.switch(Item).join(Campaign).order_by(Item.updated_at).limit(limit)
 
 
-def count_pending_query(activist):
+PENDING = Shape(_pending)  # her page asks it on every view: kept compiled (amplify.db.Shape)
+
+
+def count_pending_query(activist_id):
     """How many items wait for her (``pending_for``'s count), as a query to read with others."""
     from amplify.items.models import Item
 
-    return _waiting_for(activist).select(fn.COUNT(Item.id))
+    return _waiting_for(activist_id).select(fn.COUNT(Item.id))
 
 
-def _waiting_for(activist):
+def _waiting_for(activist_id):
     """Her items in review or cleared that her latest decision does not answer: it is not a
     final answer to the current version. Judged in the database, so no decision row leaves
     it (her page, issue 13)."""
     from amplify.items.models import Item, ItemPerson
 
     answered = Decision.select(Decision.id).where(
-        Decision.is_latest_of(activist.id, "item", Item.id) & (Decision.content_hash == Item.content_hash)
+        Decision.is_latest_of(activist_id, "item", Item.id) & (Decision.content_hash == Item.content_hash)
         & Decision.outcome.in_(FINAL))
     return (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
-            .where((ItemPerson.activist == activist) & (Item.state.in_(["in_review", "cleared"]))
+            .where((ItemPerson.activist == activist_id) & (Item.state.in_(["in_review", "cleared"]))
                    & ~fn.EXISTS(answered)))
 
 
@@ -289,38 +296,52 @@ def variants_pending_for(activist, spokesperson=None):
 def consented_publications(activist, limit=None, offset=0):
     """Items with this person that went out, newest first, with the decision in force and
     publications (``limit`` of them from ``offset``: her page shows the latest few)."""
-    from amplify.items.models import Item, Publication
-
-    items = list(_went_out_with(activist).select_extend(Decision).switch(Item)
-                 .join(Decision, peewee.JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist.id, "item", Item.id),
-                       attr="latest")
-                 .order_by(Item.updated_at.desc(), Item.id.desc()).limit(limit).offset(offset or None))
-    ids = [item.id for item in items]
+    items = list(CONSENTED.rows(activist.id, limit, offset or None))
     publications = {}
-    for publication in Publication.select().where(Publication.item.in_(ids)).order_by(Publication.published_at):
+    for publication in PUBLICATIONS_OF.rows([item.id for item in items]) if items else ():
         publications.setdefault(publication.item_id, []).append(publication)
     return [(item, item.latest, publications.get(item.id, [])) for item in items]
 
 
+def _consented(activist_id, limit, offset):
+    from amplify.items.models import Item
+
+    return (_went_out_with(activist_id).select_extend(Decision).switch(Item)
+            .join(Decision, peewee.JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist_id, "item", Item.id),
+                  attr="latest")
+            .order_by(Item.updated_at.desc(), Item.id.desc()).limit(limit).offset(offset))
+
+
+def _publications_of(item_ids):
+    from amplify.items.models import Publication
+
+    return Publication.select().where(Publication.item.in_(item_ids)).order_by(Publication.published_at)
+
+
+# Her page reads them on every view: kept compiled (amplify.db.Shape).
+CONSENTED = Shape(_consented)
+PUBLICATIONS_OF = Shape(_publications_of)
+
+
 def count_consented_publications(activist):
-    return count_consented_query(activist).scalar()
+    return count_consented_query(activist.id).scalar()
 
 
-def count_consented_query(activist):
+def count_consented_query(activist_id):
     """How many of her items went out, as a query (her page reads it with others)."""
     from amplify.items.models import Item
 
-    return _went_out_with(activist).select(fn.COUNT(Item.id))
+    return _went_out_with(activist_id).select(fn.COUNT(Item.id))
 
 
-def _went_out_with(activist):
+def _went_out_with(activist_id):
     """Her items, each then checked for a publication: never a list of every publication's
     item (a scan of all publications, at years of data)."""
     from amplify.items.models import Item, ItemPerson, Publication
 
     went_out = Publication.select(Publication.id).where(Publication.item == Item.id)
     return (Item.select().join(ItemPerson, on=(ItemPerson.item == Item.id))
-            .where((ItemPerson.activist == activist) & fn.EXISTS(went_out)))
+            .where((ItemPerson.activist == activist_id) & fn.EXISTS(went_out)))
 
 
 def create_link(activist, created_by, days=None):

@@ -17,6 +17,7 @@ from amplify.invitations.models import Invitation
 from amplify.people.models import Activist
 from amplify.items.models import CHANNELS, Item, ItemImage, ItemPerson, ItemVersion, anonymous_label, render_text
 from amplify.media.models import Asset
+from amplify.db import Shape
 from amplify.textdiff import word_diff
 
 # Her answers in her words (staff pages say "Given", "Refused").
@@ -40,9 +41,9 @@ NAMED_AS = {
 }
 
 
-def last_yes_scope(activist):
+def last_yes_scope(activist_id):
     """The scope of her last yes to an item, as a query (her page reads it with her counts)."""
-    return (Decision.select(Decision.scope).where((Decision.activist == activist.id) & (Decision.subject_type == "item")
+    return (Decision.select(Decision.scope).where((Decision.activist == activist_id) & (Decision.subject_type == "item")
                                                   & (Decision.outcome == "given"))
             .order_by(Decision.seq.desc()).limit(1))
 
@@ -85,8 +86,7 @@ def people_of(item_ids):
     """``{item id: [ItemPerson with its activist]}`` for many items, in one query."""
     people = {}
     if item_ids:
-        for person in (ItemPerson.select(ItemPerson, Activist).join(Activist)
-                       .where(ItemPerson.item.in_(list(item_ids))).order_by(Activist.display_name)):
+        for person in PEOPLE_OF.rows(sorted(item_ids)):
             people.setdefault(person.item_id, []).append(person)
     return people
 
@@ -107,13 +107,10 @@ def item_cards(items, activist, language, failed, stale, people, last):
     earlier = {item_id: h for item_id, h in earlier.items() if h}
     texts = {}
     if earlier:
-        for version in ItemVersion.select().where(ItemVersion.item.in_(list(earlier))
-                                                  & ItemVersion.content_hash.in_(set(earlier.values()))):
+        for version in VERSIONS.rows(sorted(earlier), sorted(set(earlier.values()))):
             texts[(version.item_id, version.content_hash)] = version.data()["text"]
     images = {}
-    shown = [field for field in Asset._meta.sorted_fields if field.name != "data"]  # not the bytes
-    for image in (ItemImage.select(ItemImage, *shown).join(Asset).where(ItemImage.item.in_(ids))
-                  .order_by(ItemImage.position, ItemImage.id)):
+    for image in IMAGES_OF.rows(ids):
         images.setdefault(image.item_id, []).append(image)
     cards = []
     for item in items:
@@ -214,14 +211,32 @@ def answers(activist, limit=50, offset=0):
 
 def read_answers(activist, limit, offset=0):
     """``(decisions, {(kind, id): subject})``: her answers, newest first, and what they were about."""
-    decisions = list(activist.decisions.where(Decision.outcome.in_(list(FINAL)))
-                     .order_by(Decision.seq.desc()).limit(limit).offset(offset or None))
+    decisions = list(ANSWERS.rows(activist.id, limit, offset or None))
     subjects = {}
-    for kind, model in (("item", Item), ("variant", MessageVariant), ("invitation", Invitation)):
-        ids = {d.subject_id for d in decisions if d.subject_type == kind}
+    for kind, shape in SUBJECTS.items():
+        ids = sorted({d.subject_id for d in decisions if d.subject_type == kind})
         if ids:
-            subjects.update({(kind, s.id): s for s in model.select().where(model.id.in_(ids))})
+            subjects.update({(kind, s.id): s for s in shape.rows(ids)})
     return decisions, subjects
+
+
+def _by_ids(model):
+    return Shape(lambda ids: model.select().where(model.id.in_(ids)))
+
+
+# Her page reads them on every view: kept compiled (amplify.db.Shape).
+ANSWERS = Shape(lambda activist_id, limit, offset: (
+    Decision.select().where((Decision.activist == activist_id) & Decision.outcome.in_(list(FINAL)))
+    .order_by(Decision.seq.desc()).limit(limit).offset(offset)))
+SUBJECTS = {"item": _by_ids(Item), "variant": _by_ids(MessageVariant), "invitation": _by_ids(Invitation)}
+PEOPLE_OF = Shape(lambda item_ids: (
+    ItemPerson.select(ItemPerson, Activist).join(Activist)
+    .where(ItemPerson.item.in_(item_ids)).order_by(Activist.display_name, ItemPerson.id)))
+VERSIONS = Shape(lambda item_ids, hashes: (
+    ItemVersion.select().where(ItemVersion.item.in_(item_ids) & ItemVersion.content_hash.in_(hashes))))
+IMAGES_OF = Shape(lambda item_ids: (
+    ItemImage.select(ItemImage, *[field for field in Asset._meta.sorted_fields if field.name != "data"])  # not the bytes
+    .join(Asset).where(ItemImage.item.in_(item_ids)).order_by(ItemImage.position, ItemImage.id)))
 
 
 def answered_items(subjects):

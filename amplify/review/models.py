@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from amplify.auth.models import User
 from amplify.consent.models import ReviewLink
-from amplify.db import BaseModel, UTCDateTimeField, utcnow
+from amplify.db import BaseModel, Shape, UTCDateTimeField, utcnow
 from amplify.people.models import Activist
 
 HELP_KINDS = {"call": _l("Asks to be called or met instead of deciding on the page"),
@@ -33,7 +33,13 @@ class HelpRequest(BaseModel):
 
     @classmethod
     def open_for(cls, activist):
-        return cls.select().where((cls.activist == activist) & cls.handled_at.is_null()).order_by(cls.created_at)
+        return OPEN_HELP.rows(activist.id)
+
+
+
+OPEN_HELP = Shape(lambda activist_id: (  # on every view of her page: kept compiled (amplify.db.Shape)
+    HelpRequest.select().where((HelpRequest.activist == activist_id) & HelpRequest.handled_at.is_null())
+    .order_by(HelpRequest.created_at)))
 
 
 class LinkSending(BaseModel):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_date, gettext as _
 
+from amplify.db import Shape
 from amplify.invitations import passports
 from amplify.invitations.delegation import PER_DIEM
 from amplify.invitations.models import Support
@@ -31,9 +32,13 @@ def support_by_invitation(invitations):
     """``{invitation id: [support lines]}`` for these invitations (one query)."""
     found = {}
     ids = [i.id for i in invitations if i.state in HER_TRIPS]
-    for line in Support.select().where(Support.invitation.in_(ids or [0])).order_by(Support.id):
+    for line in SUPPORT.rows(ids) if ids else ():
         found.setdefault(line.invitation_id, []).append(line)
     return found
+
+
+SUPPORT = Shape(lambda invitation_ids: (  # on her page: kept compiled (amplify.db.Shape)
+    Support.select().where(Support.invitation.in_(invitation_ids)).order_by(Support.id)))
 
 
 def trip(invitation, lines, media_answered):

@@ -15,7 +15,7 @@ from amplify.campaigns.models import MessageVariant
 from amplify.consent import ledger, links, notices, receipts
 from amplify.consent.forms import DecisionForm
 from amplify.consent.models import FINAL, Decision, ReviewLink
-from amplify.db import database, utcnow
+from amplify.db import Shape, database, utcnow
 from amplify.i18n import LANGUAGES
 from amplify.invitations.models import MEDIA_CONSENT_STATES
 from amplify.items.forms import ActionForm
@@ -106,13 +106,11 @@ def page_context(link, failed=None, stale=None):
     is the one shown, else the next that waits. Every list is bounded: one thing asked, her
     next event, the latest SHOWN_AT_ONCE of her history with a link to the rest
     (``history``)."""
-    from amplify.invitations.models import Event, Invitation
 
     activist = link.activist
     failed, stale = failed or {}, stale or {}
     answered = next(iter(failed), None) or next(iter(stale), None)  # what she just answered
     language = notice_language()
-    hers = her_invitations(activist)
     counts = her_counts(activist)
     waiting_variants = ledger.variants_pending_for(activist, spokesperson=counts["spokesperson"] > 0)
     asked, variants = [], []
@@ -125,8 +123,7 @@ def page_context(link, failed=None, stale=None):
     if answered is None or taken_back:
         asked = ledger.pending_for(activist, 1)
         variants = [] if asked else waiting_variants[:1]
-    invited = [] if asked or variants else list(
-        hers.where(Invitation.state == "invited").order_by(Event.starts_on, Invitation.id).limit(1))
+    invited = [] if asked or variants else list(INVITED.rows(activist.id, 1))
     published = ledger.consented_publications(activist, SHOWN_AT_ONCE)
     decisions, subjects = read_answers(activist, SHOWN_AT_ONCE)
     # The people of every item the page names, for all its lists in one query.
@@ -150,13 +147,13 @@ def page_context(link, failed=None, stale=None):
         "help": {(h.subject_type, h.subject_id): h for h in HelpRequest.open_for(activist)},
         "action": ActionForm(),
         "at_events": coming, "events_more": max(0, counts["coming"] - len(coming)),
-        "my_invitations": list(hers.order_by(Event.starts_on.desc(), Invitation.id.desc()).limit(SHOWN_AT_ONCE)),
+        "my_invitations": list(LATEST_INVITATIONS.rows(activist.id, SHOWN_AT_ONCE)),
         "invitations_total": counts["invitations"],
         "request_key": secrets.token_urlsafe(16),
     }
 
 
-def her_invitations(activist):
+def her_invitations(activist_id):
     """Her invitations as her lists show them: the event's name, dates and place, her role,
     the state and the date to answer by — only those columns (not her travel or passport
     details, which these lists never show)."""
@@ -165,7 +162,34 @@ def her_invitations(activist):
     return (Invitation.select(Invitation.id, Invitation.event, Invitation.activist, Invitation.role,
                               Invitation.state, Invitation.answer_due,
                               Event.id, Event.title, Event.starts_on, Event.ends_on, Event.place)
-            .join(Event).where(Invitation.activist == activist))
+            .join(Event).where(Invitation.activist == activist_id))
+
+
+def _invited(activist_id, limit):
+    from amplify.invitations.models import Event, Invitation
+
+    return (her_invitations(activist_id).where(Invitation.state == "invited")
+            .order_by(Event.starts_on, Invitation.id).limit(limit))
+
+
+def _latest_invitations(activist_id, limit):
+    from amplify.invitations.models import Event, Invitation
+
+    return her_invitations(activist_id).order_by(Event.starts_on.desc(), Invitation.id.desc()).limit(limit)
+
+
+def _at_events(activist_id, limit):
+    from amplify.invitations.models import Event, Invitation
+
+    return (Invitation.select(Invitation, Event, Decision).join(Event).switch(Invitation)
+            .join(Decision, JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist_id, "invitation", Invitation.id),
+                  attr="latest")
+            .where((Invitation.activist == activist_id) & Invitation.state.in_(GOING))
+            .order_by(Event.starts_on, Invitation.id).limit(limit))
+
+
+# Her page reads them on every view: kept compiled (amplify.db.Shape).
+INVITED, LATEST_INVITATIONS, AT_EVENTS = Shape(_invited), Shape(_latest_invitations), Shape(_at_events)
 
 
 def published_page(activist, limit, offset=0):
@@ -185,12 +209,12 @@ def published_rows(activist, published, people):
 
 
 def answers_total(activist):
-    return _answered(activist).scalar()
+    return _answered(activist.id).scalar()
 
 
-def _answered(activist):
+def _answered(activist_id):
     return Decision.select(fn.COUNT(Decision.id)).where(
-        (Decision.activist == activist.id) & Decision.outcome.in_(list(FINAL)))
+        (Decision.activist == activist_id) & Decision.outcome.in_(list(FINAL)))
 
 
 def her_counts(activist):
@@ -198,22 +222,28 @@ def her_counts(activist):
     answer (``ledger.pending_for``), invitations wait for her answer, events she goes to
     (``coming``), invitations she had, things went out with her consent, answers she gave,
     organisations she speaks for; and the scope of her last yes (``last_yes``)."""
+    names = ("pending", "invited", "coming", "invitations", "published", "answers", "spokesperson", "last_yes")
+    return dict(zip(names, HER_COUNTS.first(activist.id)))
+
+
+def _her_counts(activist_id):
     from amplify.invitations.models import Invitation
     from amplify.people.models import Spokesperson
 
     def invitations(condition=None):
         counted = fn.COUNT(Case(None, [(condition, 1)])) if condition is not None else fn.COUNT(Invitation.id)
-        return Invitation.select(counted).where(Invitation.activist == activist.id)
+        return Invitation.select(counted).where(Invitation.activist == activist_id)
 
-    names = ("pending", "invited", "coming", "invitations", "published", "answers", "spokesperson", "last_yes")
-    values = Select(columns=[
-        ledger.count_pending_query(activist),
+    return Select(columns=[
+        ledger.count_pending_query(activist_id),
         invitations(Invitation.state == "invited"), invitations(Invitation.state.in_(GOING)),
-        invitations(), ledger.count_consented_query(activist), _answered(activist),
-        Spokesperson.select(fn.COUNT(Spokesperson.id)).where(Spokesperson.activist == activist.id),
-        last_yes_scope(activist),
-    ]).bind(database).tuples().get()
-    return dict(zip(names, values))
+        invitations(), ledger.count_consented_query(activist_id), _answered(activist_id),
+        Spokesperson.select(fn.COUNT(Spokesperson.id)).where(Spokesperson.activist == activist_id),
+        last_yes_scope(activist_id),
+    ]).bind(database).tuples()
+
+
+HER_COUNTS = Shape(_her_counts)  # on every view of her page: kept compiled (amplify.db.Shape)
 
 
 def at_events(activist):
@@ -221,13 +251,9 @@ def at_events(activist):
     there (named, photographed, recorded, quoted), the notice she reads before choosing and
     what to do for the trip."""
     from amplify.invitations.changes import media_consent
-    from amplify.invitations.models import MEDIA_USES, Event, Invitation
+    from amplify.invitations.models import MEDIA_USES
 
-    shown = list(Invitation.select(Invitation, Event, Decision).join(Event).switch(Invitation)
-                 .join(Decision, JOIN.LEFT_OUTER, on=Decision.is_latest_of(activist.id, "invitation", Invitation.id),
-                       attr="latest")
-                 .where((Invitation.activist == activist) & Invitation.state.in_(GOING))
-                 .order_by(Event.starts_on, Invitation.id).limit(EVENTS_SHOWN))
+    shown = list(AT_EVENTS.rows(activist.id, EVENTS_SHOWN))
     support = trips.support_by_invitation(shown)
     rows = []
     for invitation in shown:
@@ -274,7 +300,7 @@ def invitations(token):
     from amplify.invitations.models import Event, Invitation
 
     link = open_link(token)
-    hers = her_invitations(link.activist).order_by(Event.starts_on.desc(), Invitation.id.desc())
+    hers = her_invitations(link.activist.id).order_by(Event.starts_on.desc(), Invitation.id.desc())
     return history(token, link, "invitations", hers.count(),
                    lambda limit, offset: list(hers.limit(limit).offset(offset)))
 
