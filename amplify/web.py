@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 import peewee
-from flask import g, make_response, render_template, request, send_from_directory, url_for
+from markupsafe import Markup
+from flask import current_app, g, make_response, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -188,6 +189,24 @@ def handle_database_error(error):
     return error_page(503)
 
 
+# The main menu's markup by language, section, role and mount point: the same 16 links on
+# every staff page, rendered once per process for each (about 0.4 ms a page otherwise).
+_NAV = {}
+
+
+def main_nav():
+    """The main menu (``_nav.html``), marking the section the page belongs to."""
+    endpoint = request.endpoint or ""
+    section = next((prefix for prefix in ("people.activist", "people.organization") if endpoint.startswith(prefix)),
+                   request.blueprint)
+    key = (str(get_locale()), section, g.user.role, request.script_root)
+    found = _NAV.get(key)
+    if found is None:
+        template = current_app.jinja_env.get_template("_nav.html")
+        found = _NAV[key] = Markup(template.render(request=request, can=security.can, url_for=url_for))
+    return found
+
+
 def init_app(app):
     if app.config["PROXIES"]:
         count = app.config["PROXIES"]
@@ -204,6 +223,7 @@ def init_app(app):
     app.register_error_handler(peewee.InterfaceError, handle_database_error)
 
     app.add_template_filter(in_zone, "in_zone")
+    app.add_template_global(main_nav, "main_nav")
 
     @app.context_processor
     def globals_for_templates():

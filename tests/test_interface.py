@@ -19,6 +19,29 @@ def test_every_page_has_a_language_switch_that_sticks_to_the_account(app, login)
     assert "Campañas" in session.get("/campaigns/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
 
 
+
+def test_the_menu_marks_the_section_and_shows_each_role_its_links_in_its_language(app, login):
+    """The menu is rendered once per language, section and role in each process: each page
+    still marks its own section, and nobody sees another role's links or language."""
+    import re
+
+    def menu(session, path):
+        page = session.get(path).get_data(as_text=True)
+        nav = page[page.index('<nav aria-label="'):page.index("</nav>")]
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', nav), nav
+
+    admin, viewer = login("admin"), login("viewer")
+    for path, current in (("/campaigns/", "/campaigns/"), ("/items/", "/items/"),
+                          ("/people/activists/", "/people/activists/"), ("/people/organizations/", "/people/organizations/"),
+                          ("/users/", "/users/")):
+        assert menu(admin, path)[0] == [current], path
+    assert "Staff accounts" in menu(admin, "/campaigns/")[1] and "Audit log" in menu(admin, "/campaigns/")[1]
+    marked, nav = menu(viewer, "/campaigns/")
+    assert marked == ["/campaigns/"] and "Staff accounts" not in nav and "Audit log" not in nav
+    viewer.post("/auth/language", {"language": "es", "next": "/campaigns/"})
+    assert "Campañas" in menu(viewer, "/campaigns/")[1] and "Campaigns" in menu(admin, "/campaigns/")[1]
+
+
 def test_countries_and_languages_are_names_and_only_real_countries(app, login, factories):
     org = factories.organization(country="PE")
     activist = factories.activist("Rosa", country="BR", languages=["es", "nah"], organization=org.id)

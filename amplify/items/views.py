@@ -201,10 +201,13 @@ def show(item_id, comment_form=None, status=200):
     result = clearance(item)
     comments = list(item_comments(item.id, g.user.id)) if item.has_comments else []
     mark_seen(comments, g.user)
+    editor = security.can("edit_campaigns")  # only the forms the page shows are made
     return render(
-        "items/show.html", item=item, clearance=result, action=ActionForm(), status=status,
-        comments=comments, comment_form=comment_form or CommentForm(),
-        publication_form=PublicationForm(channel=item.channel), safety_form=SafetyForm(),
+        "items/show.html", item=item, clearance=result, status=status, comments=comments,
+        action=ActionForm() if editor and item.state == "draft" else None,
+        comment_form=comment_form or (CommentForm() if security.can("edit_people") else None),
+        publication_form=PublicationForm(channel=item.channel) if editor and result.cleared else None,
+        safety_form=SafetyForm() if editor and result.needs_safety and not result.safety_ok else None,
         needs_safety=result.needs_safety, safety_ok=result.safety_ok,
         safety_checks=item_safety_checks(item),
         publications=list(PUBLICATIONS.rows(item.id)) if item.has_publications else [],
