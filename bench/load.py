@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import actors
 import reports
 from amplify import create_app, migrations
-from amplify.db import database, is_postgres
+from amplify.db import database, is_postgres, readable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -161,7 +161,7 @@ def queries_and_bytes(app, world):
     original = database.obj.execute_sql
 
     def counting(sql, params=None, *args, **kwargs):
-        counted.append((sql, params))
+        counted.append((readable(sql), params))  # a prepared kept query as its SELECT, to EXPLAIN
         return original(sql, params, *args, **kwargs)
 
     app.config["WTF_CSRF_ENABLED"] = False

@@ -57,3 +57,32 @@ def test_board_and_inbox_count_from_an_index_alone(app, login, factories):
             assert from_index_alone(plan(sql, params), "invitation_state_event"), plan(sql, params)
         for sql, params in inbox:
             assert from_index_alone(plan(sql, params), "feed_entry_state_source"), plan(sql, params)
+
+
+def test_an_actors_page_reads_the_talking_point_sheets_it_offers_through_their_index(app, login, factories):
+    """Migration 0029: the sheets an actor can be tied to are read through
+    ``item (campaign_id, kind, id)``, not by walking the campaign's items newest first."""
+    from amplify.actors.forms import TieForm
+    from amplify.actors.views import tie_choices
+    from amplify.campaigns.models import Campaign
+
+    campaign = factories.campaign()
+    factories.item(campaign, kind="talking_points")
+    captured = []
+    original = database.obj.execute_sql
+
+    def keeping(sql, params=None, *args, **kwargs):
+        captured.append((sql, params))
+        return original(sql, params, *args, **kwargs)
+
+    with app.test_request_context():
+        database.obj.execute_sql = keeping
+        try:
+            form = tie_choices(TieForm(), Campaign.get_by_id(campaign.id))
+        finally:
+            database.obj.execute_sql = original
+        assert [label for _value, label in form.target.choices][0].startswith("Talking-point sheet")
+        sheets = [(sql, params) for sql, params in captured if '"kind" = ' in sql and 'FROM "item"' in sql]
+        assert len(sheets) == 1
+        text = plan(*sheets[0])
+        assert "item_campaign_kind" in text and "Seq Scan" not in text and not re.search(r"^SCAN t1$", text, re.M), text

@@ -68,13 +68,17 @@ def member_of_reaches(campaign_id, start, goal):
     return start in members and goal in members and nx.has_path(members, start, goal)
 
 
+# What a neighbour or a step of a path shows: its name, and whether it is one of ours.
+NAMED = (Actor.id, Actor.name, Actor.kind)
+
+
 def neighbourhood(actor):
     """``(relationships, positions)``: the actor's ties (strongest first), and an x, y in
     [0, 1] for the actor and the neighbours drawn — the same every time for the same map."""
     ties = list(Relationship.select().where((Relationship.from_actor == actor.id)
                                             | (Relationship.to_actor == actor.id)))
     other_ids = {row.to_actor_id if row.from_actor_id == actor.id else row.from_actor_id for row in ties}
-    others = {found.id: found for found in Actor.select().where(Actor.id.in_(list(other_ids)))} if ties else {}
+    others = {found.id: found for found in Actor.select(*NAMED).where(Actor.id.in_(list(other_ids)))} if ties else {}
     for row in ties:
         row.other = others[row.to_actor_id if row.from_actor_id == actor.id else row.from_actor_id]
         row.outgoing = row.from_actor_id == actor.id

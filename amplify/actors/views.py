@@ -173,7 +173,7 @@ def actor_page(actor, position_form=None, relationship_form=None, tie_form=None,
     ties, layout, drawn = graph.neighbourhood(actor)
     paths = graph.door_openers(actor)
     on_paths = {node for path in paths for node in path}
-    names = {row.id: row for row in Actor.select().where(Actor.id.in_(list(on_paths | drawn | {actor.id})))}
+    names = {row.id: row for row in Actor.select(*graph.NAMED).where(Actor.id.in_(list(on_paths | drawn | {actor.id})))}
     history = keyset_page(Position.select().where(Position.actor == actor), Position, [Position.observed_on, Position.id],
                           cursor="history_after")
     links = list(ActorTie.select(ActorTie, Item, Event)
