@@ -83,12 +83,49 @@ def test_every_table_a_report_reads_has_the_trigger(app, world):
             if is_postgres():
                 found = database.execute_sql("SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = %s::regclass "
                                              "AND tgname LIKE 'report_generation%%'", (name,)).fetchone()[0]
-                assert found == 2, name  # rows (deferred to the commit) and TRUNCATE
+                # Rows (deferred to the commit) and TRUNCATE; feed entries' rows one trigger per event
+                assert found == (4 if name == "feed_entry" else 2), name
             else:
                 found = database.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
                                              "AND tbl_name = ? AND name LIKE 'report_generation%'",
                                              (name,)).fetchone()[0]
                 assert found == 3, name  # INSERT, UPDATE, DELETE
+
+
+
+def test_a_feed_poll_leaves_the_kept_reports_and_coverage_logged_changes_them(app, world, login, factories):
+    """Feed entries count in a report only once logged as coverage: the new entries a poll
+    brings in keep every report (and the coverage page) kept; logging one, taking one back
+    or deleting one shows at once."""
+    from amplify.reports.models import ReportGeneration
+
+    session = login("viewer")
+    slug = world["campaign"].slug
+
+    def generation():
+        with app.app_context():
+            return ReportGeneration.get_by_id(1).n
+
+    assert table(session, slug, "coverage") == {"Month": "Mentions", "2026-09": "2", "2026-10": "1"}
+    kept_at = generation()
+    source = factories.feed_source(url="https://prensa.example.org/poll.xml", kind="monitoring")
+    for n in range(3):  # what a poll does: new entries, one of them then ignored
+        factories.feed_entry(source, title=f"Nueva {n}", campaign=world["campaign"].id)
+    with app.app_context():
+        FeedEntry.update(state="ignored").where(FeedEntry.title == "Nueva 0").execute()
+    assert generation() == kept_at
+    with counting_queries() as read:
+        assert table(session, slug, "coverage") == {"Month": "Mentions", "2026-09": "2", "2026-10": "1"}
+    assert len(read) <= 8  # from the cache
+    with app.app_context():
+        FeedEntry.update(state="coverage", seen_at=at((10, 5))).where(FeedEntry.title == "Nueva 1").execute()
+    assert table(session, slug, "coverage") == {"Month": "Mentions", "2026-09": "2", "2026-10": "2"}
+    with app.app_context():
+        FeedEntry.delete().where(FeedEntry.title == "Nueva 1").execute()
+    assert table(session, slug, "coverage") == {"Month": "Mentions", "2026-09": "2", "2026-10": "1"}
+    factories.feed_entry(source, title="Logged at once", state="coverage", campaign=world["campaign"].id,
+                         seen_at=at((9, 7)))
+    assert table(session, slug, "coverage") == {"Month": "Mentions", "2026-09": "3", "2026-10": "1"}
 
 
 def test_only_the_latest_reports_are_kept(app, world, login, monkeypatch):

@@ -7,7 +7,9 @@ a migration alike. A view reads the number *before* computing and stores the fig
 under it; a write committed after that read raises the number, so those figures are never
 used again. A report therefore never shows a figure that a new decision, withdrawal,
 publication or invitation has made false, and costs a handful of queries while nothing
-changes (issue 13: at years of data the full computation takes seconds).
+changes (issue 13: at years of data the full computation takes seconds). Feed entries
+raise it only when they are, or were, logged as coverage (migration 0030): no figure reads
+another entry, and a feed poll brings new entries in every few minutes.
 """
 
 import json
