@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from amplify import security
 from amplify.calendars import in_zone
+from amplify.consent.links import signed_language
 from amplify.db import database
 from amplify.i18n import LANGUAGES
 
@@ -181,12 +182,31 @@ def handle_http_error(error):
 
 
 def handle_database_error(error):
+    """The database failed (it restarted, refused connections, or the connection was cut
+    mid-request): a 503 saying nothing was saved, read from nothing — the connection is
+    given back (the pool drops one the server closed) and the page asks the database for
+    nothing more (``g.database_down``: no badge count). Her page speaks the language her
+    link carries."""
+    g.database_down = True
     if not database.is_closed():
-        try:
-            database.rollback()
-        except peewee.PeeweeException:
-            pass
+        for give_back in (database.rollback, database.close):
+            try:
+                give_back()
+            except peewee.PeeweeException:
+                pass
+    if request.endpoint == "healthz":
+        return {"status": "unavailable"}, 503
+    token = (request.view_args or {}).get("token")
+    if token and security.is_personal(request.endpoint) and not g.get("page_language"):
+        g.page_language = signed_language(token)
     return error_page(503)
+
+
+def handle_out_of_range_number(error):
+    """A number from the request too large for the database to compare (SQLite stores
+    64 bits): bad input, answered as such; logged, in case a number of ours overflowed."""
+    current_app.logger.warning("number out of range on %s", request.path, exc_info=error)
+    return error_page(400)
 
 
 # The main menu's markup by language, section, role and mount point: the same 16 links on
@@ -221,6 +241,7 @@ def init_app(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(peewee.OperationalError, handle_database_error)
     app.register_error_handler(peewee.InterfaceError, handle_database_error)
+    app.register_error_handler(OverflowError, handle_out_of_range_number)
 
     app.add_template_filter(in_zone, "in_zone")
     app.add_template_global(main_nav, "main_nav")

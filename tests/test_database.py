@@ -1,6 +1,7 @@
 import sqlite3
 from datetime import date
 
+import peewee
 import pytest
 from werkzeug.security import generate_password_hash
 
@@ -82,7 +83,41 @@ def test_unreachable_database_answers_503_with_a_clear_page(make_app):
     page = client.get("/auth/login")
     assert page.status_code == 503
     assert "The database cannot be reached right now" in page.get_data(as_text=True)
-    assert client.get("/healthz").status_code == 503
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json() == {"status": "unavailable"}  # for a monitor, not a page
+
+
+@pytest.mark.skipif(not USE_PG, reason="a PostgreSQL connection cut by the server")
+def test_a_connection_cut_mid_request_gives_the_clear_page_and_the_next_request_a_new_one(app, login, factories):
+    """The server ended the connection after she was signed in (a restart, a failover):
+    the page says the database could not be reached (never the server's bare error page,
+    which rendering the badge on the dead connection gave), and the next request works."""
+    item = factories.item(factories.campaign())
+    session = login("comms")
+    assert session.get(f"/items/{item.id}").status_code == 200
+    cut = {"once": True}
+
+    def cut_the_connection():  # after the sign-in was read, as a server ending it would
+        if cut.pop("once", False):
+            database.connection().close()
+
+    app.before_request_funcs.setdefault(None, []).append(cut_the_connection)
+    page = session.get(f"/items/{item.id}")
+    assert page.status_code == 503 and "The database cannot be reached right now" in page.get_data(as_text=True)
+    assert session.get(f"/items/{item.id}").status_code == 200
+
+
+def test_her_page_says_the_database_is_unreachable_in_her_language(app, factories, monkeypatch):
+    maria = factories.activist("María Quispe", languages=["es"], preferred_language="es")
+    _link, token = factories.link(maria)
+
+    def unreachable(*args, **kwargs):
+        raise peewee.OperationalError("could not connect to server")
+
+    monkeypatch.setattr(database.obj, "connect", unreachable)
+    page = app.test_client().get(f"/r/{token}", headers={"Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 503 and '<html lang="es">' in text and "No disponible por el momento" in text
 
 
 def test_healthz_answers_when_the_database_does(client):

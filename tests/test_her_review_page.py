@@ -140,6 +140,10 @@ def test_help_about_someone_elses_item_is_refused(client, factories, maria):
     response = client.post(f"/r/{token}/help", data={"csrf_token": csrf.group(1) or csrf.group(2), "kind": "call",
                                                      "subject_type": "item", "subject_id": item.id})
     assert response.status_code == 404
+    for beyond in (10 ** 20, 2 ** 31, 0, -5):  # no number the database cannot hold reaches it (SQLite: 64 bits)
+        response = client.post(f"/r/{token}/help", data={"csrf_token": csrf.group(1) or csrf.group(2), "kind": "call",
+                                                         "subject_type": "item", "subject_id": beyond})
+        assert response.status_code == 404, beyond
     assert HelpRequest.select().count() == 0
 
 

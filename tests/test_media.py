@@ -86,6 +86,7 @@ def test_card_becomes_an_item_whose_hash_covers_the_image(app, login, factories)
             "attribution": "pseudonym", "secondary": "", "language": "es", "channel": "x"}
     preview = session.get("/media/cards/preview.png", query_string=form)
     assert preview.status_code == 200 and preview.data.startswith(b"\x89PNG")
+    assert session.get("/media/cards/preview.png", query_string=dict(form, campaign=str(10 ** 20))).status_code == 404
     assert session.post("/media/cards/new", form).status_code == 302
     item = Item.get()
     assert item.kind == "quote_card" and [p.attribution for p in item.people()] == ["pseudonym"]

@@ -17,8 +17,8 @@ from amplify.media.faces import carry_faces, items_using, link, to_blur
 from amplify.media.forms import BlurForm, CardForm, FaceLinksForm, UploadForm
 from amplify.media.models import Asset
 from amplify.media.scrub import ImageRefused
-from amplify.people.models import ATTRIBUTIONS, Activist
-from amplify.web import render
+from amplify.people.models import ATTRIBUTIONS
+from amplify.web import int_arg, render
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 
@@ -230,7 +230,7 @@ def new_card():
 def card_preview():
     """The card as the form stands (the editor's live preview)."""
     form = card_form(formdata=request.args, meta={"csrf": False})
-    campaign = Campaign.get_or_none(Campaign.id == request.args.get("campaign", type=int))
+    campaign = Campaign.get_or_none(Campaign.id == int_arg("campaign"))
     if campaign is None or not form.main_text.data or form.template.data not in TEMPLATES \
             or form.size.data not in SIZES or form.attribution.data not in ATTRIBUTIONS:
         abort(404)

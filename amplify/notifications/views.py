@@ -15,7 +15,9 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def notification_badge():
     """The count on every staff page (one query, only for a signed-in user)."""
     user = g.get("user")
-    return {"notification_counts": Notification.counts_for(user) if user is not None else (0, 0)}
+    if user is None or g.get("database_down"):  # the 503 page reads nothing from the database
+        return {"notification_counts": (0, 0)}
+    return {"notification_counts": Notification.counts_for(user)}
 
 
 def link_for(notification):

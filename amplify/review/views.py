@@ -26,7 +26,7 @@ from amplify.review.cards import (about, about_item, answered_items, answers, at
                                   item_cards, last_yes_scope, people_of, read_answers, said, variant_card)
 from amplify.review.help import ask_help
 from amplify.review.models import HELP_KINDS, HelpRequest
-from amplify.web import handle_http_error, render
+from amplify.web import MAX_ID, handle_http_error, render
 
 bp = Blueprint("review", __name__, url_prefix="/r")
 # She decides one thing at a time: her page shows the next thing that waits for her answer
@@ -504,6 +504,8 @@ def ask_for_help(token):
     kind = request.form.get("kind", "")
     subject_type = request.form.get("subject_type", "")
     subject_id = request.form.get("subject_id", type=int)
+    if subject_id is not None and not 1 <= subject_id <= MAX_ID:
+        raise LinkUnusable()
     if kind not in HELP_KINDS or subject_type not in ("", "item", "variant") \
             or not ActionForm().validate_on_submit():
         raise LinkUnusable()
