@@ -13,6 +13,7 @@ NASTY = [
     "😀" * 50,
     "١٢٣",
     "../../etc/passwd",
+    "99999999999999999999",  # more than SQLite's 64 bits, in a field or an id
 ]
 
 
@@ -116,3 +117,17 @@ def test_a_pack_with_a_line_break_in_a_name_is_refused(app, tmp_path):
     with app.app_context(), pytest.raises(PackError) as refused:
         import_pack(pack)
     assert refused.value.field == "name" and "single line" in refused.value.problem
+
+
+def test_a_number_too_large_for_the_database_is_bad_input_not_a_crash(app, client):
+    """A number beyond what SQLite holds (64 bits) that some check missed: a 400 saying the
+    form was not accepted, never the server's error page."""
+    from amplify import security
+
+    @security.public
+    def overflowing():
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    app.add_url_rule("/overflowing", "overflowing", overflowing)
+    page = client.get("/overflowing")
+    assert page.status_code == 400 and "could not be accepted" in page.get_data(as_text=True)

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from amplify import limits
 from amplify.actors.models import INFLUENCE, POSITIONS, RELATIONSHIP_KINDS, STRENGTHS
 from amplify.forms import CheckboxesField, Form, MaxLength, options
 from amplify.people.forms import language_choices
+from amplify.web import MAX_ID
 
 NEW_KINDS = {"institution": _l("Institution"), "person": _l("Person")}
 
@@ -44,8 +45,8 @@ class RelationshipForm(Form):
 
 
 class BringInForm(Form):
-    organization = IntegerField(_l("Our organisation"), validators=[Optional()])
-    activist = IntegerField(_l("Movement activist"), validators=[Optional()])
+    organization = IntegerField(_l("Our organisation"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    activist = IntegerField(_l("Movement activist"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class TieForm(Form):
