@@ -231,8 +231,9 @@ VARIANTS_USED = Shape(lambda item_id: (
 SENDINGS = Shape(lambda item_id, limit: (
     Sending.select(Sending, Account).join(Account).where(Sending.item == item_id).order_by(Sending.id.desc()).limit(limit)))
 PUBLICATIONS = Shape(lambda item_id: Publication.select().where(Publication.item == item_id).order_by(Publication.id))
-HISTORY = Shape(lambda item_id, limit: (
-    Decision.select(Decision, Activist).join(Activist)
+HISTORY = Shape(lambda item_id, limit: (  # the columns its lines show: not the hashes, scopes, seals
+    Decision.select(Decision.id, Decision.at, Decision.outcome, Decision.method, Decision.content_hash,
+                    Decision.activist, Activist.id, Activist.display_name).join(Activist)
     .where((Decision.subject_type == "item") & (Decision.subject_id == item_id))
     .order_by(Decision.seq.desc()).limit(limit)))
 
