@@ -10,13 +10,11 @@ from babel import Locale, UnknownLocaleError
 from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
 
 from amplify.campaigns.models import MessageVariant
-from amplify.consent import ledger, notices
+from amplify.consent import clearance, ledger, notices
 from amplify.consent.forms import DecisionForm
 from amplify.consent.models import FINAL, Decision
 from amplify.invitations.models import Invitation
-from amplify.people.models import Activist
-from amplify.items.models import CHANNELS, Item, ItemImage, ItemPerson, ItemVersion, anonymous_label, render_text
-from amplify.media.models import Asset
+from amplify.items.models import CHANNELS, Item, ItemVersion, anonymous_label, render_text
 from amplify.db import Shape
 from amplify.textdiff import word_diff
 
@@ -86,7 +84,7 @@ def people_of(item_ids):
     """``{item id: [ItemPerson with its activist]}`` for many items, in one query."""
     people = {}
     if item_ids:
-        for person in PEOPLE_OF.rows(sorted(item_ids)):
+        for person in clearance.PEOPLE.rows(sorted(item_ids)):
             people.setdefault(person.item_id, []).append(person)
     return people
 
@@ -229,14 +227,9 @@ ANSWERS = Shape(lambda activist_id, limit, offset: (
     Decision.select().where((Decision.activist == activist_id) & Decision.outcome.in_(list(FINAL)))
     .order_by(Decision.seq.desc()).limit(limit).offset(offset)))
 SUBJECTS = {"item": _by_ids(Item), "variant": _by_ids(MessageVariant), "invitation": _by_ids(Invitation)}
-PEOPLE_OF = Shape(lambda item_ids: (
-    ItemPerson.select(ItemPerson, Activist).join(Activist)
-    .where(ItemPerson.item.in_(item_ids)).order_by(Activist.display_name, ItemPerson.id)))
 VERSIONS = Shape(lambda item_ids, hashes: (
     ItemVersion.select().where(ItemVersion.item.in_(item_ids) & ItemVersion.content_hash.in_(hashes))))
-IMAGES_OF = Shape(lambda item_ids: (
-    ItemImage.select(ItemImage, *[field for field in Asset._meta.sorted_fields if field.name != "data"])  # not the bytes
-    .join(Asset).where(ItemImage.item.in_(item_ids)).order_by(ItemImage.position, ItemImage.id)))
+IMAGES_OF = Shape(Item.images_of)  # not the bytes
 
 
 def answered_items(subjects):
